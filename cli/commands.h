@@ -1,0 +1,27 @@
+// The subcommands of `yuimaru`: each parses its flags, calls one module API and maps errors to
+// output and an exit code (kExitOk, kExitFailure, kExitUsage, kExitRejected).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace yuimaru::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRejected = 3;  // index/lint: some files were rejected
+
+using Args = std::vector<std::string>;
+int RunIndexCommand(const Args& args);
+int RunLintCommand(const Args& args);
+int RunSearchCommand(const Args& args);
+int RunStatsCommand(const Args& args);
+int RunEvalCommand(const Args& args);
+int RunRelatedCommand(const Args& args);
+int RunShowCommand(const Args& args);
+
+// Prints "yuimaru <command>: message" and the usage line to stderr; returns kExitUsage.
+int UsageError(const std::string& command, const std::string& message, const std::string& usage);
+
+}  // namespace yuimaru::cli

@@ -1,0 +1,117 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "indexer/indexer.h"
+
+namespace yuimaru::cli {
+namespace {
+
+constexpr char kUsage[] =
+    "yuimaru index --db DB [--synonyms FILE] [--threads N] [--full] [--json] PATH...";
+
+void PrintErrors(const std::vector<Error>& errors) {
+  for (const Error& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
+}
+
+}  // namespace
+
+int RunIndexCommand(const Args& args) {
+  Flags flags(args, {{"db"}, {"synonyms"}, {"threads"}, {"full", false}, {"json", false},
+                     {"help", false}});
+  if (flags.Has("help")) {
+    std::printf("使い方: %s\n", kUsage);
+    return kExitOk;
+  }
+  indexer::IndexOptions options;
+  options.threads = static_cast<int>(flags.GetInt("threads", 0, 1, 64));
+  if (!flags.error().empty()) return UsageError("index", flags.error(), kUsage);
+  const auto db = flags.Get("db");
+  if (!db) return UsageError("index", "--db がありません", kUsage);
+  if (flags.positional().empty()) return UsageError("index", "索引する PATH がありません", kUsage);
+  options.db = *db;
+  for (const auto& p : flags.positional()) options.paths.emplace_back(p);
+  if (auto s = flags.Get("synonyms")) options.synonyms = *s;
+  if (flags.Has("full")) options.rebuild = indexer::RebuildMode::kFull;
+  const bool tty = isatty(STDERR_FILENO);
+  if (tty) {
+    options.progress = [](const indexer::IndexProgress& p) {
+      if (p.total < 200 && p.done != p.total) return;
+      if (p.done % 100 != 0 && p.done != p.total) return;
+      std::fprintf(stderr, "\r%-6s %llu / %llu", p.phase.c_str(), static_cast<unsigned long long>(p.done),
+                   static_cast<unsigned long long>(p.total));
+      if (p.done == p.total) std::fprintf(stderr, "\n");
+    };
+  }
+  auto report = indexer::RunIndex(options);
+  if (!report) {
+    std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
+    return kExitFailure;
+  }
+  PrintErrors(report->errors);
+  if (flags.Has("json")) {
+    nlohmann::ordered_json j = {{"added", report->added},
+                                {"updated", report->updated},
+                                {"deleted", report->deleted},
+                                {"skipped", report->skipped},
+                                {"rejected", report->rejected_files},
+                                {"documents", report->documents},
+                                {"generation", report->generation},
+                                {"full_rebuild", report->full_rebuild},
+                                {"bytes_indexed", report->bytes_indexed},
+                                {"seconds", report->seconds}};
+    nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+    for (const auto& e : report->errors) {
+      errors.push_back({{"source", e.source}, {"line", e.line}, {"column", e.column}, {"rule", e.rule},
+                        {"message", e.message}});
+    }
+    j["errors"] = std::move(errors);
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("索引: 追加 %llu / 更新 %llu / 削除 %llu / スキップ %llu / 不受理 %llu — %.2f 秒（文書 %llu 件、世代 %llu%s）\n",
+                static_cast<unsigned long long>(report->added), static_cast<unsigned long long>(report->updated),
+                static_cast<unsigned long long>(report->deleted), static_cast<unsigned long long>(report->skipped),
+                static_cast<unsigned long long>(report->rejected_files), report->seconds,
+                static_cast<unsigned long long>(report->documents),
+                static_cast<unsigned long long>(report->generation), report->full_rebuild ? "、全再構築" : "");
+  }
+  return report->rejected_files > 0 ? kExitRejected : kExitOk;
+}
+
+int RunLintCommand(const Args& args) {
+  constexpr char kLintUsage[] = "yuimaru lint [--strict] [--json] PATH...";
+  Flags flags(args, {{"strict", false}, {"json", false}, {"help", false}});
+  if (flags.Has("help")) {
+    std::printf("使い方: %s\n", kLintUsage);
+    return kExitOk;
+  }
+  if (!flags.error().empty()) return UsageError("lint", flags.error(), kLintUsage);
+  if (flags.positional().empty()) return UsageError("lint", "検査する PATH がありません", kLintUsage);
+  std::vector<std::filesystem::path> paths(flags.positional().begin(), flags.positional().end());
+  auto report = indexer::RunLint(paths, flags.Has("strict") ? indexer::LintStrictness::kStrict
+                                                            : indexer::LintStrictness::kLenient);
+  if (!report) {
+    std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
+    return kExitFailure;
+  }
+  PrintErrors(report->errors);
+  if (flags.Has("json")) {
+    nlohmann::ordered_json j = {{"files", report->files}, {"rejected", report->rejected_files}};
+    nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+    for (const auto& e : report->errors) {
+      errors.push_back({{"source", e.source}, {"line", e.line}, {"column", e.column}, {"rule", e.rule},
+                        {"message", e.message}});
+    }
+    j["errors"] = std::move(errors);
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("検査: %llu 件中 %llu 件に問題\n", static_cast<unsigned long long>(report->files),
+                static_cast<unsigned long long>(report->rejected_files));
+  }
+  return report->rejected_files > 0 ? kExitRejected : kExitOk;
+}
+
+}  // namespace yuimaru::cli

@@ -1,0 +1,54 @@
+// yuimaru: the command-line entry point, a dispatch table of subcommands.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace yuimaru::cli {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* help;
+  int (*run)(const Args&);
+};
+
+constexpr Command kCommands[] = {
+    {"index", "Markdown の文書を索引する（差分更新）", RunIndexCommand},
+    {"lint", "文書のフロントマターと書式を検査する（索引しない）", RunLintCommand},
+    {"search", "索引を検索する", RunSearchCommand},
+    {"show", "文書を 1 件表示する", RunShowCommand},
+    {"related", "似た文書を探す", RunRelatedCommand},
+    {"stats", "索引の文書数・ファセット別件数・サイズ", RunStatsCommand},
+    {"eval", "検索の適合性を評価する（MRR@10, nDCG@10, Recall）", RunEvalCommand},
+};
+
+int Help(FILE* out) {
+  std::fprintf(out, "yuimaru — 伴走支援ノウハウの検索エンジン\n\n使い方: yuimaru <コマンド> [オプション]\n\n");
+  for (const Command& c : kCommands) std::fprintf(out, "  %-8s %s\n", c.name, c.help);
+  std::fprintf(out, "\n各コマンドの説明: yuimaru <コマンド> --help\n");
+  return out == stdout ? kExitOk : kExitUsage;
+}
+
+}  // namespace
+
+int UsageError(const std::string& command, const std::string& message, const std::string& usage) {
+  std::fprintf(stderr, "yuimaru %s: %s\n使い方: %s\n", command.c_str(), message.c_str(), usage.c_str());
+  return kExitUsage;
+}
+
+}  // namespace yuimaru::cli
+
+int main(int argc, char** argv) {
+  using namespace yuimaru::cli;
+  if (argc < 2) return Help(stderr);
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") return Help(stdout);
+  for (const Command& c : kCommands) {
+    if (name == c.name) return c.run(Args(argv + 2, argv + argc));
+  }
+  std::fprintf(stderr, "yuimaru: 不明なコマンド「%s」\n", name.c_str());
+  return Help(stderr);
+}

@@ -1,0 +1,103 @@
+#include "indexer/document_builder.h"
+
+#include <algorithm>
+
+#include "search/core/doc_record.h"
+#include "search/core/facet_codes.h"
+#include "search/core/normalizer.h"
+
+namespace yuimaru::indexer {
+namespace {
+
+using core::Clearance;
+
+// Adds the terms of one block of text starting at `position`; returns the position after it.
+uint32_t IndexText(const std::string& text, uint32_t position, unsigned wdf,
+                   const core::Analyzer& analyzer, Xapian::Document& doc) {
+  const std::u32string norm = core::Normalize(text);
+  core::ForEachBigram(norm, [&](uint32_t i, char32_t a, char32_t b) {
+    doc.add_posting(core::BigramTerm(a, b), position + i, wdf);
+  });
+  for (const core::Word& w : analyzer.Segment(norm)) {
+    const std::u32string_view word(norm.data() + w.start, w.end - w.start);
+    if (core::IsIndexableWord(word)) doc.add_term(core::WordTerm(word), wdf);
+  }
+  return position + static_cast<uint32_t>(norm.size()) + core::kBlockGap;
+}
+
+}  // namespace
+
+std::vector<VersionSpan> VersionsOf(const ParsedDoc& doc) {
+  std::vector<Clearance> starts = {doc.base};
+  for (const auto& r : doc.private_ranges) {
+    if (r.level > doc.base) starts.push_back(r.level);
+  }
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  std::vector<VersionSpan> spans;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    const Clearance hi = i + 1 < starts.size()
+                             ? static_cast<Clearance>(static_cast<int>(starts[i + 1]) - 1)
+                             : Clearance::kConfidential;
+    spans.push_back({starts[i], hi});
+  }
+  return spans;
+}
+
+Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
+                               const core::Analyzer& analyzer) {
+  Xapian::Document xdoc;
+  core::DocRecord record;
+  record.id = doc.doc_id;
+  record.title = doc.title;
+  record.doc_type = doc.doc_type;
+  record.path = doc.source;
+  record.date = doc.date;
+  record.fiscal_year = doc.fiscal_year;
+  record.confidentiality = std::string(core::ClearanceLabel(doc.base));
+  record.view_level = doc.base;
+  record.facets = doc.facets;
+  record.meta = doc.meta;
+  record.related = doc.related;
+
+  uint32_t position = 0;
+  core::Block title;
+  title.kind = core::BlockKind::kTitle;
+  title.level = doc.base;
+  title.text = doc.title;
+  position = IndexText(doc.title, position, core::kTitleWdf, analyzer, xdoc);
+  record.blocks.push_back(std::move(title));
+  for (const TextBlock& b : doc.blocks) {
+    if (b.level > view) continue;
+    core::Block block;
+    block.kind = b.kind == TextBlock::Kind::kHeading ? core::BlockKind::kHeading
+                                                     : core::BlockKind::kText;
+    block.heading_level = static_cast<uint8_t>(b.heading_level);
+    block.level = b.level;
+    block.position = position;
+    block.text = b.text;
+    record.view_level = std::max(record.view_level, b.level);
+    position = IndexText(b.text, position,
+                         b.kind == TextBlock::Kind::kHeading ? core::kHeadingWdf : core::kBodyWdf,
+                         analyzer, xdoc);
+    record.blocks.push_back(std::move(block));
+  }
+  for (const auto& tag : doc.tags) position = IndexText(tag, position, core::kBodyWdf, analyzer, xdoc);
+  record.markdown = VisibleMarkdown(doc.body, doc.body_first_line, doc.private_ranges, view);
+
+  xdoc.add_boolean_term(std::string(core::kDocIdPrefix) + doc.doc_id);
+  for (const auto& c : doc.facet_codes) {
+    xdoc.add_boolean_term(core::FilterTerm(core::FacetFields()[c.field], static_cast<int>(c.value)));
+  }
+  for (const auto& id : doc.company_ids) {
+    xdoc.add_boolean_term(std::string(core::kCompanyPrefix) + id);
+  }
+  if (!doc.date.empty()) xdoc.add_value(core::kDateSlot, doc.date);
+  if (doc.fiscal_year > 0) xdoc.add_value(core::kFiscalYearSlot, std::to_string(doc.fiscal_year));
+  xdoc.add_value(core::kFacetSlot, core::EncodeFacetCodes(doc.facet_codes));
+  xdoc.add_value(core::kDocIdSlot, doc.doc_id);
+  xdoc.set_data(core::EncodeDocRecord(record));
+  return xdoc;
+}
+
+}  // namespace yuimaru::indexer

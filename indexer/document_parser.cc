@@ -1,0 +1,531 @@
+#include "indexer/document_parser.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "indexer/front_matter.h"
+#include "search/core/fiscal_year.h"
+#include "search/core/utf8.h"
+
+namespace yuimaru::indexer {
+namespace {
+
+using core::Clearance;
+using core::FieldDef;
+using core::FieldType;
+using Kind = FmNode::Kind;
+
+// Required front matter in strict mode, by document type code (DOMAIN.md §2, §3.1).
+const std::map<std::string_view, std::vector<std::string_view>>& RequiredFields() {
+  static const auto* m = new std::map<std::string_view, std::vector<std::string_view>>{
+      {"karte",
+       {"company_id", "consultants", "industry", "region", "ritou", "employees", "phase", "issues",
+        "bridge_to", "methods", "outcome", "revision"}},
+      {"visit-memo",
+       {"company_id", "consultants", "industry", "region", "ritou", "employees", "phase", "visit",
+        "attendees", "issues", "bridge_to", "methods"}},
+      {"case",
+       {"industry", "region", "ritou", "employees", "phases", "issues", "bridge_to", "methods",
+        "outcome", "support_period"}},
+      {"team-minutes", {"meeting_no", "attendees", "company_ids"}},
+      {"committee-minutes", {"meeting_no", "attendees"}},
+      {"training", {"audience", "duration_min", "format", "phases", "methods", "uses_cases"}},
+      {"method", {"phases", "issues", "methods", "audience", "effort", "sources"}},
+  };
+  return *m;
+}
+constexpr std::string_view kAlwaysRequired[] = {"doc_id", "doc_type",        "title",  "date",
+                                                "fiscal_year", "confidentiality", "status",
+                                                "authors", "region"};
+
+// The 41 municipalities (DOMAIN.md §1.7).
+const std::set<std::string>& Municipalities() {
+  static const auto* s = new std::set<std::string>{
+      "名護市", "本部町", "金武町", "国頭村", "大宜味村", "東村", "今帰仁村", "恩納村", "宜野座村",
+      "伊江村", "伊平屋村", "伊是名村", "沖縄市", "うるま市", "宜野湾市", "読谷村", "嘉手納町",
+      "北谷町", "北中城村", "中城村", "西原町", "那覇市", "浦添市", "糸満市", "豊見城市", "南城市",
+      "与那原町", "南風原町", "八重瀬町", "久米島町", "渡嘉敷村", "座間味村", "粟国村", "渡名喜村",
+      "南大東村", "北大東村", "宮古島市", "多良間村", "石垣市", "竹富町", "与那国町"};
+  return *s;
+}
+
+class Validator {
+ public:
+  Validator(std::string_view source, LintMode mode, ParseOutcome& out)
+      : source_(source), mode_(mode), out_(out), doc_(out.doc) {}
+
+  void Run(const FmNode& root) {
+    root_ = &root;
+    // doc_type first: strict rules and the doc_id pattern depend on it.
+    if (const FmNode* n = Field("doc_type")) DocType(*n);
+    for (const auto& [key, node] : root.entries) {
+      if (key == "doc_type") continue;
+      Dispatch(key, node);
+    }
+    Derive();
+    if (mode_ == LintMode::kStrict) Strict();
+  }
+
+ private:
+  const FmNode* Field(std::string_view key) const { return root_->Find(key); }
+
+  void Fail(const FmNode& node, std::string rule, std::string message) {
+    Error e = MakeError(ErrorCode::kInvalidInput, std::move(rule), std::move(message));
+    e.source = std::string(source_);
+    e.line = node.line;
+    e.column = node.column;
+    out_.errors.push_back(std::move(e));
+  }
+
+  bool ExpectScalar(const std::string& key, const FmNode& n) {
+    if (n.kind == Kind::kScalar) return true;
+    Fail(n, "front-matter." + key + ".type", "「" + key + "」は単一の値で書いてください");
+    return false;
+  }
+
+  // Scalars and lists are both accepted where a list is expected ("issues: 事業承継").
+  std::vector<const FmNode*> Items(const std::string& key, const FmNode& n) {
+    std::vector<const FmNode*> items;
+    if (n.kind == Kind::kScalar) {
+      items.push_back(&n);
+    } else if (n.kind == Kind::kSequence) {
+      for (const FmNode& item : n.items) {
+        if (item.kind == Kind::kScalar) {
+          items.push_back(&item);
+        } else {
+          Fail(item, "front-matter." + key + ".type", "「" + key + "」の要素は文字列で書いてください");
+        }
+      }
+    } else if (n.kind != Kind::kNull) {
+      Fail(n, "front-matter." + key + ".type", "「" + key + "」はリストで書いてください");
+    }
+    return items;
+  }
+
+  void AddFacet(const FieldDef& field, int value) {
+    const uint32_t fi = static_cast<uint32_t>(core::FieldIndex(field));
+    for (const auto& c : doc_.facet_codes) {
+      if (c.field == fi && c.value == static_cast<uint32_t>(value)) return;
+    }
+    doc_.facet_codes.push_back({fi, static_cast<uint32_t>(value)});
+    const std::string label = core::ValueLabel(field, value);
+    for (auto& [k, labels] : doc_.facets) {
+      if (k == field.key) {
+        labels.push_back(label);
+        return;
+      }
+    }
+    doc_.facets.push_back({std::string(field.key), {label}});
+  }
+
+  void UnknownValue(const FieldDef& field, const std::string& key, const FmNode& n) {
+    std::string msg = std::string(field.label) + "「" + n.scalar + "」は未定義です";
+    const auto near = core::NearestLabels(field, n.scalar, 3);
+    if (!near.empty()) {
+      msg += "（候補: ";
+      for (size_t i = 0; i < near.size(); ++i) msg += (i ? ", " : "") + near[i];
+      msg += "）";
+    }
+    Fail(n, "front-matter." + key + ".unknown", msg);
+  }
+
+  void FacetValue(std::string_view facet_key, const std::string& key, const FmNode& n) {
+    const FieldDef& field = *core::FindField(facet_key);
+    const auto id = core::FindValue(field, n.scalar);
+    if (!id) {
+      UnknownValue(field, key, n);
+      return;
+    }
+    AddFacet(field, *id);
+  }
+
+  void DocType(const FmNode& n) {
+    if (!ExpectScalar("doc_type", n)) return;
+    const FieldDef& field = *core::FindField("doc_type");
+    const auto id = core::FindValue(field, n.scalar);
+    if (!id) {
+      UnknownValue(field, "doc_type", n);
+      return;
+    }
+    doc_type_code_ = std::string(field.vocab[*id].code);
+    doc_.doc_type = std::string(field.vocab[*id].label);
+    AddFacet(field, *id);
+  }
+
+  void Date(const std::string& key, const FmNode& n, std::string* into) {
+    if (!ExpectScalar(key, n)) return;
+    const auto d = core::ParseDate(n.scalar);
+    if (!d) {
+      Fail(n, "front-matter." + key + ".invalid",
+           "日付「" + n.scalar + "」は YYYY-MM-DD 形式の実在する日付で書いてください");
+      return;
+    }
+    if (into) *into = d->ToString();
+  }
+
+  void Integer(const std::string& key, const FmNode& n) {
+    if (!ExpectScalar(key, n)) return;
+    static const std::regex kInt(R"(^[0-9]{1,6}$)");
+    if (!std::regex_match(n.scalar, kInt)) {
+      Fail(n, "front-matter." + key + ".invalid", "「" + key + "」は整数で書いてください");
+    }
+  }
+
+  void IdList(const std::string& key, const FmNode& n, const std::regex& pattern,
+              const std::string& example, std::vector<std::string>* into) {
+    for (const FmNode* item : Items(key, n)) {
+      if (!std::regex_match(item->scalar, pattern)) {
+        Fail(*item, "front-matter." + key + ".pattern",
+             "「" + item->scalar + "」は ID の形式ではありません（例: " + example + "）");
+        continue;
+      }
+      if (into) into->push_back(item->scalar);
+    }
+  }
+
+  void Dispatch(const std::string& key, const FmNode& n) {
+    static const std::regex kCompany(R"(^C-[0-9]{4}$)");
+    static const std::regex kPerson(R"(^[KSI]-[0-9]{2,3}$)");
+    static const std::regex kAuthor(R"(^[KS]-[0-9]{2,3}$)");
+    static const std::regex kDocIdChars(R"(^[A-Za-z0-9][A-Za-z0-9._\-]{0,127}$)");
+    if (key == "doc_id") {
+      if (!ExpectScalar(key, n)) return;
+      if (!std::regex_match(n.scalar, kDocIdChars)) {
+        Fail(n, "front-matter.doc_id.invalid",
+             "doc_id「" + n.scalar + "」は英数字・「-」「_」「.」で 128 文字以内にしてください");
+        return;
+      }
+      doc_.doc_id = n.scalar;
+      doc_.doc_id_line = n.line;
+    } else if (key == "title") {
+      if (!ExpectScalar(key, n)) return;
+      doc_.title = n.scalar;
+    } else if (key == "date") {
+      Date(key, n, &doc_.date);
+    } else if (key == "updated" || key == "next_visit") {
+      Date(key, n, nullptr);
+    } else if (key == "fiscal_year") {
+      if (!ExpectScalar(key, n)) return;
+      const auto fy = core::ParseFiscalYear(n.scalar, 0);
+      if (!fy || *fy < 2000 || *fy > 2100) {
+        Fail(n, "front-matter.fiscal_year.invalid",
+             "年度「" + n.scalar + "」を読めません（例: 2024, 令和6年度）");
+        return;
+      }
+      doc_.fiscal_year = *fy;
+      fiscal_year_node_ = &n;
+    } else if (key == "confidentiality") {
+      if (!ExpectScalar(key, n)) return;
+      const auto c = core::ParseClearance(n.scalar);
+      if (!c) {
+        Fail(n, "front-matter.confidentiality.unknown",
+             "機密区分「" + n.scalar + "」は未定義です（候補: 公開, 内部, 機密）");
+        return;
+      }
+      doc_.base = *c;
+      confidentiality_node_ = &n;
+    } else if (key == "status") {
+      if (!ExpectScalar(key, n)) return;
+      FacetValue("status", key, n);
+      doc_.status = n.scalar;
+    } else if (key == "industry" || key == "region" || key == "employees" || key == "outcome" ||
+               key == "revenue_band" || key == "format") {
+      if (ExpectScalar(key, n)) FacetValue(key, key, n);
+    } else if (key == "ritou") {
+      if (ExpectScalar(key, n)) FacetValue("ritou", key, n);
+    } else if (key == "phase") {
+      if (ExpectScalar(key, n)) FacetValue("phase", key, n);
+    } else if (key == "phases" || key == "issues" || key == "bridge_to" || key == "methods" ||
+               key == "audience") {
+      const std::string facet = key == "phases" ? "phase" : key;
+      for (const FmNode* item : Items(key, n)) FacetValue(facet, key, *item);
+    } else if (key == "consultants") {
+      static const std::regex kConsultant(R"(^K-[0-9]{2,3}$)");
+      std::vector<std::string> ids;
+      IdList(key, n, kConsultant, "K-07", &ids);
+      const FieldDef& field = *core::FindField("consultants");
+      for (const auto& id : ids) AddFacet(field, *core::FindValue(field, id));
+    } else if (key == "company_id") {
+      if (!ExpectScalar(key, n)) return;
+      IdList(key, n, kCompany, "C-0123", &doc_.company_ids);
+    } else if (key == "company_ids") {
+      IdList(key, n, kCompany, "C-0123", &doc_.company_ids);
+    } else if (key == "authors") {
+      IdList(key, n, kAuthor, "K-07, S-01", nullptr);
+    } else if (key == "attendees") {
+      Attendees(n, kPerson);
+    } else if (key == "visit") {
+      Visit(n);
+    } else if (key == "related" || key == "uses_cases") {
+      for (const FmNode* item : Items(key, n)) {
+        if (!std::regex_match(item->scalar, kDocIdChars)) {
+          Fail(*item, "front-matter." + key + ".invalid", "「" + item->scalar + "」は文書 ID ではありません");
+          continue;
+        }
+        if (key == "uses_cases" && !item->scalar.ends_with("-P")) {
+          Fail(*item, "front-matter.uses_cases.not-public",
+               "研修資料で使えるのは公開用写し（-P）だけです: " + item->scalar);
+          continue;
+        }
+        doc_.related.push_back(item->scalar);
+        doc_.related_refs.emplace_back(item->scalar, item->line);
+      }
+    } else if (key == "tags" || key == "sources") {
+      for (const FmNode* item : Items(key, n)) {
+        if (key == "tags") doc_.tags.push_back(item->scalar);
+      }
+    } else if (key == "meeting_no" || key == "duration_min" || key == "revision") {
+      Integer(key, n);
+    } else if (key == "support_period") {
+      Period(n);
+    } else if (key == "municipality") {
+      if (!ExpectScalar(key, n)) return;
+      if (!Municipalities().count(n.scalar)) {
+        Fail(n, "front-matter.municipality.unknown", "市町村「" + n.scalar + "」は沖縄県の41市町村にありません");
+      }
+    } else if (key == "publication") {
+      if (n.kind != Kind::kMap) Fail(n, "front-matter.publication.type", "publication は「キー: 値」で書いてください");
+    } else if (key == "industry_detail" || key == "founded_band" || key == "effort" ||
+               key == "bridge_detail") {
+      ExpectScalar(key, n);
+    } else if (mode_ == LintMode::kStrict) {
+      Fail(n, "front-matter.key.unknown", "未定義のキー「" + key + "」です");
+    }
+  }
+
+  void Attendees(const FmNode& n, const std::regex& person) {
+    if (n.kind != Kind::kSequence) {
+      Fail(n, "front-matter.attendees.type", "attendees はリストで書いてください");
+      return;
+    }
+    for (const FmNode& a : n.items) {
+      if (a.kind == Kind::kScalar) continue;  // a role name
+      if (a.kind != Kind::kMap) {
+        Fail(a, "front-matter.attendees.type", "出席者は {id, role} で書いてください");
+        continue;
+      }
+      if (const FmNode* id = a.Find("id")) {
+        if (id->kind != Kind::kScalar || !std::regex_match(id->scalar, person)) {
+          Fail(*id, "front-matter.attendees.pattern",
+               "出席者の id は K-07 / S-01 / I-02 の形式で書いてください（氏名は書かない）");
+        }
+      }
+    }
+  }
+
+  void Visit(const FmNode& n) {
+    if (n.kind != Kind::kMap) {
+      Fail(n, "front-matter.visit.type", "visit は {mode, minutes, seq} で書いてください");
+      return;
+    }
+    if (const FmNode* mode = n.Find("mode")) {
+      if (ExpectScalar("visit.mode", *mode)) FacetValue("visit_mode", "visit.mode", *mode);
+    } else if (mode_ == LintMode::kStrict) {
+      Fail(n, "front-matter.visit.mode.missing", "visit.mode（訪問 / オンライン / 来所 / 電話）がありません");
+    }
+    if (const FmNode* m = n.Find("minutes")) Integer("visit.minutes", *m);
+    if (const FmNode* s = n.Find("seq")) Integer("visit.seq", *s);
+  }
+
+  void Period(const FmNode& n) {
+    if (n.kind != Kind::kMap) {
+      Fail(n, "front-matter.support_period.type", "support_period は {start, end} で書いてください");
+      return;
+    }
+    std::string start, end;
+    if (const FmNode* s = n.Find("start")) Date("support_period.start", *s, &start);
+    if (const FmNode* e = n.Find("end")) Date("support_period.end", *e, &end);
+    if (!start.empty() && !end.empty() && end < start) {
+      Fail(n, "front-matter.support_period.order", "支援期間の終わりが始まりより前です");
+    }
+  }
+
+  // Fills what other fields imply and checks consistency between fields.
+  void Derive() {
+    if (!doc_.date.empty()) {
+      const int fy = core::FiscalYearOf(*core::ParseDate(doc_.date));
+      if (doc_.fiscal_year == 0) {
+        doc_.fiscal_year = fy;
+      } else if (doc_.fiscal_year != fy && fiscal_year_node_) {
+        Fail(*fiscal_year_node_, "front-matter.fiscal_year.mismatch",
+             "年度 " + std::to_string(doc_.fiscal_year) + " が日付 " + doc_.date + " の年度（" +
+                 std::to_string(fy) + "）と一致しません");
+      }
+    }
+    if (doc_.fiscal_year > 0) {
+      const FieldDef& field = *core::FindField("fiscal_year");
+      AddFacet(field, *core::FindValue(field, std::to_string(doc_.fiscal_year)));
+    }
+    const FieldDef& conf = *core::FindField("confidentiality");
+    AddFacet(conf, static_cast<int>(doc_.base));
+    if (confidentiality_node_ && doc_.base == Clearance::kPublic &&
+        (doc_type_code_ == "karte" || doc_type_code_ == "visit-memo")) {
+      Fail(*confidentiality_node_, "front-matter.confidentiality.unpublishable",
+           doc_.doc_type + "は公開にできません（内部 または 機密）");
+    }
+  }
+
+  void Strict() {
+    auto missing = [&](std::string_view key) {
+      Error e = MakeError(ErrorCode::kInvalidInput, "front-matter." + std::string(key) + ".missing",
+                          "必須項目「" + std::string(key) + "」がありません");
+      e.source = std::string(source_);
+      e.line = 1;
+      out_.errors.push_back(std::move(e));
+    };
+    for (auto key : kAlwaysRequired) {
+      if (!Field(key)) missing(key);
+    }
+    if (doc_type_code_.empty()) return;
+    const bool public_copy = doc_.doc_id.ends_with("-P");
+    for (auto key : RequiredFields().at(doc_type_code_)) {
+      if (!Field(key)) missing(key);
+    }
+    if (doc_type_code_ == "case") {
+      if (public_copy) {
+        for (auto key : {"company_id", "consultants"}) {
+          if (const FmNode* n = Field(key)) {
+            Fail(*n, "front-matter." + std::string(key) + ".in-public-copy",
+                 "公開用写しに「" + std::string(key) + "」を書いてはいけません");
+          }
+        }
+        if (!Field("publication")) missing("publication");
+        if (doc_.base != Clearance::kPublic && confidentiality_node_) {
+          Fail(*confidentiality_node_, "front-matter.confidentiality.public-copy",
+               "公開用写し（-P）の機密区分は公開にしてください");
+        }
+      } else {
+        for (auto key : {"company_id", "consultants"}) {
+          if (!Field(key)) missing(key);
+        }
+      }
+    }
+    if (const FmNode* id = Field("doc_id"); id && id->kind == Kind::kScalar) {
+      for (const auto& t : core::DocTypes()) {
+        if (t.code != doc_type_code_) continue;
+        if (!std::regex_match(id->scalar, std::regex(std::string(t.id_pattern)))) {
+          Fail(*id, "front-matter.doc_id.pattern",
+               "doc_id「" + id->scalar + "」は" + std::string(t.label) + "の形式（" +
+                   std::string(t.id_pattern) + "）ではありません");
+        }
+      }
+    }
+  }
+
+  std::string_view source_;
+  LintMode mode_;
+  ParseOutcome& out_;
+  ParsedDoc& doc_;
+  const FmNode* root_ = nullptr;
+  const FmNode* fiscal_year_node_ = nullptr;
+  const FmNode* confidentiality_node_ = nullptr;
+  std::string doc_type_code_;
+};
+
+void BuildMeta(ParsedDoc& doc) {
+  doc.meta.emplace_back("文書ID", doc.doc_id);
+  if (!doc.doc_type.empty()) doc.meta.emplace_back("文書種別", doc.doc_type);
+  if (!doc.date.empty()) doc.meta.emplace_back("日付", doc.date);
+  if (doc.fiscal_year > 0) doc.meta.emplace_back("年度", core::FiscalYearDisplay(doc.fiscal_year));
+  doc.meta.emplace_back("機密区分", std::string(core::ClearanceLabel(doc.base)));
+  if (!doc.company_ids.empty()) {
+    std::string ids;
+    for (const auto& id : doc.company_ids) ids += (ids.empty() ? "" : ", ") + id;
+    doc.meta.emplace_back("企業ID", ids);
+  }
+  for (const auto& field : core::FacetFields()) {
+    if (field.key == "doc_type" || field.key == "fiscal_year" || field.key == "confidentiality")
+      continue;
+    for (const auto& [key, labels] : doc.facets) {
+      if (key != field.key) continue;
+      std::string v;
+      for (const auto& l : labels) v += (v.empty() ? "" : ", ") + l;
+      doc.meta.emplace_back(std::string(field.label), v);
+    }
+  }
+  if (!doc.tags.empty()) {
+    std::string v;
+    for (const auto& t : doc.tags) v += (v.empty() ? "" : ", ") + t;
+    doc.meta.emplace_back("タグ", v);
+  }
+}
+
+Error FileError(std::string_view source, std::string rule, std::string message, int line = 0,
+                int column = 0) {
+  Error e = MakeError(ErrorCode::kInvalidInput, std::move(rule), std::move(message));
+  e.source = std::string(source);
+  e.line = line;
+  e.column = column;
+  return e;
+}
+
+}  // namespace
+
+core::Clearance ParsedDoc::MaxLevel() const {
+  Clearance max = base;
+  for (const auto& r : private_ranges) max = std::max(max, r.level);
+  return max;
+}
+
+ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintMode mode) {
+  ParseOutcome out;
+  ParsedDoc& doc = out.doc;
+  doc.source = std::string(source);
+  if (text.size() > kMaxFileBytes) {
+    out.errors.push_back(FileError(source, "file.too-large",
+                                   "ファイルが大きすぎます（" + std::to_string(text.size()) +
+                                       " バイト、上限 " + std::to_string(kMaxFileBytes) + "）"));
+    return out;
+  }
+  if (const size_t bad = core::FindInvalidUtf8(text); bad != std::string_view::npos) {
+    const auto pos = core::PositionOf(text, bad);
+    out.errors.push_back(FileError(source, "file.invalid-utf8",
+                                   "UTF-8 として不正なバイト列です（オフセット " +
+                                       std::to_string(bad) + "）",
+                                   pos.line, pos.column));
+    return out;
+  }
+  auto split = SplitFrontMatter(text);
+  if (!split) {
+    Error e = split.error();
+    e.source = std::string(source);
+    out.errors.push_back(std::move(e));
+    return out;
+  }
+  auto root = ParseFrontMatter(*split);
+  if (!root) {
+    Error e = root.error();
+    e.source = std::string(source);
+    out.errors.push_back(std::move(e));
+    return out;
+  }
+  Validator(source, mode, out).Run(*root);
+
+  doc.body = std::string(split->body);
+  doc.body_first_line = split->body_first_line;
+  MarkdownContent content = ReadMarkdown(doc.body, doc.body_first_line, doc.base);
+  for (Error& e : content.errors) {
+    e.source = std::string(source);
+    out.errors.push_back(std::move(e));
+  }
+  doc.blocks = std::move(content.blocks);
+  doc.private_ranges = std::move(content.private_ranges);
+  if (doc.title.empty()) doc.title = content.first_heading;
+  if (doc.doc_id.empty()) {
+    if (mode == LintMode::kStrict) {
+      out.errors.push_back(FileError(source, "front-matter.doc_id.missing", "doc_id がありません", 1));
+    }
+    doc.doc_id = std::string(source);  // "no doc_id: its path"
+  }
+  if (doc.title.empty()) {
+    out.errors.push_back(FileError(source, "document.title.missing",
+                                   "title も見出しもありません（どちらかが必要です）", 1));
+  }
+  BuildMeta(doc);
+  return out;
+}
+
+}  // namespace yuimaru::indexer

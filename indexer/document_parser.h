@@ -1,0 +1,60 @@
+// One Markdown file → ParsedDoc: front matter validated against the schema (DOMAIN.md §3), the
+// body read into text blocks with their 機密区分. Pure: takes the path (for messages) and the
+// bytes; reads nothing.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "indexer/markdown_reader.h"
+#include "search/core/facet_codes.h"
+#include "search/core/result.h"
+#include "search/core/schema.h"
+
+namespace yuimaru::indexer {
+
+// Both CommonMark parsers slow down badly on some pathological inputs; case reports are tens of
+// kilobytes, so a megabyte is generous.
+inline constexpr size_t kMaxFileBytes = 1 << 20;
+
+enum class LintMode { kLenient, kStrict };
+
+struct ParsedDoc {
+  std::string source;  // path as given, for messages and results
+  std::string doc_id;
+  int doc_id_line = 0;
+  std::string title;
+  std::string doc_type;  // canonical label; empty if not given
+  std::string date;      // YYYY-MM-DD or empty
+  int fiscal_year = 0;   // 0 if neither given nor derivable
+  core::Clearance base = core::Clearance::kInternal;  // 機密区分 (default 内部: safe)
+  std::string status;
+  std::vector<core::FacetCode> facet_codes;
+  std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
+  std::vector<std::pair<std::string, std::string>> meta;  // display metadata
+  std::vector<std::string> company_ids;
+  std::vector<std::string> related;
+  std::vector<std::pair<std::string, int>> related_refs;  // (doc id, line), for strict checks
+  std::vector<std::string> tags;
+  std::string body;  // Markdown after the front matter
+  int body_first_line = 1;
+  std::vector<TextBlock> blocks;
+  std::vector<PrivateRange> private_ranges;
+
+  // The highest 機密区分 of any of its text.
+  core::Clearance MaxLevel() const;
+};
+
+struct ParseOutcome {
+  ParsedDoc doc;
+  std::vector<Error> errors;  // empty: the document may be indexed
+};
+
+// Parses and validates one file. Every error names `source`, a line and a rule. In kLenient
+// mode (indexing) only doc_id/title are needed and other fields are checked when present; in
+// kStrict mode (lint --strict) each document type's required fields must be there too.
+ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintMode mode);
+
+}  // namespace yuimaru::indexer

@@ -1,0 +1,154 @@
+#include "indexer/front_matter.h"
+
+#include <yaml-cpp/yaml.h>
+
+namespace yuimaru::indexer {
+namespace {
+
+bool IsDelimiter(std::string_view line, std::string_view delim) {
+  if (line.size() >= 1 && line.back() == '\r') line.remove_suffix(1);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  return line == delim;
+}
+
+// Front matter is small and shallow. The budget also stops alias bombs ("billion laughs"): yaml-cpp
+// shares aliased nodes, and walking them would otherwise visit every expansion.
+constexpr int kMaxDepth = 16;
+constexpr int kMaxNodes = 20000;
+
+Result<FmNode> Convert(const YAML::Node& node, int line_offset, int depth, int& budget) {
+  FmNode out;
+  out.line = node.Mark().line + line_offset;
+  out.column = node.Mark().column + 1;
+  if (depth > kMaxDepth || --budget < 0) {
+    Error e = MakeError(ErrorCode::kInvalidInput, "front-matter.too-large",
+                        "フロントマターが深すぎるか大きすぎます");
+    e.line = out.line;
+    return e;
+  }
+  switch (node.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      out.kind = FmNode::Kind::kNull;
+      break;
+    case YAML::NodeType::Scalar:
+      out.kind = FmNode::Kind::kScalar;
+      out.scalar = node.Scalar();
+      out.quoted = node.Tag() == "!";
+      break;
+    case YAML::NodeType::Sequence:
+      out.kind = FmNode::Kind::kSequence;
+      for (const auto& item : node) {
+        auto child = Convert(item, line_offset, depth + 1, budget);
+        if (!child) return child.error();
+        out.items.push_back(std::move(*child));
+      }
+      break;
+    case YAML::NodeType::Map:
+      out.kind = FmNode::Kind::kMap;
+      for (const auto& kv : node) {
+        if (!kv.first.IsScalar()) {
+          Error e = MakeError(ErrorCode::kInvalidInput, "front-matter.key",
+                              "キーは文字列で書いてください");
+          e.line = kv.first.Mark().line + line_offset;
+          return e;
+        }
+        auto child = Convert(kv.second, line_offset, depth + 1, budget);
+        if (!child) return child.error();
+        out.entries.emplace_back(kv.first.Scalar(), std::move(*child));
+      }
+      break;
+  }
+  return out;
+}
+
+}  // namespace
+
+const FmNode* FmNode::Find(std::string_view key) const {
+  for (const auto& [k, v] : entries) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+Result<SplitDocument> SplitFrontMatter(std::string_view text) {
+  SplitDocument split;
+  // A UTF-8 byte order mark before the first "---" is tolerated.
+  size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  size_t eol = text.find('\n', start);
+  const std::string_view first =
+      text.substr(start, eol == std::string_view::npos ? std::string_view::npos : eol - start);
+  if (!IsDelimiter(first, "---")) {
+    split.body = text;
+    split.body_first_line = 1;
+    return split;
+  }
+  if (eol == std::string_view::npos) {
+    Error e = MakeError(ErrorCode::kInvalidInput, "front-matter.unterminated",
+                        "フロントマターの終わりの「---」行がありません");
+    e.line = 1;
+    return e;
+  }
+  const size_t yaml_start = eol + 1;
+  size_t pos = yaml_start;
+  int line = 2;
+  while (pos <= text.size()) {
+    size_t next = text.find('\n', pos);
+    const std::string_view l =
+        text.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos);
+    if (IsDelimiter(l, "---") || IsDelimiter(l, "...")) {
+      split.yaml = text.substr(yaml_start, pos - yaml_start);
+      split.yaml_first_line = 2;
+      split.body = next == std::string_view::npos ? std::string_view() : text.substr(next + 1);
+      split.body_first_line = line + 1;
+      return split;
+    }
+    if (next == std::string_view::npos) break;
+    pos = next + 1;
+    ++line;
+  }
+  Error e = MakeError(ErrorCode::kInvalidInput, "front-matter.unterminated",
+                      "フロントマターの終わりの「---」行がありません");
+  e.line = 1;
+  return e;
+}
+
+Result<FmNode> ParseFrontMatter(const SplitDocument& split) {
+  FmNode empty;
+  empty.kind = FmNode::Kind::kMap;
+  empty.line = split.yaml_first_line;
+  if (split.yaml.empty()) return empty;
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(split.yaml));
+  } catch (const YAML::ParserException& e) {
+    Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.yaml-syntax",
+                          "YAML の構文エラー: " + e.msg);
+    err.line = e.mark.line + split.yaml_first_line;
+    err.column = e.mark.column + 1;
+    return err;
+  } catch (const YAML::Exception& e) {
+    Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.yaml-syntax",
+                          "YAML を読めません: " + e.msg);
+    err.line = split.yaml_first_line;
+    return err;
+  }
+  if (root.IsNull()) return empty;
+  if (!root.IsMap()) {
+    Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.not-a-map",
+                          "フロントマターは「キー: 値」の形で書いてください");
+    err.line = split.yaml_first_line;
+    return err;
+  }
+  try {
+    int budget = kMaxNodes;
+    return Convert(root, split.yaml_first_line, 0, budget);
+  } catch (const YAML::Exception& e) {
+    Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.yaml-syntax",
+                          "YAML を読めません: " + e.msg);
+    err.line = split.yaml_first_line;
+    return err;
+  }
+}
+
+}  // namespace yuimaru::indexer

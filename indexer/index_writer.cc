@@ -1,0 +1,735 @@
+// RunIndex and RunLint: the I/O side of the indexer (files, the index directory, Xapian).
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "indexer/corpus_reader.h"
+#include "indexer/document_builder.h"
+#include "indexer/document_parser.h"
+#include "indexer/indexer.h"
+#include "search/core/analyzer.h"
+#include "search/core/index_layout.h"
+#include "search/core/synonyms.h"
+
+namespace yuimaru::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kManifestFormat = 1;
+// Above this many changed or deleted files (or a quarter of the index) a run rebuilds in
+// parallel instead of copying the previous generation and patching it.
+constexpr size_t kIncrementalMaxChanges = 2000;
+// Documents a worker adds to its part databases between commits: bounds memory (Xapian keeps
+// a batch in RAM) while keeping commits rare (each one syncs to disk).
+constexpr uint64_t kCommitEvery = 20000;
+
+struct ManifestEntry {
+  std::string path;
+  std::string hash;
+  std::string doc_id;
+};
+
+struct Manifest {
+  uint64_t generation = 0;
+  std::map<std::string, ManifestEntry> files;  // key: PathKey
+};
+
+Error IoError(std::string rule, std::string message, const fs::path& where = {}) {
+  Error e = MakeError(ErrorCode::kIo, std::move(rule), std::move(message));
+  e.source = where.string();
+  return e;
+}
+
+std::optional<Manifest> LoadManifest(const fs::path& gen_dir) {
+  std::ifstream in(gen_dir / core::kManifestFile);
+  if (!in) return std::nullopt;
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || j.value("format", 0) != kManifestFormat) return std::nullopt;
+  Manifest m;
+  m.generation = j.value("generation", 0ull);
+  for (const auto& [key, v] : j.at("files").items()) {
+    m.files[key] = ManifestEntry{v.value("path", ""), v.value("hash", ""), v.value("doc_id", "")};
+  }
+  return m;
+}
+
+Status SyncPath(const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IoError("index.sync", "cannot open for fsync", p);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return IoError("index.sync", "fsync failed", p);
+  return Status::Ok();
+}
+
+Status WriteManifest(const fs::path& gen_dir, const Manifest& m) {
+  nlohmann::json files = nlohmann::json::object();
+  for (const auto& [key, e] : m.files) {
+    files[key] = {{"path", e.path}, {"hash", e.hash}, {"doc_id", e.doc_id}};
+  }
+  const nlohmann::json j = {{"format", kManifestFormat},
+                            {"generation", m.generation},
+                            {"documents", m.files.size()},
+                            {"files", std::move(files)}};
+  const fs::path p = gen_dir / core::kManifestFile;
+  {
+    std::ofstream out(p, std::ios::trunc);
+    out << j.dump(1) << '\n';
+    if (!out) return IoError("index.manifest", "cannot write manifest", p);
+  }
+  return SyncPath(p);
+}
+
+// Syncs every file of a directory tree, then the directories, so that a rename of the tree is
+// only ever observed with complete contents.
+Status SyncTree(const fs::path& root) {
+  std::error_code ec;
+  std::vector<fs::path> dirs = {root};
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_directory()) {
+      dirs.push_back(it->path());
+    } else if (auto s = SyncPath(it->path()); !s) {
+      return s;
+    }
+  }
+  for (const auto& d : dirs) {
+    if (auto s = SyncPath(d); !s) return s;
+  }
+  return Status::Ok();
+}
+
+// An exclusive lock on DB/LOCK for the duration of a run.
+class WriterLock {
+ public:
+  static Result<WriterLock> Acquire(const fs::path& db) {
+    const fs::path p = db / core::kLockFile;
+    const int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return IoError("index.lock", "cannot create lock file", p);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      Error e = MakeError(ErrorCode::kBusy, "index.busy",
+                          "別の yuimaru index がこの索引を更新中です");
+      e.source = db.string();
+      return e;
+    }
+    return WriterLock(fd);
+  }
+  WriterLock(WriterLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  WriterLock& operator=(WriterLock&&) = delete;
+  ~WriterLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  explicit WriterLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+template <typename F>
+void ParallelFor(size_t n, int threads, F&& f) {
+  std::atomic<size_t> next{0};
+  auto worker = [&](int w) {
+    for (size_t i; (i = next.fetch_add(1)) < n;) f(w, i);
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < threads; ++w) pool.emplace_back(worker, w);
+  worker(0);
+  for (auto& t : pool) t.join();
+}
+
+int ThreadCount(int requested) {
+  if (requested > 0) return requested;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+bool UnderRoot(const std::string& key, const std::vector<std::string>& roots) {
+  for (const auto& r : roots) {
+    if (key == r) return true;
+    if (key.size() > r.size() && key.compare(0, r.size(), r) == 0 &&
+        (r.back() == '/' || key[r.size()] == '/'))
+      return true;
+  }
+  return false;
+}
+
+// What the scan learnt about one file.
+struct Scanned {
+  SourceFile file;
+  enum class State { kUnchanged, kAccepted, kRejected } state = State::kRejected;
+  bool known = false;  // indexed by an earlier run
+  std::string hash;
+  std::string doc_id;
+  int doc_id_line = 0;
+  size_t bytes = 0;
+  std::vector<Error> errors;
+};
+
+Scanned ScanFile(const SourceFile& file, const Manifest& prev, bool need_parse) {
+  Scanned s;
+  s.file = file;
+  auto data = ReadFile(file.path, kMaxFileBytes);
+  if (!data) {
+    Error e = data.error();
+    e.source = file.path;
+    s.errors.push_back(std::move(e));
+    return s;
+  }
+  s.bytes = data->size();
+  s.hash = ContentHash(*data);
+  const auto it = prev.files.find(file.key);
+  s.known = it != prev.files.end();
+  if (s.known && it->second.hash == s.hash && !need_parse) {
+    s.state = Scanned::State::kUnchanged;
+    s.doc_id = it->second.doc_id;
+    return s;
+  }
+  ParseOutcome parsed = ParseDocument(file.path, *data, LintMode::kLenient);
+  if (!parsed.errors.empty()) {
+    s.errors = std::move(parsed.errors);
+    return s;
+  }
+  s.doc_id = parsed.doc.doc_id;
+  s.doc_id_line = parsed.doc.doc_id_line;
+  s.state = (s.known && it->second.hash == s.hash) ? Scanned::State::kUnchanged
+                                                   : Scanned::State::kAccepted;
+  return s;
+}
+
+// Parses `s` again for indexing; the file must still have the content that was scanned.
+Result<ParsedDoc> ReparseForIndex(const Scanned& s) {
+  auto data = ReadFile(s.file.path, kMaxFileBytes);
+  if (!data) return data.error();
+  if (ContentHash(*data) != s.hash) {
+    Error e = MakeError(ErrorCode::kInvalidInput, "file.changed-during-index",
+                        "索引作成中にファイルが変更されました（次回の実行で取り込みます）");
+    e.source = s.file.path;
+    return e;
+  }
+  ParseOutcome parsed = ParseDocument(s.file.path, *data, LintMode::kLenient);
+  if (!parsed.errors.empty()) return parsed.errors.front();
+  return std::move(parsed.doc);
+}
+
+uint64_t NextGeneration(const fs::path& db, const Manifest& prev) {
+  uint64_t max = prev.generation;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(db, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("gen-", 0) == 0) {
+      max = std::max<uint64_t>(max, std::strtoull(name.c_str() + 4, nullptr, 10));
+    }
+  }
+  return max + 1;
+}
+
+class Builder {
+ public:
+  Builder(const IndexOptions& options, const fs::path& tmp)
+      : options_(options), tmp_(tmp), threads_(ThreadCount(options.threads)) {}
+
+  // Builds every shard from scratch in `tmp_`: `threads_` workers each fill their own part
+  // databases, which are then merged (and compacted) shard by shard.
+  Status Full(const std::vector<const Scanned*>& docs, const std::optional<fs::path>& prev_gen,
+              const std::vector<std::string>& carry, std::vector<Error>& late_errors,
+              std::set<std::string>& dropped) {
+    const auto base_analyzer = core::Analyzer::Create();
+    if (!base_analyzer) return base_analyzer.error();
+    std::mutex mu;
+    std::optional<Error> fatal;
+    std::atomic<uint64_t> done{0};
+    std::vector<std::map<std::string, Xapian::WritableDatabase>> parts(threads_);
+    std::vector<uint64_t> since_commit(threads_, 0);
+    std::vector<core::Analyzer> analyzers;
+    for (int w = 0; w < threads_; ++w) {
+      auto a = base_analyzer->Clone();
+      if (!a) return a.error();
+      analyzers.push_back(std::move(*a));
+    }
+    ParallelFor(docs.size(), threads_, [&](int w, size_t i) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (fatal) return;
+      }
+      auto doc = ReparseForIndex(*docs[i]);
+      if (!doc) {
+        std::lock_guard<std::mutex> lock(mu);
+        late_errors.push_back(doc.error());
+        dropped.insert(docs[i]->file.key);
+        return;
+      }
+      try {
+        for (const VersionSpan& v : VersionsOf(*doc)) {
+          const std::string shard = core::ShardName(v.lo, v.hi);
+          auto it = parts[w].find(shard);
+          if (it == parts[w].end()) {
+            const fs::path p = tmp_ / "parts" / ("w" + std::to_string(w)) / shard;
+            fs::create_directories(p.parent_path());
+            it = parts[w].emplace(shard, Xapian::WritableDatabase(p.string(), Xapian::DB_CREATE_OR_OVERWRITE)).first;
+          }
+          it->second.add_document(BuildDocument(*doc, v.lo, analyzers[w]));
+        }
+        if (++since_commit[w] >= kCommitEvery) {
+          for (auto& [name, db] : parts[w]) db.commit();
+          since_commit[w] = 0;
+        }
+      } catch (const Xapian::Error& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        fatal = IoError("index.xapian", e.get_description(), tmp_);
+      } catch (const fs::filesystem_error& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        fatal = IoError("index.filesystem", e.what(), tmp_);
+      }
+      Progress("index", done.fetch_add(1) + 1, docs.size());
+    });
+    if (fatal) return *fatal;
+    try {
+      for (auto& worker : parts) {
+        for (auto& [name, db] : worker) {
+          db.commit();
+          db.close();
+        }
+      }
+      if (prev_gen && !carry.empty()) {
+        parts.emplace_back();
+        if (auto s = Carry(*prev_gen, carry, parts.back()); !s) return s;
+      }
+    } catch (const Xapian::Error& e) {
+      return IoError("index.xapian", e.get_description(), tmp_);
+    }
+    return Merge(parts);
+  }
+
+  // Copies the previous generation's shards into `tmp_` and applies the changes to the copy.
+  Status Incremental(const fs::path& prev_gen, const std::vector<std::string>& remove_ids,
+                     const std::vector<const Scanned*>& docs, std::vector<Error>& late_errors,
+                     std::set<std::string>& dropped) {
+    auto analyzer = core::Analyzer::Create();
+    if (!analyzer) return analyzer.error();
+    try {
+      std::map<std::string, Xapian::WritableDatabase> shards;
+      for (const auto& name : core::AllShardNames()) {
+        fs::copy(prev_gen / name, tmp_ / name, fs::copy_options::recursive);
+        shards.emplace(name, Xapian::WritableDatabase((tmp_ / name).string(), Xapian::DB_OPEN));
+      }
+      for (const auto& id : remove_ids) {
+        for (auto& [name, db] : shards) db.delete_document(std::string(core::kDocIdPrefix) + id);
+      }
+      uint64_t done = 0;
+      for (const Scanned* s : docs) {
+        auto doc = ReparseForIndex(*s);
+        if (!doc) {
+          late_errors.push_back(doc.error());
+          dropped.insert(s->file.key);
+          continue;
+        }
+        for (const VersionSpan& v : VersionsOf(*doc)) {
+          shards.at(core::ShardName(v.lo, v.hi)).add_document(BuildDocument(*doc, v.lo, *analyzer));
+        }
+        Progress("index", ++done, docs.size());
+      }
+      for (auto& [name, db] : shards) {
+        db.commit();
+        db.close();
+      }
+    } catch (const Xapian::Error& e) {
+      return IoError("index.xapian", e.get_description(), tmp_);
+    } catch (const fs::filesystem_error& e) {
+      return IoError("index.filesystem", e.what(), tmp_);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  // Copies the versions of documents `ids` from the previous generation into a part of its own.
+  Status Carry(const fs::path& prev_gen, const std::vector<std::string>& ids,
+               std::map<std::string, Xapian::WritableDatabase>& part) {
+    const fs::path dir = tmp_ / "parts" / ("w" + std::to_string(threads_));
+    fs::create_directories(dir);
+    for (const auto& name : core::AllShardNames()) {
+      Xapian::Database old((prev_gen / name).string());
+      for (const auto& id : ids) {
+        const std::string term = std::string(core::kDocIdPrefix) + id;
+        for (auto it = old.postlist_begin(term); it != old.postlist_end(term); ++it) {
+          auto p = part.find(name);
+          if (p == part.end()) {
+            p = part.emplace(name, Xapian::WritableDatabase((dir / name).string(),
+                                                            Xapian::DB_CREATE_OR_OVERWRITE))
+                    .first;
+          }
+          p->second.add_document(old.get_document(*it));
+        }
+      }
+    }
+    for (auto& [name, db] : part) {
+      db.commit();
+      db.close();
+    }
+    return Status::Ok();
+  }
+
+  Status Merge(std::vector<std::map<std::string, Xapian::WritableDatabase>>& parts) {
+    const std::vector<std::string> names = core::AllShardNames();
+    std::mutex mu;
+    std::optional<Error> fatal;
+    std::atomic<uint64_t> done{0};
+    ParallelFor(names.size(), threads_, [&](int, size_t i) {
+      const std::string& name = names[i];
+      const fs::path out = tmp_ / name;
+      try {
+        Xapian::Database sources;
+        bool any = false;
+        for (size_t w = 0; w < parts.size(); ++w) {
+          if (!parts[w].count(name)) continue;
+          sources.add_database(Xapian::Database((tmp_ / "parts" / ("w" + std::to_string(w)) / name).string()));
+          any = true;
+        }
+        if (any) {
+          sources.compact(out.string(), Xapian::DBCOMPACT_MULTIPASS);
+        } else {
+          Xapian::WritableDatabase empty(out.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+          empty.commit();
+        }
+      } catch (const Xapian::Error& e) {
+        std::lock_guard<std::mutex> lock(mu);
+        fatal = IoError("index.xapian", e.get_description(), out);
+      }
+      Progress("merge", done.fetch_add(1) + 1, names.size());
+    });
+    if (fatal) return *fatal;
+    std::error_code ec;
+    fs::remove_all(tmp_ / "parts", ec);
+    return Status::Ok();
+  }
+
+  void Progress(const char* phase, uint64_t done, uint64_t total) {
+    if (!options_.progress) return;
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    options_.progress(IndexProgress{phase, done, total});
+  }
+
+  const IndexOptions& options_;
+  const fs::path tmp_;
+  const int threads_;
+  std::mutex progress_mu_;
+};
+
+// Points CURRENT at `gen_name` atomically (rename of a new symlink over the old one).
+Status SwitchCurrent(const fs::path& db, const std::string& gen_name) {
+  const fs::path link = db / core::kCurrentLink;
+  const fs::path tmp_link = db / (std::string(core::kCurrentLink) + ".new");
+  std::error_code ec;
+  fs::remove(tmp_link, ec);
+  fs::create_directory_symlink(gen_name, tmp_link, ec);
+  if (ec) return IoError("index.switch", ec.message(), tmp_link);
+  if (::rename(tmp_link.c_str(), link.c_str()) != 0) {
+    return IoError("index.switch", "rename failed", link);
+  }
+  return SyncPath(db);
+}
+
+// Removes generations older than the previous one (readers may still hold the previous one)
+// and leftovers of killed runs.
+void CollectGarbage(const fs::path& db, uint64_t current) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(db, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("gen-", 0) != 0) continue;
+    const bool tmp = name.size() > 4 && name.ends_with(".tmp");
+    const uint64_t g = std::strtoull(name.c_str() + 4, nullptr, 10);
+    if (tmp || g + 1 < current) fs::remove_all(e.path(), ec);
+  }
+}
+
+constexpr char kSynonymsFile[] = "synonyms.tsv";
+
+// The synonym table this run stores: the given or detected file if it parses, else the one of
+// the previous generation (a broken table is reported and changes nothing).
+std::string ChooseSynonyms(const IndexOptions& options, const std::string& previous,
+                           IndexReport& report) {
+  fs::path source = options.synonyms;
+  if (source.empty()) {
+    for (const auto& p : options.paths) {
+      std::error_code ec;
+      if (fs::is_directory(p, ec) && fs::is_regular_file(p / kSynonymsFile, ec)) {
+        source = p / kSynonymsFile;
+        break;
+      }
+    }
+  }
+  if (source.empty()) return previous;
+  auto data = ReadFile(source.string(), kMaxFileBytes);
+  if (!data) {
+    ++report.rejected_files;
+    report.errors.push_back(data.error());
+    return previous;
+  }
+  auto table = core::SynonymTable::Parse(*data, source.string());
+  if (!table) {
+    ++report.rejected_files;
+    report.errors.push_back(table.error());
+    return previous;
+  }
+  return *data;
+}
+
+Status WriteFileSynced(const fs::path& p, const std::string& data) {
+  {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << data;
+    if (!out) return IoError("index.write", "cannot write", p);
+  }
+  return SyncPath(p);
+}
+
+}  // namespace
+
+Result<IndexReport> RunIndex(const IndexOptions& options) {
+  const auto start = Clock::now();
+  IndexReport report;
+  std::error_code ec;
+  fs::create_directories(options.db, ec);
+  if (ec) return IoError("index.create", ec.message(), options.db);
+  auto lock = WriterLock::Acquire(options.db);
+  if (!lock) return lock.error();
+
+  auto files = CollectFiles(options.paths);
+  if (!files) return files.error();
+  std::vector<std::string> roots;
+  for (const auto& p : options.paths) roots.push_back(PathKey(p));
+
+  Manifest prev;
+  std::optional<fs::path> prev_gen;
+  if (auto current = core::ResolveCurrentGeneration(options.db)) {
+    if (auto m = LoadManifest(*current)) {
+      prev = std::move(*m);
+      prev_gen = *current;
+    }
+  }
+  CollectGarbage(options.db, prev.generation);
+  std::string prev_synonyms;
+  if (prev_gen) {
+    if (auto data = ReadFile((*prev_gen / kSynonymsFile).string(), kMaxFileBytes)) prev_synonyms = *data;
+  }
+  const std::string synonyms = ChooseSynonyms(options, prev_synonyms, report);
+
+  // 1. Scan: hash every file, parse the new and changed ones.
+  const int threads = ThreadCount(options.threads);
+  std::vector<Scanned> scanned(files->size());
+  std::atomic<uint64_t> scanned_count{0};
+  std::mutex progress_mu;
+  ParallelFor(files->size(), threads, [&](int, size_t i) {
+    scanned[i] = ScanFile((*files)[i], prev, !prev_gen.has_value());
+    const uint64_t done = scanned_count.fetch_add(1) + 1;
+    if (options.progress && (done % 1000 == 0 || done == files->size())) {
+      std::lock_guard<std::mutex> l(progress_mu);
+      options.progress(IndexProgress{"scan", done, files->size()});
+    }
+  });
+
+  // 2. Decide. The next manifest starts as the previous one; entries change as decided.
+  Manifest next = prev;
+  std::set<std::string> present;
+  for (const auto& s : scanned) present.insert(s.file.key);
+  std::vector<std::string> remove_ids;
+  for (const auto& [key, entry] : prev.files) {
+    if (UnderRoot(key, roots) && !present.count(key)) {
+      remove_ids.push_back(entry.doc_id);
+      next.files.erase(key);
+      ++report.deleted;
+    }
+  }
+  // doc_id → path of the file that owns it, for duplicate detection: files that keep their
+  // entry first, then new and changed files in path order.
+  std::map<std::string, std::pair<std::string, std::string>> owner;  // id → (key, path)
+  std::set<std::string> changing;
+  for (const auto& s : scanned) {
+    if (s.state == Scanned::State::kAccepted && s.known) changing.insert(s.file.key);
+  }
+  for (const auto& [key, entry] : next.files) {
+    if (!changing.count(key)) owner.emplace(entry.doc_id, std::make_pair(key, entry.path));
+  }
+  std::vector<const Scanned*> to_add;
+  for (auto& s : scanned) {
+    if (s.state == Scanned::State::kRejected) {
+      ++report.rejected_files;
+      for (auto& e : s.errors) report.errors.push_back(std::move(e));
+      continue;
+    }
+    if (s.state == Scanned::State::kUnchanged) {
+      ++report.skipped;
+      continue;
+    }
+    const auto it = owner.find(s.doc_id);
+    if (it != owner.end() && it->second.first != s.file.key) {
+      Error e = MakeError(ErrorCode::kInvalidInput, "doc-id.duplicate",
+                          "doc_id「" + s.doc_id + "」は既に " + it->second.second +
+                              " で使われています");
+      e.source = s.file.path;
+      e.line = s.doc_id_line;
+      report.errors.push_back(std::move(e));
+      ++report.rejected_files;
+      continue;
+    }
+    owner[s.doc_id] = std::make_pair(s.file.key, s.file.path);
+    to_add.push_back(&s);
+  }
+  for (const Scanned* s : to_add) {
+    auto it = next.files.find(s->file.key);
+    if (it != next.files.end()) {
+      remove_ids.push_back(it->second.doc_id);
+      ++report.updated;
+    } else {
+      ++report.added;
+    }
+    next.files[s->file.key] = ManifestEntry{s->file.path, s->hash, s->doc_id};
+    report.bytes_indexed += s->bytes;
+  }
+
+  const bool nothing_changed = to_add.empty() && report.deleted == 0 && synonyms == prev_synonyms;
+  if (nothing_changed && prev_gen) {
+    report.generation = prev.generation;
+    report.documents = prev.files.size();
+    report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return report;
+  }
+
+  // 3. Build the next generation in a temporary directory.
+  const uint64_t generation = NextGeneration(options.db, prev);
+  next.generation = generation;
+  const std::string gen_name = core::GenerationDirName(generation);
+  const fs::path tmp = options.db / (gen_name + ".tmp");
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) return IoError("index.create", ec.message(), tmp);
+
+  const size_t changes = to_add.size() + report.deleted;
+  const bool full = !prev_gen || options.rebuild == RebuildMode::kFull ||
+                    changes > std::max(kIncrementalMaxChanges, prev.files.size() / 4);
+  report.full_rebuild = full;
+  std::vector<Error> late_errors;
+  std::set<std::string> dropped;
+  Builder builder(options, tmp);
+  Status built = Status::Ok();
+  if (full) {
+    // A full build re-reads every file this run scanned and accepted; documents it keeps
+    // without re-reading (files outside the given paths, and the last good version of files
+    // rejected now) are copied from the previous generation.
+    std::vector<const Scanned*> all;
+    std::set<std::string> reparsed;
+    for (const auto& s : scanned) {
+      if (s.state != Scanned::State::kRejected && next.files.count(s.file.key) &&
+          next.files[s.file.key].hash == s.hash) {
+        all.push_back(&s);
+        reparsed.insert(s.file.key);
+      }
+    }
+    std::vector<std::string> carry;
+    for (const auto& [key, entry] : next.files) {
+      if (!reparsed.count(key)) carry.push_back(entry.doc_id);
+    }
+    built = builder.Full(all, prev_gen, carry, late_errors, dropped);
+  } else {
+    built = builder.Incremental(*prev_gen, remove_ids, to_add, late_errors, dropped);
+  }
+  if (!built) {
+    fs::remove_all(tmp, ec);
+    return built.error();
+  }
+  for (const auto& key : dropped) {
+    // A file that changed under us or failed on re-read: not in this generation's manifest.
+    next.files.erase(key);
+  }
+  for (auto& e : late_errors) {
+    ++report.rejected_files;
+    report.errors.push_back(std::move(e));
+  }
+
+  // 4. Publish: manifest, sync, rename, switch CURRENT.
+  if (!synonyms.empty()) {
+    if (auto s = WriteFileSynced(tmp / kSynonymsFile, synonyms); !s) return s.error();
+  }
+  if (auto s = WriteManifest(tmp, next); !s) return s.error();
+  if (auto s = SyncTree(tmp); !s) return s.error();
+  const fs::path final_dir = options.db / gen_name;
+  if (::rename(tmp.c_str(), final_dir.c_str()) != 0) {
+    return IoError("index.publish", "rename failed", final_dir);
+  }
+  if (auto s = SyncPath(options.db); !s) return s.error();
+  if (auto s = SwitchCurrent(options.db, gen_name); !s) return s.error();
+  CollectGarbage(options.db, generation);
+
+  report.generation = generation;
+  report.documents = next.files.size();
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return report;
+}
+
+Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness strictness) {
+  auto files = CollectFiles(paths);
+  if (!files) return files.error();
+  const LintMode mode = strictness == LintStrictness::kStrict ? LintMode::kStrict : LintMode::kLenient;
+  LintReport report;
+  report.files = files->size();
+  std::vector<ParseOutcome> outcomes(files->size());
+  std::vector<std::optional<Error>> read_errors(files->size());
+  ParallelFor(files->size(), ThreadCount(0), [&](int, size_t i) {
+    auto data = ReadFile((*files)[i].path, kMaxFileBytes);
+    if (!data) {
+      read_errors[i] = data.error();
+      return;
+    }
+    outcomes[i] = ParseDocument((*files)[i].path, *data, mode);
+  });
+  std::map<std::string, std::string> owner;  // doc_id → path
+  for (size_t i = 0; i < files->size(); ++i) {
+    if (!outcomes[i].errors.empty() || read_errors[i]) continue;
+    owner.emplace(outcomes[i].doc.doc_id, (*files)[i].path);
+  }
+  for (size_t i = 0; i < files->size(); ++i) {
+    std::vector<Error> errors = std::move(outcomes[i].errors);
+    if (read_errors[i]) errors.push_back(*read_errors[i]);
+    const ParsedDoc& doc = outcomes[i].doc;
+    if (errors.empty()) {
+      const auto it = owner.find(doc.doc_id);
+      if (it != owner.end() && it->second != (*files)[i].path) {
+        Error e = MakeError(ErrorCode::kInvalidInput, "doc-id.duplicate",
+                            "doc_id「" + doc.doc_id + "」は既に " + it->second + " で使われています");
+        e.source = (*files)[i].path;
+        e.line = doc.doc_id_line;
+        errors.push_back(std::move(e));
+      }
+    }
+    if (errors.empty() && mode == LintMode::kStrict) {
+      for (const auto& [id, line] : doc.related_refs) {
+        if (owner.count(id)) continue;
+        Error e = MakeError(ErrorCode::kInvalidInput, "front-matter.related.unknown-id",
+                            "関連文書「" + id + "」が見つかりません");
+        e.source = (*files)[i].path;
+        e.line = line;
+        errors.push_back(std::move(e));
+      }
+    }
+    if (!errors.empty()) {
+      ++report.rejected_files;
+      for (auto& e : errors) report.errors.push_back(std::move(e));
+    }
+  }
+  return report;
+}
+
+}  // namespace yuimaru::indexer

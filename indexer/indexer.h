@@ -1,0 +1,73 @@
+// yuimaru's indexer: Markdown files with YAML front matter → a Xapian index (index_layout.h).
+// Start here: RunIndex builds or updates an index; RunLint checks files without indexing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "search/core/result.h"
+
+namespace yuimaru::indexer {
+
+enum class RebuildMode {
+  kAuto,  // incremental when few files changed, else a full rebuild
+  kFull,  // always rebuild from the files
+};
+
+struct IndexProgress {
+  std::string phase;  // "scan", "index", "merge", "commit"
+  uint64_t done = 0;
+  uint64_t total = 0;
+};
+
+struct IndexOptions {
+  std::filesystem::path db;
+  std::vector<std::filesystem::path> paths;  // files and directories (*.md, recursively)
+  // The query-time synonym table stored with the index; empty: "synonyms.tsv" in the first
+  // directory of `paths` that has one, if any.
+  std::filesystem::path synonyms;
+  int threads = 0;                           // 0: one per core
+  RebuildMode rebuild = RebuildMode::kAuto;
+  std::function<void(const IndexProgress&)> progress;  // called from the indexing thread
+};
+
+struct IndexReport {
+  uint64_t added = 0;
+  uint64_t updated = 0;
+  uint64_t deleted = 0;
+  uint64_t skipped = 0;         // unchanged files
+  uint64_t rejected_files = 0;  // files not indexed (see errors)
+  std::vector<Error> errors;    // one or more per rejected file: path:line:col: rule: message
+  uint64_t documents = 0;       // documents in the index afterwards
+  uint64_t generation = 0;      // the generation now current (unchanged if nothing changed)
+  bool full_rebuild = false;
+  uint64_t bytes_indexed = 0;   // Markdown bytes analysed in this run
+  double seconds = 0;
+};
+
+// Brings the index at options.db in line with the files under options.paths: unchanged files
+// (same content hash) are skipped, changed ones replaced, files gone from under the given paths
+// deleted; files elsewhere that an earlier run indexed are kept. A file that fails a check is
+// reported and not indexed (an earlier good version of it stays). The new state becomes
+// visible atomically; a failed or killed run leaves the previous generation as it was.
+// Fails (no change to the index) on unusable paths (kInvalidInput), a concurrent writer
+// (kBusy) or a database error (kIo).
+Result<IndexReport> RunIndex(const IndexOptions& options);
+
+struct LintReport {
+  uint64_t files = 0;
+  uint64_t rejected_files = 0;
+  std::vector<Error> errors;
+};
+
+enum class LintStrictness { kLenient, kStrict };
+
+// The checks of RunIndex without indexing; kStrict also requires each document type's full
+// schema and that related/uses_cases name documents among `paths`.
+Result<LintReport> RunLint(const std::vector<std::filesystem::path>& paths,
+                           LintStrictness strictness);
+
+}  // namespace yuimaru::indexer

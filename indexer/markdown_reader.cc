@@ -1,0 +1,268 @@
+#include "indexer/markdown_reader.h"
+
+#include <cmark.h>
+
+#include <memory>
+#include <optional>
+#include <regex>
+
+namespace yuimaru::indexer {
+namespace {
+
+using core::Clearance;
+
+struct Marker {
+  bool begin = false;
+  std::string level;
+  std::string reason;
+};
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r'))
+    --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// Whether an HTML comment is meant as a private marker at all (then it must parse).
+bool LooksLikeMarker(std::string_view html) {
+  const std::string t = Trim(html);
+  if (t.rfind("<!--", 0) != 0) return false;
+  return t.find("private:") != std::string::npos || t.find("private :") != std::string::npos ||
+         t.find("非公開:") != std::string::npos || t.find("非公開：") != std::string::npos;
+}
+
+std::optional<Marker> ParseMarker(std::string_view html) {
+  static const std::regex kMarker(
+      R"(^<!--\s*(?:private|非公開)\s*(?::|：)\s*(begin|end)((?:\s+[A-Za-z_]+\s*=\s*"[^"]*")*)\s*-->$)");
+  static const std::regex kAttr(R"(([A-Za-z_]+)\s*=\s*"([^"]*)\")");
+  const std::string t = Trim(html);
+  std::smatch m;
+  if (!std::regex_match(t, m, kMarker)) return std::nullopt;
+  Marker marker;
+  marker.begin = m[1] == "begin";
+  const std::string attrs = m[2];
+  for (auto it = std::sregex_iterator(attrs.begin(), attrs.end(), kAttr);
+       it != std::sregex_iterator(); ++it) {
+    if ((*it)[1] == "level") marker.level = (*it)[2];
+    if ((*it)[1] == "reason") marker.reason = (*it)[2];
+  }
+  return marker;
+}
+
+bool IsWideByte(unsigned char c) { return c >= 0x80; }
+
+// Soft line breaks: Japanese lines wrap without a space, so a break between two non-ASCII
+// characters disappears; elsewhere it is a space.
+std::string JoinSoftBreaks(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\n') {
+      out.push_back(s[i]);
+      continue;
+    }
+    const bool wide_before = !out.empty() && IsWideByte(static_cast<unsigned char>(out.back()));
+    const bool wide_after = i + 1 < s.size() && IsWideByte(static_cast<unsigned char>(s[i + 1]));
+    if (!(wide_before && wide_after)) out.push_back(' ');
+  }
+  return out;
+}
+
+bool IsTableSeparator(const std::string& row) {
+  static const std::regex kSep(R"(^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$)");
+  return std::regex_match(row, kSep);
+}
+
+struct NodeDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+struct IterDeleter {
+  void operator()(cmark_iter* i) const { cmark_iter_free(i); }
+};
+
+class Reader {
+ public:
+  Reader(int first_line, Clearance base) : first_line_(first_line), base_(base) {}
+
+  MarkdownContent Read(std::string_view body) {
+    std::unique_ptr<cmark_node, NodeDeleter> doc(
+        cmark_parse_document(body.data(), body.size(), CMARK_OPT_DEFAULT));
+    std::unique_ptr<cmark_iter, IterDeleter> it(cmark_iter_new(doc.get()));
+    for (cmark_event_type ev; (ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE;) {
+      Visit(cmark_iter_get_node(it.get()), ev);
+    }
+    if (open_) {
+      AddError(open_->begin_line, "private.unpaired-begin",
+               "private:begin に対応する private:end がありません");
+    }
+    return std::move(out_);
+  }
+
+ private:
+  int LineOf(cmark_node* n) const { return cmark_node_get_start_line(n) + first_line_ - 1; }
+
+  void AddError(int line, std::string rule, std::string message) {
+    Error e = MakeError(ErrorCode::kInvalidInput, std::move(rule), std::move(message));
+    e.line = line;
+    out_.errors.push_back(std::move(e));
+  }
+
+  Clearance CurrentLevel() const { return open_ ? open_->level : base_; }
+
+  void Visit(cmark_node* node, cmark_event_type ev) {
+    const cmark_node_type type = cmark_node_get_type(node);
+    switch (type) {
+      case CMARK_NODE_PARAGRAPH:
+      case CMARK_NODE_HEADING:
+        if (ev == CMARK_EVENT_ENTER) {
+          in_leaf_ = true;
+          leaf_text_.clear();
+          leaf_line_ = LineOf(node);
+        } else {
+          in_leaf_ = false;
+          FinishLeaf(type == CMARK_NODE_HEADING ? cmark_node_get_heading_level(node) : 0);
+        }
+        break;
+      case CMARK_NODE_CODE_BLOCK:
+        leaf_text_ = cmark_node_get_literal(node) ? cmark_node_get_literal(node) : "";
+        leaf_line_ = LineOf(node);
+        AddBlock(TextBlock::Kind::kText, 0, leaf_line_, Trim(leaf_text_));
+        break;
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+        if (in_leaf_ && cmark_node_get_literal(node)) leaf_text_ += cmark_node_get_literal(node);
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        if (in_leaf_) leaf_text_ += '\n';
+        break;
+      case CMARK_NODE_HTML_BLOCK:
+        HtmlBlock(node);
+        break;
+      case CMARK_NODE_HTML_INLINE: {
+        const char* lit = cmark_node_get_literal(node);
+        if (lit && LooksLikeMarker(lit)) {
+          AddError(LineOf(node), "private.inline-marker",
+                   "private マーカーは段落の中ではなく単独の行に書いてください");
+        }
+        break;  // other raw HTML is not text
+      }
+      default:
+        break;
+    }
+  }
+
+  void HtmlBlock(cmark_node* node) {
+    const char* lit = cmark_node_get_literal(node);
+    if (!lit || !LooksLikeMarker(lit)) return;  // raw HTML: not indexed
+    const int line = LineOf(node);
+    const auto marker = ParseMarker(lit);
+    if (!marker) {
+      AddError(line, "private.marker-syntax",
+               "private マーカーの書式が正しくありません（例: <!-- private:begin level=\"機密\" "
+               "reason=\"財務実数\" -->）");
+      return;
+    }
+    if (!marker->begin) {
+      if (!open_) {
+        AddError(line, "private.unpaired-end", "private:end に対応する private:begin がありません");
+        return;
+      }
+      open_->end_line = cmark_node_get_end_line(node) + first_line_ - 1;
+      out_.private_ranges.push_back(*open_);
+      open_.reset();
+      return;
+    }
+    if (open_) {
+      AddError(line, "private.nested", "private ブロックは入れ子にできません");
+      return;
+    }
+    const auto level = core::ParseClearance(marker->level);
+    if (!level || *level == Clearance::kPublic) {
+      AddError(line, "private.level.invalid",
+               "level は「内部」か「機密」を指定してください（「" + marker->level + "」）");
+      return;
+    }
+    PrivateRange range;
+    range.begin_line = line;
+    range.level = std::max(*level, base_);  // a block may only raise the document's level
+    range.reason = marker->reason;
+    open_ = range;
+  }
+
+  void FinishLeaf(int heading_level) {
+    const std::string raw = leaf_text_;
+    if (heading_level > 0) {
+      const std::string text = Trim(JoinSoftBreaks(raw));
+      if (out_.first_heading.empty()) out_.first_heading = text;
+      AddBlock(TextBlock::Kind::kHeading, heading_level, leaf_line_, text);
+      return;
+    }
+    // A GitHub-style pipe table is one paragraph to cmark; each row becomes a block of its own.
+    if (!raw.empty() && raw[0] == '|') {
+      size_t start = 0;
+      int row = 0;
+      while (start <= raw.size()) {
+        size_t nl = raw.find('\n', start);
+        if (nl == std::string::npos) nl = raw.size();
+        const std::string line = Trim(raw.substr(start, nl - start));
+        if (!line.empty() && !IsTableSeparator(line)) {
+          AddBlock(TextBlock::Kind::kText, 0, leaf_line_ + row, line);
+        }
+        ++row;
+        start = nl + 1;
+      }
+      return;
+    }
+    AddBlock(TextBlock::Kind::kText, 0, leaf_line_, Trim(JoinSoftBreaks(raw)));
+  }
+
+  void AddBlock(TextBlock::Kind kind, int heading_level, int line, std::string text) {
+    if (text.empty()) return;
+    TextBlock b;
+    b.kind = kind;
+    b.heading_level = heading_level;
+    b.level = CurrentLevel();
+    b.line = line;
+    b.text = std::move(text);
+    out_.blocks.push_back(std::move(b));
+  }
+
+  const int first_line_;
+  const Clearance base_;
+  MarkdownContent out_;
+  std::optional<PrivateRange> open_;
+  bool in_leaf_ = false;
+  std::string leaf_text_;
+  int leaf_line_ = 0;
+};
+
+}  // namespace
+
+MarkdownContent ReadMarkdown(std::string_view body, int first_line, core::Clearance base) {
+  return Reader(first_line, base).Read(body);
+}
+
+std::string VisibleMarkdown(std::string_view body, int first_line,
+                            const std::vector<PrivateRange>& ranges, core::Clearance view) {
+  std::string out;
+  out.reserve(body.size());
+  int line = first_line;
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t nl = body.find('\n', start);
+    const size_t end = nl == std::string_view::npos ? body.size() : nl + 1;
+    bool hidden = false;
+    for (const PrivateRange& r : ranges) {
+      if (line >= r.begin_line && line <= r.end_line && r.level > view) hidden = true;
+    }
+    if (!hidden) out.append(body.substr(start, end - start));
+    start = end;
+    ++line;
+  }
+  return out;
+}
+
+}  // namespace yuimaru::indexer

@@ -1,0 +1,52 @@
+#include "search/core/index_layout.h"
+
+#include <cstdio>
+#include <system_error>
+
+namespace yuimaru::core {
+
+std::string ShardName(Clearance lo, Clearance hi) {
+  return "s" + std::to_string(static_cast<int>(lo)) + std::to_string(static_cast<int>(hi));
+}
+
+std::vector<std::string> AllShardNames() {
+  std::vector<std::string> names;
+  for (int lo = 0; lo < kClearanceCount; ++lo) {
+    for (int hi = lo; hi < kClearanceCount; ++hi) {
+      names.push_back(ShardName(static_cast<Clearance>(lo), static_cast<Clearance>(hi)));
+    }
+  }
+  return names;
+}
+
+std::vector<std::string> ShardsForView(Clearance view) {
+  std::vector<std::string> names;
+  const int v = static_cast<int>(view);
+  for (int lo = 0; lo <= v; ++lo) {
+    for (int hi = v; hi < kClearanceCount; ++hi) {
+      names.push_back(ShardName(static_cast<Clearance>(lo), static_cast<Clearance>(hi)));
+    }
+  }
+  return names;
+}
+
+std::string GenerationDirName(uint64_t generation) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "gen-%06llu", static_cast<unsigned long long>(generation));
+  return buf;
+}
+
+Result<std::filesystem::path> ResolveCurrentGeneration(const std::filesystem::path& db) {
+  std::error_code ec;
+  const std::filesystem::path target = std::filesystem::read_symlink(db / kCurrentLink, ec);
+  if (ec) {
+    Error e = MakeError(ErrorCode::kNotFound, "index.missing",
+                        "索引がありません（先に yuimaru index --db " + db.string() +
+                            " … を実行してください）");
+    e.source = db.string();
+    return e;
+  }
+  return target.is_absolute() ? target : db / target;
+}
+
+}  // namespace yuimaru::core

@@ -1,0 +1,35 @@
+// On-disk layout of a yuimaru index, shared by the writer (indexer/) and the readers (search/):
+//
+//   DB/CURRENT -> gen-000007        symlink, replaced atomically when a generation is complete
+//   DB/gen-000007/manifest.json     source files, content hashes, doc ids (indexer only)
+//   DB/gen-000007/s00 … s22         Xapian databases, one per clearance interval [lo, hi]
+//   DB/LOCK                         flock of the one writer
+//
+// A document version visible to clearances lo..hi lives in shard s<lo><hi>; a search at
+// clearance c opens every shard with lo <= c <= hi, so it sees exactly the text c may read and
+// Xapian's statistics (document count, lengths, term frequencies) are those of that text only.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "search/core/result.h"
+#include "search/core/schema.h"
+
+namespace yuimaru::core {
+
+inline constexpr char kCurrentLink[] = "CURRENT";
+inline constexpr char kManifestFile[] = "manifest.json";
+inline constexpr char kLockFile[] = "LOCK";
+
+std::string ShardName(Clearance lo, Clearance hi);       // "s01"
+std::vector<std::string> AllShardNames();                // s00 s01 s02 s11 s12 s22
+std::vector<std::string> ShardsForView(Clearance view);  // the shards a clearance reads
+std::string GenerationDirName(uint64_t generation);      // gen-000007
+
+// The generation directory CURRENT points to. Fails with kNotFound (rule "index.missing") if
+// `db` holds no complete generation.
+Result<std::filesystem::path> ResolveCurrentGeneration(const std::filesystem::path& db);
+
+}  // namespace yuimaru::core

@@ -1,0 +1,28 @@
+#include "search/core/result.h"
+
+namespace yuimaru {
+
+std::string Error::ToString() const {
+  std::string out;
+  if (!source.empty()) {
+    out += source;
+    if (line > 0) {
+      out += ":" + std::to_string(line);
+      if (column > 0) out += ":" + std::to_string(column);
+    }
+    out += ": ";
+  }
+  if (!rule.empty()) out += rule + ": ";
+  out += message;
+  return out;
+}
+
+Error MakeError(ErrorCode code, std::string rule, std::string message) {
+  Error e;
+  e.code = code;
+  e.rule = std::move(rule);
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace yuimaru

@@ -1,0 +1,66 @@
+// ParsedQuery → Xapian queries, with the terms of core::Analyzer (never Xapian's QueryParser,
+// which only makes unordered n-grams for Japanese). Pure apart from the Xapian::Query values.
+//
+// A clause (a word or "phrase" of the query) contributes twice:
+//  * to `strict`, a boolean requirement: the clause's text occurs in the document (a phrase of
+//    its character bigrams, so any substring of two or more characters is found), or one of its
+//    synonyms does;
+//  * to `rank`, a weighted OR of its dictionary words and bigrams (and synonyms, weaker).
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "search/core/analyzer.h"
+#include "search/query_parser.h"
+#include "search/search.h"
+#include "search/core/synonyms.h"
+
+namespace yuimaru::search {
+
+// Term weights of the ranking query. The defaults are the product's configuration; the fields
+// exist so that bench/ can measure alternatives (docs/retrieval.md).
+struct RankingConfig {
+  double word = 1.0;           // an ICU dictionary word of the query
+  double bigram = 0.5;         // a character bigram
+  double synonym = 0.6;        // multiplier for equivalent-synonym terms
+  double narrower = 0.4;       // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
+};
+
+struct QueryTerm {
+  std::string term;     // the Xapian term
+  std::string display;  // what a user reads (the word or the two characters)
+  std::string kind;     // "word", "bigram", "synonym"
+  double weight = 0;
+};
+
+struct BuiltQuery {
+  bool has_text = false;    // false: filters only (every visible document matches the text)
+  Xapian::Query rank;       // weighted OR of the text terms, or MatchAll
+  Xapian::Query strict;     // every positive clause (empty query: no text requirement)
+  Xapian::Query exclude;    // any negated clause (empty: none)
+  Xapian::Query filter;     // facet, id and date filters (empty: none)
+  std::vector<QueryTerm> terms;
+  std::vector<std::u32string> highlights;  // normalized strings to mark in snippets
+  std::vector<std::string> synonyms_used;
+};
+
+struct QueryInput {
+  const ParsedQuery* parsed = nullptr;
+  const std::vector<FieldFilter>* extra_filters = nullptr;  // from request.filters
+  std::string date_from, date_to;
+  SynonymMode synonyms = SynonymMode::kOn;
+};
+
+// Builds the queries. Fails with kInvalidInput for a malformed date bound ("query.date").
+Result<BuiltQuery> BuildQuery(const QueryInput& input, const core::Analyzer& analyzer,
+                              const core::SynonymTable& synonyms, const RankingConfig& config);
+
+// The final query of a search: rank filtered by strict (unless relaxed), minus exclusions,
+// within the filters.
+enum class MatchMode { kStrict, kRelaxed };
+Xapian::Query CombineQuery(const BuiltQuery& built, MatchMode mode);
+
+}  // namespace yuimaru::search

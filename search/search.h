@@ -1,0 +1,184 @@
+// yuimaru's search: ranked, faceted Japanese search over an index written by indexer/.
+// Start here: Searcher::Open, then Run with a SearchRequest. Everything a page or the JSON API
+// shows comes back in plain structs (no Xapian type crosses this header).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "search/core/result.h"
+#include "search/core/schema.h"
+
+namespace yuimaru::search {
+
+using core::Clearance;
+
+enum class SortOrder { kRelevance, kNewest, kOldest };
+enum class SynonymMode { kOn, kOff };
+enum class ExplainMode { kOff, kOn };
+enum class FacetMode { kCount, kSkip };
+enum class SnippetMode { kMake, kSkip };
+
+struct SearchRequest {
+  // Free text: words (each must match, else the search falls back to any word), "phrases",
+  // -excluded words, field:value filters (industry:製造業 = 業種:製造業, doc_type:訪問メモ …).
+  std::string query;
+  std::vector<std::pair<std::string, std::string>> filters;  // (field key or label, value)
+  std::string date_from;  // YYYY-MM-DD, inclusive; empty: open
+  std::string date_to;
+  SortOrder sort = SortOrder::kRelevance;
+  size_t offset = 0;
+  size_t limit = 10;
+  Clearance clearance = Clearance::kConfidential;
+  SynonymMode synonyms = SynonymMode::kOn;
+  ExplainMode explain = ExplainMode::kOff;
+  FacetMode facets = FacetMode::kCount;
+  SnippetMode snippets = SnippetMode::kMake;
+};
+
+struct SnippetPart {
+  std::string text;
+  bool match = false;
+};
+
+// Why a hit came up: one query term, where it matched and what it added to the score.
+struct ExplainTerm {
+  std::string text;    // the term as a user reads it (事業承継, 承継 …)
+  std::string kind;    // "word", "bigram" or "synonym"
+  std::vector<std::string> fields;  // "title", "heading", "body"
+  double weight = 0;
+};
+
+struct Hit {
+  size_t rank = 0;  // 1-based over the whole result list
+  std::string id;
+  std::string title;
+  std::string doc_type;
+  std::string path;
+  std::string date;
+  int fiscal_year = 0;
+  std::string confidentiality;
+  double score = 0;
+  std::vector<SnippetPart> snippet;
+  std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
+  std::vector<ExplainTerm> explain;
+};
+
+struct FacetValueCount {
+  std::string label;
+  std::string code;
+  uint64_t count = 0;
+  bool selected = false;
+};
+
+struct FacetResult {
+  std::string key;
+  std::string label;
+  std::vector<FacetValueCount> values;  // vocabulary order; only values with count > 0
+};
+
+// A filter the query text suggests (a 年度 expression or a facet value typed as a word).
+struct FilterSuggestion {
+  std::string key;    // field key, e.g. "fiscal_year"
+  std::string value;  // canonical label, e.g. "2023"
+  std::string text;   // the words of the query it came from
+  bool applied = false;  // already among the request's filters
+};
+
+struct Interpretation {
+  bool relaxed = false;  // no document had every word; showing documents with some of them
+  std::vector<std::string> synonyms;  // expansions used
+  std::vector<FilterSuggestion> suggestions;
+};
+
+struct SearchResponse {
+  uint64_t total = 0;
+  bool total_exact = true;
+  std::vector<Hit> hits;
+  std::vector<FacetResult> facets;
+  Interpretation interpretation;
+  double took_ms = 0;
+};
+
+struct DocumentView {
+  std::string id;
+  std::string title;
+  std::string doc_type;
+  std::string path;
+  std::string date;
+  std::string confidentiality;
+  std::vector<std::pair<std::string, std::string>> meta;  // (label, value)
+  std::vector<std::pair<std::string, std::vector<std::string>>> facets;
+  std::string markdown;  // the body as the clearance may read it
+};
+
+struct RelatedDoc {
+  std::string id;
+  std::string title;
+  std::string doc_type;
+  std::string date;
+  double score = 0;
+};
+
+struct IndexStats {
+  uint64_t documents = 0;
+  uint64_t generation = 0;
+  uint64_t index_bytes = 0;  // bytes of the generation on disk (all clearance shards)
+  std::vector<FacetResult> facets;
+};
+
+struct EvalMetrics {
+  size_t queries = 0;
+  double mrr10 = 0, ndcg10 = 0, recall1 = 0, recall10 = 0, recall100 = 0;
+  double mean_ms = 0, p50_ms = 0, p99_ms = 0;
+};
+
+// Search over one index. Not thread-safe: a server keeps one Searcher per thread.
+class Searcher {
+ public:
+  // Opens the current generation of the index at `db`. Fails with kNotFound if there is none,
+  // kIo if it cannot be read.
+  static Result<Searcher> Open(const std::filesystem::path& db);
+
+  Searcher(Searcher&&) noexcept;
+  Searcher& operator=(Searcher&&) noexcept;
+  ~Searcher();
+
+  // Runs a search at request.clearance. Fails with kInvalidInput for a bad query or filter
+  // (the message says what is allowed).
+  Result<SearchResponse> Run(const SearchRequest& request) const;
+
+  // One document as `clearance` may see it; kNotFound if there is none (or it is above it).
+  Result<DocumentView> Document(const std::string& id, Clearance clearance) const;
+
+  // Documents most similar to `id` (expansion terms of the document, then a search), itself
+  // excluded; kNotFound if `id` is not visible at `clearance`.
+  Result<std::vector<RelatedDoc>> Related(const std::string& id, Clearance clearance,
+                                          size_t limit) const;
+
+  Result<IndexStats> Stats(Clearance clearance) const;
+
+  // Whether a newer generation than the one open has been published; Reopen() switches to it.
+  bool Stale() const;
+  Status Reopen();
+
+ private:
+  struct Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Relevance metrics of ranked runs against graded judgements (pure).
+struct Judgement {
+  std::string query_id;
+  std::string doc_id;
+  int grade = 1;  // > 0 is relevant
+};
+EvalMetrics Evaluate(const std::vector<std::pair<std::string, std::vector<std::string>>>& runs,
+                     const std::vector<Judgement>& qrels);
+
+}  // namespace yuimaru::search

@@ -1,0 +1,427 @@
+// Searcher: opens the clearance views of an index and runs searches on them (the I/O side of
+// search/: Xapian databases, the clock).
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "search/core/analyzer.h"
+#include "search/core/doc_record.h"
+#include "search/core/fiscal_year.h"
+#include "search/core/index_layout.h"
+#include "search/core/normalizer.h"
+#include "search/core/utf8.h"
+#include "search/facet_counter.h"
+#include "search/query_builder.h"
+#include "search/query_parser.h"
+#include "search/search.h"
+#include "search/snippet.h"
+#include "search/core/synonyms.h"
+
+namespace yuimaru::search {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Counts facets of every document the matcher visits (all matches: check_at_least is the
+// document count). TODO(#future remote search): serialise()/merge_results() for xapian-tcpsrv.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit FacetSpy(FacetCounter* counter) : counter_(counter) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    counter_->Add(doc.get_value(core::kFacetSlot));
+  }
+
+ private:
+  FacetCounter* counter_;
+};
+
+Error DbError(const Xapian::Error& e, const fs::path& where) {
+  Error err = MakeError(ErrorCode::kIo, "index.xapian", e.get_description());
+  err.source = where.string();
+  return err;
+}
+
+int CurrentFiscalYear() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return core::FiscalYearOf(core::Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday});
+}
+
+// Words of the query that name a filter: 年度 expressions and facet values typed as words.
+std::vector<FilterSuggestion> Suggest(const ParsedQuery& parsed, const core::Analyzer& analyzer,
+                                      const std::set<std::pair<int, int>>& selected) {
+  static const char* kFields[] = {"doc_type", "industry",   "region",     "phase",   "issues",
+                                  "bridge_to", "methods",   "employees",  "outcome", "visit_mode",
+                                  "audience",  "confidentiality", "status", "ritou"};
+  std::vector<FilterSuggestion> out;
+  std::set<std::pair<std::string, std::string>> seen;
+  const int fy_now = CurrentFiscalYear();
+  auto consider = [&](const std::string& text) {
+    if (core::CountCodePoints(text) < 2) return;
+    if (auto fy = core::ParseFiscalYear(text, fy_now)) {
+      const core::FieldDef& f = *core::FindField("fiscal_year");
+      const int id = *fy - core::kYearBase;
+      if (seen.insert({"fiscal_year", std::to_string(*fy)}).second) {
+        out.push_back({"fiscal_year", std::to_string(*fy), text,
+                       selected.count({core::FieldIndex(f), id}) > 0});
+      }
+      return;
+    }
+    for (const char* key : kFields) {
+      const core::FieldDef& f = *core::FindField(key);
+      if (f.type == core::FieldType::kBool) {
+        if (text != "離島") continue;  // only the word itself, not yes/no aliases
+      }
+      const auto id = core::FindValue(f, text);
+      if (!id) continue;
+      const std::string label = core::ValueLabel(f, *id);
+      if (seen.insert({key, label}).second) {
+        out.push_back({key, label, text, selected.count({core::FieldIndex(f), *id}) > 0});
+      }
+    }
+  };
+  for (const QueryClause& c : parsed.clauses) {
+    if (c.negated || c.phrase) continue;
+    consider(c.text);
+    const std::u32string norm = core::Normalize(c.text);
+    const auto words = analyzer.Segment(norm);
+    for (size_t i = 0; i < words.size(); ++i) {
+      consider(core::EncodeUtf8(norm.substr(words[i].start, words[i].end - words[i].start)));
+      if (i + 1 < words.size() && words[i + 1].start == words[i].end) {
+        consider(core::EncodeUtf8(norm.substr(words[i].start, words[i + 1].end - words[i].start)));
+      }
+    }
+  }
+  return out;
+}
+
+uint64_t DirectoryBytes(const fs::path& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  fs::path db;
+  fs::path generation;
+  std::optional<Xapian::Database> views[core::kClearanceCount];
+  core::Analyzer analyzer;
+  core::SynonymTable synonyms;
+  RankingConfig ranking;
+
+  explicit Impl(core::Analyzer a) : analyzer(std::move(a)) {}
+
+  Status Load() {
+    auto gen = core::ResolveCurrentGeneration(db);
+    if (!gen) return gen.error();
+    generation = *gen;
+    for (auto& v : views) v.reset();
+    synonyms = core::SynonymTable();
+    std::ifstream in(generation / "synonyms.tsv", std::ios::binary);
+    if (in) {
+      std::stringstream ss;
+      ss << in.rdbuf();
+      auto table = core::SynonymTable::Parse(ss.str(), (generation / "synonyms.tsv").string());
+      if (!table) return table.error();
+      synonyms = std::move(*table);
+    }
+    return Status::Ok();
+  }
+
+  Result<Xapian::Database*> View(Clearance c) {
+    auto& v = views[static_cast<int>(c)];
+    if (!v) {
+      try {
+        Xapian::Database combined;
+        for (const auto& name : core::ShardsForView(c)) {
+          combined.add_database(Xapian::Database((generation / name).string()));
+        }
+        v = std::move(combined);
+      } catch (const Xapian::Error& e) {
+        return DbError(e, generation);
+      }
+    }
+    return &*v;
+  }
+
+  std::unique_ptr<Xapian::Enquire> MakeEnquire(Xapian::Database& db, SortOrder sort) const {
+    auto enquire = std::make_unique<Xapian::Enquire>(db);
+    enquire->set_weighting_scheme(Xapian::BM25Weight());
+    switch (sort) {
+      case SortOrder::kRelevance:
+        enquire->set_sort_by_relevance_then_value(core::kDocIdSlot, false);
+        break;
+      case SortOrder::kNewest:
+      case SortOrder::kOldest: {
+        // The key maker owns nothing the Enquire outlives: it is kept alive by the Enquire's
+        // reference-counted handle (release()).
+        auto* keys = new Xapian::MultiValueKeyMaker();
+        keys->add_value(core::kDateSlot, sort == SortOrder::kNewest);
+        keys->add_value(core::kDocIdSlot, false);
+        enquire->set_sort_by_key_then_relevance(keys->release(), false);
+        break;
+      }
+    }
+    return enquire;
+  }
+};
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::Searcher(Searcher&&) noexcept = default;
+Searcher& Searcher::operator=(Searcher&&) noexcept = default;
+Searcher::~Searcher() = default;
+
+Result<Searcher> Searcher::Open(const fs::path& db) {
+  auto analyzer = core::Analyzer::Create();
+  if (!analyzer) return analyzer.error();
+  auto impl = std::make_unique<Impl>(std::move(*analyzer));
+  impl->db = db;
+  if (auto s = impl->Load(); !s) return s.error();
+  // Open the top view now, so that a broken index fails here rather than at the first search.
+  // A generation can be removed between reading CURRENT and opening it: retry on a newer one.
+  for (int attempt = 0;; ++attempt) {
+    auto v = impl->View(Clearance::kConfidential);
+    if (v) break;
+    if (attempt >= 3) return v.error();
+    if (auto s = impl->Load(); !s) return s.error();
+  }
+  return Searcher(std::move(impl));
+}
+
+bool Searcher::Stale() const {
+  auto gen = core::ResolveCurrentGeneration(impl_->db);
+  return gen && *gen != impl_->generation;
+}
+
+Status Searcher::Reopen() { return impl_->Load(); }
+
+Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
+  const auto start = Clock::now();
+  auto parsed = ParseQuery(request.query);
+  if (!parsed) return parsed.error();
+  std::vector<FieldFilter> extra;
+  for (const auto& [key, value] : request.filters) {
+    auto f = ResolveFilter(key, value);
+    if (!f) return f.error();
+    extra.push_back(std::move(*f));
+  }
+  if (request.limit > 1000 || request.offset > 100000) {
+    Error e = MakeError(ErrorCode::kInvalidInput, "query.paging", "limit は 1000 まで、offset は 100000 までです");
+    e.source = "query";
+    return e;
+  }
+  QueryInput input;
+  input.parsed = &*parsed;
+  input.extra_filters = &extra;
+  input.date_from = request.date_from;
+  input.date_to = request.date_to;
+  input.synonyms = request.synonyms;
+  auto built = BuildQuery(input, impl_->analyzer, impl_->synonyms, impl_->ranking);
+  if (!built) return built.error();
+
+  std::set<std::pair<int, int>> selected;
+  for (const auto* list : {&parsed->filters, &extra}) {
+    for (const FieldFilter& f : *list) {
+      if (f.field) selected.insert({core::FieldIndex(*f.field), f.value});
+    }
+  }
+
+  auto db = impl_->View(request.clearance);
+  if (!db) return db.error();
+  SearchResponse response;
+  try {
+    auto enquire = impl_->MakeEnquire(**db, request.sort);
+    const Xapian::doccount all = (*db)->get_doccount();
+    auto run = [&](MatchMode mode, FacetCounter* counter) {
+      enquire->set_query(CombineQuery(*built, mode));
+      FacetSpy spy(counter);
+      enquire->clear_matchspies();
+      if (counter) enquire->add_matchspy(&spy);
+      Xapian::MSet mset = enquire->get_mset(request.offset, request.limit, std::max<Xapian::doccount>(all, 1));
+      enquire->clear_matchspies();
+      return mset;
+    };
+    std::optional<FacetCounter> counter;
+    if (request.facets == FacetMode::kCount) counter.emplace();
+    Xapian::MSet mset = run(MatchMode::kStrict, counter ? &*counter : nullptr);
+    if (mset.get_matches_upper_bound() == 0 && built->has_text && !built->strict.empty()) {
+      // No document has every word: show those with some, and say so.
+      response.interpretation.relaxed = true;
+      if (counter) counter.emplace();
+      mset = run(MatchMode::kRelaxed, counter ? &*counter : nullptr);
+    }
+    response.total = mset.get_matches_estimated();
+    response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    if (counter) response.facets = counter->Results(selected);
+    size_t rank = request.offset;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const Xapian::Document doc = it.get_document();
+      auto record = core::DecodeDocRecord(doc.get_data());
+      if (!record) return record.error();
+      Hit hit;
+      hit.rank = ++rank;
+      hit.id = record->id;
+      hit.title = record->title;
+      hit.doc_type = record->doc_type;
+      hit.path = record->path;
+      hit.date = record->date;
+      hit.fiscal_year = record->fiscal_year;
+      hit.confidentiality = record->confidentiality;
+      hit.score = it.get_weight();
+      hit.facets = record->facets;
+      if (request.snippets == SnippetMode::kMake) hit.snippet = MakeSnippet(record->blocks, built->highlights);
+      if (request.explain == ExplainMode::kOn) {
+        for (auto t = enquire->get_matching_terms_begin(it); t != enquire->get_matching_terms_end(it); ++t) {
+          for (const QueryTerm& qt : built->terms) {
+            if (qt.term != *t) continue;
+            ExplainTerm e;
+            e.text = qt.display;
+            e.kind = qt.kind;
+            // The term's share of the score: the same term alone, on this document only.
+            Xapian::Enquire one(**db);
+            one.set_weighting_scheme(Xapian::BM25Weight());
+            one.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(qt.term), qt.weight),
+                                        Xapian::Query(std::string(core::kDocIdPrefix) + record->id)));
+            Xapian::MSet m = one.get_mset(0, 1);
+            e.weight = m.empty() ? 0 : m.begin().get_weight();
+            // Where it occurs: the blocks of each field that contain its text.
+            const std::u32string needle = core::Normalize(qt.display);
+            for (const core::Block& b : record->blocks) {
+              const char* field = b.kind == core::BlockKind::kTitle     ? "title"
+                                  : b.kind == core::BlockKind::kHeading ? "heading"
+                                                                        : "body";
+              if (std::find(e.fields.begin(), e.fields.end(), field) != e.fields.end()) continue;
+              if (core::Normalize(b.text).find(needle) != std::u32string::npos) e.fields.push_back(field);
+            }
+            hit.explain.push_back(std::move(e));
+          }
+        }
+        std::sort(hit.explain.begin(), hit.explain.end(),
+                  [](const ExplainTerm& a, const ExplainTerm& b) { return a.weight > b.weight; });
+      }
+      response.hits.push_back(std::move(hit));
+    }
+  } catch (const Xapian::Error& e) {
+    return DbError(e, impl_->generation);
+  }
+  response.interpretation.synonyms = built->synonyms_used;
+  response.interpretation.suggestions = Suggest(*parsed, impl_->analyzer, selected);
+  response.took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return response;
+}
+
+Result<DocumentView> Searcher::Document(const std::string& id, Clearance clearance) const {
+  auto db = impl_->View(clearance);
+  if (!db) return db.error();
+  try {
+    const std::string term = std::string(core::kDocIdPrefix) + id;
+    auto it = (*db)->postlist_begin(term);
+    if (it == (*db)->postlist_end(term)) {
+      Error e = MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
+      e.source = id;
+      return e;
+    }
+    auto record = core::DecodeDocRecord((*db)->get_document(*it).get_data());
+    if (!record) return record.error();
+    DocumentView view;
+    view.id = record->id;
+    view.title = record->title;
+    view.doc_type = record->doc_type;
+    view.path = record->path;
+    view.date = record->date;
+    view.confidentiality = record->confidentiality;
+    view.meta = record->meta;
+    view.facets = record->facets;
+    view.markdown = record->markdown;
+    return view;
+  } catch (const Xapian::Error& e) {
+    return DbError(e, impl_->generation);
+  }
+}
+
+Result<std::vector<RelatedDoc>> Searcher::Related(const std::string& id, Clearance clearance,
+                                                  size_t limit) const {
+  auto db = impl_->View(clearance);
+  if (!db) return db.error();
+  try {
+    const std::string idterm = std::string(core::kDocIdPrefix) + id;
+    auto it = (*db)->postlist_begin(idterm);
+    if (it == (*db)->postlist_end(idterm)) {
+      Error e = MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
+      e.source = id;
+      return e;
+    }
+    // Expansion terms of the document: its most distinctive dictionary words. Bigrams and
+    // boolean terms (an upper-case prefix) are left out: words carry the topic.
+    struct WordsOnly : Xapian::ExpandDecider {
+      bool operator()(const std::string& term) const override {
+        if (term.empty()) return false;
+        const unsigned char c = static_cast<unsigned char>(term[0]);
+        if (c >= 'A' && c <= 'Z') return false;
+        return core::CountCodePoints(term) >= 2;
+      }
+    } decider;
+    Xapian::Enquire enquire(**db);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    Xapian::RSet rset;
+    rset.add_document(*it);
+    Xapian::ESet eset = enquire.get_eset(40, rset, &decider);
+    std::vector<Xapian::Query> terms;
+    for (auto e = eset.begin(); e != eset.end(); ++e) {
+      terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*e), e.get_weight());
+    }
+    std::vector<RelatedDoc> out;
+    if (terms.empty()) return out;
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                                    Xapian::Query(idterm)));
+    enquire.set_sort_by_relevance_then_value(core::kDocIdSlot, false);
+    Xapian::MSet mset = enquire.get_mset(0, limit);
+    for (auto m = mset.begin(); m != mset.end(); ++m) {
+      auto record = core::DecodeDocRecord(m.get_document().get_data());
+      if (!record) return record.error();
+      out.push_back({record->id, record->title, record->doc_type, record->date, m.get_weight()});
+    }
+    return out;
+  } catch (const Xapian::Error& e) {
+    return DbError(e, impl_->generation);
+  }
+}
+
+Result<IndexStats> Searcher::Stats(Clearance clearance) const {
+  auto db = impl_->View(clearance);
+  if (!db) return db.error();
+  IndexStats stats;
+  try {
+    stats.documents = (*db)->get_doccount();
+    const std::string name = impl_->generation.filename().string();
+    stats.generation = name.size() > 4 ? std::strtoull(name.c_str() + 4, nullptr, 10) : 0;
+    stats.index_bytes = DirectoryBytes(impl_->generation);
+    FacetCounter counter;
+    for (auto it = (*db)->valuestream_begin(core::kFacetSlot); it != (*db)->valuestream_end(core::kFacetSlot); ++it) {
+      counter.Add(*it);
+    }
+    stats.facets = counter.Results({});
+  } catch (const Xapian::Error& e) {
+    return DbError(e, impl_->generation);
+  }
+  return stats;
+}
+
+}  // namespace yuimaru::search
