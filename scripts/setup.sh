@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12 packages, whatever yuimaru needs and the machine lacks. Idempotent:
+# nothing is downloaded when everything is present. Run as root, or as a user with sudo.
+#   scripts/setup.sh build      compilers and libraries
+#   scripts/setup.sh test       + what the tests use (formatting check)
+#   scripts/setup.sh bench      + the peers of the benchmarks (Groonga, SQLite, MeCab, wrk, …)
+set -euo pipefail
+
+build=(cmake g++ make pkg-config libxapian-dev xapian-tools libicu-dev libcmark-dev libyaml-cpp-dev
+       nlohmann-json3-dev libssl-dev catch2)
+test=(clang-format python3)
+bench=(groonga-bin groonga-tokenizer-mecab mecab-ipadic-utf8 python3-mecab python3-xapian python3-icu
+       sqlite3 wrk hyperfine time)
+
+wanted=()
+for group in "${@:-build}"; do
+  case "$group" in
+    build) wanted+=("${build[@]}") ;;
+    test) wanted+=("${build[@]}" "${test[@]}") ;;
+    bench) wanted+=("${build[@]}" "${bench[@]}") ;;
+    *) echo "setup.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup.sh: installing ${missing[*]}" >&2
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup.sh: run as root (or install sudo) to install: ${missing[*]}" >&2; exit 1; }
+  as_root=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

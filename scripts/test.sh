@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Everything CI checks, on a fresh Debian 12 machine: install what is missing, build with
+# warnings as errors, check module boundaries and formatting, run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh test
+bash scripts/build.sh -DYUIMARU_WERROR=ON -DBUILD_TESTING=ON
+bash scripts/check_includes.sh
+bash scripts/check_format.sh
+ctest --test-dir build --output-on-failure -j"$(nproc)"

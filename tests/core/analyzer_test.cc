@@ -1,0 +1,61 @@
+#include "search/core/analyzer.h"
+
+#include <catch2/catch.hpp>
+
+#include "search/core/utf8.h"
+
+namespace yuimaru::core {
+namespace {
+
+Analyzer MakeTestAnalyzer() {
+  auto a = Analyzer::Create();
+  REQUIRE(a);
+  return std::move(*a);
+}
+
+std::vector<std::string> Words(const Analyzer& analyzer, std::string_view text) {
+  const Analysis a = analyzer.Analyze(text);
+  std::vector<std::string> out;
+  for (const Word& w : a.words) out.push_back(EncodeUtf8(a.norm.substr(w.start, w.end - w.start)));
+  return out;
+}
+
+TEST_CASE("Analyzer: width and case are folded before segmentation", "[analyzer]") {
+  const Analyzer analyzer = MakeTestAnalyzer();
+  auto [input, expected] = GENERATE(table<std::string, std::vector<std::string>>({
+      {"ＤＸ推進", {"dx", "推進"}},
+      {"ｶﾙﾃ", {"カルテ"}},
+      {"東京都と京都", {"東京", "都", "と", "京都"}},
+      {"事業承継・引継ぎ", {"事業", "承継", "引継ぎ"}},
+  }));
+  CAPTURE(input);
+  CHECK(Words(analyzer, input) == expected);
+}
+
+TEST_CASE("Analyzer: every pair of adjacent index characters is a bigram with its position",
+          "[analyzer]") {
+  const std::u32string norm = Normalize("資金繰り表、dx化");
+  std::vector<std::pair<uint32_t, std::string>> got;
+  ForEachBigram(
+      norm, [&](uint32_t pos, char32_t a, char32_t b) { got.emplace_back(pos, BigramTerm(a, b)); });
+  const std::vector<std::pair<uint32_t, std::string>> expected = {
+      {0, "B資金"}, {1, "B金繰"}, {2, "B繰り"}, {3, "Bり表"}, {6, "Bdx"}, {7, "Bx化"}};
+  CHECK(got == expected);
+}
+
+TEST_CASE("Analyzer: particles alone and over-long tokens are not word terms", "[analyzer]") {
+  CHECK_FALSE(IsIndexableWord(U"の"));
+  CHECK(IsIndexableWord(U"港"));
+  CHECK(IsIndexableWord(U"した"));
+  CHECK_FALSE(IsIndexableWord(std::u32string(kMaxWordChars + 1, U'a')));
+}
+
+TEST_CASE("Analyzer: a clone segments like the original", "[analyzer]") {
+  const Analyzer a = MakeTestAnalyzer();
+  auto b = a.Clone();
+  REQUIRE(b);
+  CHECK(Words(a, "ローカルベンチマークで財務分析") == Words(*b, "ローカルベンチマークで財務分析"));
+}
+
+}  // namespace
+}  // namespace yuimaru::core

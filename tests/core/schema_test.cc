@@ -1,0 +1,72 @@
+#include "search/core/schema.h"
+
+#include <catch2/catch.hpp>
+
+namespace yuimaru::core {
+namespace {
+
+TEST_CASE("Schema: fields are found by key and by Japanese label", "[schema]") {
+  REQUIRE(FindField("industry") != nullptr);
+  CHECK(FindField("業種") == FindField("industry"));
+  CHECK(FindField("文書種別") == FindField("doc_type"));
+  CHECK(FindField("phases") == FindField("phase"));
+  CHECK(FindField("nonsense") == nullptr);
+}
+
+TEST_CASE("Schema: values match by label, code and alias, whatever the punctuation and width",
+          "[schema]") {
+  auto [key, text, label] = GENERATE(table<std::string, std::string, std::string>({
+      {"industry", "製造業", "製造業"},
+      {"industry", "E", "製造業"},
+      {"industry", "農業，林業", "農業、林業"},
+      {"industry", "宿泊業・飲食サービス業", "宿泊業、飲食サービス業"},
+      {"industry", "サービス業（他に分類されないもの）", "サービス業（他に分類されないもの）"},
+      {"employees", "6～20人", "6〜20人"},
+      {"employees", "6~20人", "6〜20人"},
+      {"phase", "①", "①現状把握"},
+      {"phase", "4", "④実行支援"},
+      {"phase", "フォローアップ", "⑤支援終了後の対応"},
+      {"issues", "ＤＸ・ＩＴ活用", "DX・IT活用"},
+      {"bridge_to", "ISCO", "IT・DX支援機関"},
+      {"doc_type", "訪問メモ", "訪問メモ"},
+      {"doc_type", "visit-memo", "訪問メモ"},
+      {"ritou", "true", "離島"},
+      {"fiscal_year", "令和6年度", "2024"},
+      {"consultants", "K-07", "K-07"},
+      {"revenue_band", "1億円以上5億円未満", "1億〜5億円未満"},
+  }));
+  CAPTURE(key, text);
+  const FieldDef* f = FindField(key);
+  REQUIRE(f != nullptr);
+  const auto id = FindValue(*f, text);
+  REQUIRE(id.has_value());
+  CHECK(ValueLabel(*f, *id) == label);
+}
+
+TEST_CASE("Schema: unknown values are not guessed, and the nearest labels are offered",
+          "[schema]") {
+  const FieldDef& industry = *FindField("industry");
+  CHECK(FindValue(industry, "製造").has_value());  // a declared alias
+  CHECK_FALSE(FindValue(industry, "宇宙産業").has_value());
+  const auto near = NearestLabels(industry, "建設", 3);
+  REQUIRE_FALSE(near.empty());
+  CHECK(near.front() == "建設業");
+}
+
+TEST_CASE("Schema: filter terms are prefix plus code", "[schema]") {
+  const FieldDef& industry = *FindField("industry");
+  CHECK(FilterTerm(industry, *FindValue(industry, "製造業")) == "XI:E");
+  const FieldDef& fy = *FindField("fiscal_year");
+  CHECK(FilterTerm(fy, *FindValue(fy, "2024")) == "XY:2024");
+}
+
+TEST_CASE("Schema: clearances parse from labels and codes and are ordered", "[schema]") {
+  CHECK(ParseClearance("公開") == Clearance::kPublic);
+  CHECK(ParseClearance("internal") == Clearance::kInternal);
+  CHECK(ParseClearance("機密") == Clearance::kConfidential);
+  CHECK_FALSE(ParseClearance("極秘").has_value());
+  CHECK(Clearance::kPublic < Clearance::kConfidential);
+}
+
+}  // namespace
+}  // namespace yuimaru::core

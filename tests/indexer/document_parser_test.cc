@@ -1,0 +1,156 @@
+#include "indexer/document_parser.h"
+
+#include <catch2/catch.hpp>
+
+namespace yuimaru::indexer {
+namespace {
+
+constexpr char kGood[] = R"(---
+doc_id: VM-2024-0153
+doc_type: 訪問メモ
+title: "C-0123 第4回訪問"
+company_id: C-0123
+date: 2024-11-08
+fiscal_year: 2024
+confidentiality: 内部
+status: 確定
+industry: 製造業
+region: 北部
+ritou: false
+employees: 6〜20人
+consultants: [K-07, K-12]
+authors: [K-07]
+phase: ②取組課題の提案
+visit: {mode: 訪問, minutes: 90, seq: 4}
+attendees:
+  - role: 経営者
+  - {id: K-07, role: 主担当}
+issues: [事業承継, 人材育成・採用]
+bridge_to: []
+methods: [経営デザインシート]
+next_visit: 2024-12-06
+---
+
+# 訪問メモ C-0123 第4回
+
+## 対話の要点
+後継者候補を交えて話した。
+
+<!-- private:begin level="機密" reason="経営者の個人的事情" -->
+経営者の健康のこと。
+<!-- private:end -->
+)";
+
+bool HasLabel(const ParsedDoc& d, const std::string& key, const std::string& label) {
+  for (const auto& [k, labels] : d.facets) {
+    if (k == key) return std::find(labels.begin(), labels.end(), label) != labels.end();
+  }
+  return false;
+}
+
+TEST_CASE("DocumentParser: a complete visit memo passes strict checks and yields its facets",
+          "[document_parser]") {
+  const ParseOutcome r = ParseDocument("visits/VM-2024-0153.md", kGood, LintMode::kStrict);
+  for (const auto& e : r.errors) WARN(e.ToString());
+  REQUIRE(r.errors.empty());
+  const ParsedDoc& d = r.doc;
+  CHECK(d.doc_id == "VM-2024-0153");
+  CHECK(d.doc_type == "訪問メモ");
+  CHECK(d.fiscal_year == 2024);
+  CHECK(d.base == core::Clearance::kInternal);
+  CHECK(d.MaxLevel() == core::Clearance::kConfidential);
+  CHECK(d.company_ids == std::vector<std::string>{"C-0123"});
+  CHECK(HasLabel(d, "industry", "製造業"));
+  CHECK(HasLabel(d, "phase", "②取組課題の提案"));
+  CHECK(HasLabel(d, "issues", "人材育成・採用"));
+  CHECK(HasLabel(d, "visit_mode", "訪問"));
+  CHECK(HasLabel(d, "consultants", "K-12"));
+  CHECK(HasLabel(d, "fiscal_year", "2024"));
+  CHECK(HasLabel(d, "confidentiality", "内部"));
+  CHECK(d.blocks.back().level == core::Clearance::kConfidential);
+}
+
+TEST_CASE("DocumentParser: each broken field is named with its rule and line",
+          "[document_parser]") {
+  auto [from, to, rule, line] = GENERATE(table<std::string, std::string, std::string, int>({
+      {"industry: 製造業", "industry: 製造", "", 0},  // 製造 is an accepted alias: no error
+      {"industry: 製造業", "industry: 宇宙産業", "front-matter.industry.unknown", 10},
+      {"fiscal_year: 2024", "fiscal_year: 2023", "front-matter.fiscal_year.mismatch", 7},
+      {"date: 2024-11-08", "date: 2024-11-31", "front-matter.date.invalid", 6},
+      {"confidentiality: 内部", "confidentiality: 公開",
+       "front-matter.confidentiality.unpublishable", 8},
+      {"consultants: [K-07, K-12]", "consultants: [K-07, 山田]", "front-matter.consultants.pattern",
+       14},
+      {"issues: [事業承継, 人材育成・採用]", "issues: [事業承継, 人手]",
+       "front-matter.issues.unknown", 21},
+      {"  - {id: K-07, role: 主担当}", "  - {id: 田中, role: 主担当}",
+       "front-matter.attendees.pattern", 20},
+      {"phase: ②取組課題の提案", "phase: ⑥", "front-matter.phase.unknown", 16},
+  }));
+  std::string text = kGood;
+  text.replace(text.find(from), from.size(), to);
+  const ParseOutcome r = ParseDocument("m.md", text, LintMode::kLenient);
+  if (rule.empty()) {
+    CHECK(r.errors.empty());
+    return;
+  }
+  REQUIRE_FALSE(r.errors.empty());
+  CHECK(r.errors[0].rule == rule);
+  CHECK(r.errors[0].line == line);
+  CHECK(r.errors[0].source == "m.md");
+}
+
+TEST_CASE("DocumentParser: an unknown value message offers the nearest allowed labels",
+          "[document_parser]") {
+  std::string text = kGood;
+  text.replace(text.find("industry: 製造業"), std::string("industry: 製造業").size(),
+               "industry: 建設");
+  text.replace(text.find("industry: 建設"), std::string("industry: 建設").size(),
+               "industry: 建築業");
+  const ParseOutcome r = ParseDocument("m.md", text, LintMode::kLenient);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].message.find("建築業") != std::string::npos);
+  CHECK(r.errors[0].message.find("建設業") != std::string::npos);
+}
+
+TEST_CASE("DocumentParser: strict mode requires the type's schema, lenient mode only a title",
+          "[document_parser]") {
+  const std::string minimal = "---\ndoc_id: a10336-p0\ntitle: ウィキ\n---\n本文。\n";
+  CHECK(ParseDocument("a.md", minimal, LintMode::kLenient).errors.empty());
+  const ParseOutcome strict = ParseDocument("a.md", minimal, LintMode::kStrict);
+  REQUIRE_FALSE(strict.errors.empty());
+  bool missing_doc_type = false;
+  for (const auto& e : strict.errors) missing_doc_type |= e.rule == "front-matter.doc_type.missing";
+  CHECK(missing_doc_type);
+}
+
+TEST_CASE("DocumentParser: without title or doc_id the first heading and the path stand in",
+          "[document_parser]") {
+  const ParseOutcome r =
+      ParseDocument("notes/x.md", "前文\n\n## 最初の見出し\n本文\n", LintMode::kLenient);
+  REQUIRE(r.errors.empty());
+  CHECK(r.doc.title == "最初の見出し");
+  CHECK(r.doc.doc_id == "notes/x.md");
+  CHECK(r.doc.base == core::Clearance::kInternal);  // no 機密区分: the safe default
+}
+
+TEST_CASE("DocumentParser: bytes that are not UTF-8 are reported with line and column",
+          "[document_parser]") {
+  const ParseOutcome r =
+      ParseDocument("bad.md", "---\ntitle: a\n---\n本文\nここで\xff壊れる\n", LintMode::kLenient);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].rule == "file.invalid-utf8");
+  CHECK(r.errors[0].line == 5);
+  CHECK(r.errors[0].column == 4);
+}
+
+TEST_CASE("DocumentParser: files over the size cap are refused before parsing",
+          "[document_parser]") {
+  const std::string huge(kMaxFileBytes + 1, 'a');
+  const ParseOutcome r = ParseDocument("big.md", huge, LintMode::kLenient);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].rule == "file.too-large");
+}
+
+}  // namespace
+}  // namespace yuimaru::indexer

@@ -1,0 +1,76 @@
+#include "search/query_builder.h"
+
+#include <catch2/catch.hpp>
+
+namespace yuimaru::search {
+namespace {
+
+core::Analyzer MakeAnalyzer() {
+  auto a = core::Analyzer::Create();
+  REQUIRE(a);
+  return std::move(*a);
+}
+
+struct Fixture {
+  core::Analyzer analyzer = MakeAnalyzer();
+  core::SynonymTable synonyms =
+      *core::SynonymTable::Parse("事業承継\t後継者問題\t第三者承継\n", "s");
+
+  BuiltQuery Build(const std::string& text, SynonymMode mode = SynonymMode::kOn) {
+    parsed = std::move(*ParseQuery(text));
+    QueryInput in;
+    in.parsed = &parsed;
+    in.synonyms = mode;
+    auto b = BuildQuery(in, analyzer, synonyms, RankingConfig());
+    REQUIRE(b);
+    return std::move(*b);
+  }
+  ParsedQuery parsed;
+};
+
+TEST_CASE("QueryBuilder: a word must occur as a phrase of its bigrams", "[query_builder]") {
+  Fixture f;
+  const BuiltQuery b = f.Build("事業承継");
+  const std::string strict = b.strict.get_description();
+  CHECK(strict.find("PHRASE 3") != std::string::npos);
+  CHECK(strict.find("B事業") != std::string::npos);
+  CHECK(strict.find("B業承") != std::string::npos);
+  CHECK(strict.find("B承継") != std::string::npos);
+  CHECK(strict.find("B後継") != std::string::npos);  // the synonym 後継者問題 satisfies it too
+  CHECK(strict.find("B三者") != std::string::npos);  // narrower term
+  const std::string rank = b.rank.get_description();
+  CHECK(rank.find("事業") != std::string::npos);
+  CHECK(b.synonyms_used == std::vector<std::string>{"後継者問題", "第三者承継"});
+}
+
+TEST_CASE("QueryBuilder: synonyms can be switched off", "[query_builder]") {
+  Fixture f;
+  const BuiltQuery b = f.Build("事業承継", SynonymMode::kOff);
+  CHECK(b.strict.get_description().find("B後継") == std::string::npos);
+  CHECK(b.synonyms_used.empty());
+}
+
+TEST_CASE("QueryBuilder: a single character matches its word or any bigram starting with it",
+          "[query_builder]") {
+  Fixture f;
+  const std::string strict = f.Build("港").strict.get_description();
+  CHECK(strict.find("WILDCARD") != std::string::npos);
+  CHECK(strict.find("B港") != std::string::npos);
+}
+
+TEST_CASE("QueryBuilder: exclusions and filters are boolean, text without letters is ignored",
+          "[query_builder]") {
+  Fixture f;
+  const BuiltQuery b = f.Build("承継 -廃業 業種:製造業 ・・・");
+  CHECK(b.exclude.get_description().find("B廃業") != std::string::npos);
+  CHECK(b.filter.get_description().find("XI:E") != std::string::npos);
+  CHECK(b.has_text);
+  const BuiltQuery only_filter = f.Build("業種:製造業");
+  CHECK_FALSE(only_filter.has_text);
+  const std::string combined = CombineQuery(only_filter, MatchMode::kStrict).get_description();
+  CHECK(combined.find("<alldocuments>") != std::string::npos);
+  CHECK(combined.find("XI:E") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace yuimaru::search
