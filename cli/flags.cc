@@ -66,7 +66,8 @@ long Flags::GetInt(const std::string& name, long fallback, long min, long max) {
   char* end = nullptr;
   const long n = std::strtol(v->c_str(), &end, 10);
   if (v->empty() || *end != '\0' || n < min || n > max) {
-    error_ = "--" + name + " は " + std::to_string(min) + "〜" + std::to_string(max) + " の整数で指定してください";
+    error_ = "--" + name + " は " + std::to_string(min) + "〜" + std::to_string(max) +
+             " の整数で指定してください";
     return fallback;
   }
   return n;

@@ -20,8 +20,8 @@ void PrintErrors(const std::vector<Error>& errors) {
 }  // namespace
 
 int RunIndexCommand(const Args& args) {
-  Flags flags(args, {{"db"}, {"synonyms"}, {"threads"}, {"full", false}, {"json", false},
-                     {"help", false}});
+  Flags flags(
+      args, {{"db"}, {"synonyms"}, {"threads"}, {"full", false}, {"json", false}, {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kUsage);
     return kExitOk;
@@ -41,7 +41,8 @@ int RunIndexCommand(const Args& args) {
     options.progress = [](const indexer::IndexProgress& p) {
       if (p.total < 200 && p.done != p.total) return;
       if (p.done % 100 != 0 && p.done != p.total) return;
-      std::fprintf(stderr, "\r%-6s %llu / %llu", p.phase.c_str(), static_cast<unsigned long long>(p.done),
+      std::fprintf(stderr, "\r%-6s %llu / %llu", p.phase.c_str(),
+                   static_cast<unsigned long long>(p.done),
                    static_cast<unsigned long long>(p.total));
       if (p.done == p.total) std::fprintf(stderr, "\n");
     };
@@ -65,18 +66,26 @@ int RunIndexCommand(const Args& args) {
                                 {"seconds", report->seconds}};
     nlohmann::ordered_json errors = nlohmann::ordered_json::array();
     for (const auto& e : report->errors) {
-      errors.push_back({{"source", e.source}, {"line", e.line}, {"column", e.column}, {"rule", e.rule},
+      errors.push_back({{"source", e.source},
+                        {"line", e.line},
+                        {"column", e.column},
+                        {"rule", e.rule},
                         {"message", e.message}});
     }
     j["errors"] = std::move(errors);
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("索引: 追加 %llu / 更新 %llu / 削除 %llu / スキップ %llu / 不受理 %llu — %.2f 秒（文書 %llu 件、世代 %llu%s）\n",
-                static_cast<unsigned long long>(report->added), static_cast<unsigned long long>(report->updated),
-                static_cast<unsigned long long>(report->deleted), static_cast<unsigned long long>(report->skipped),
-                static_cast<unsigned long long>(report->rejected_files), report->seconds,
-                static_cast<unsigned long long>(report->documents),
-                static_cast<unsigned long long>(report->generation), report->full_rebuild ? "、全再構築" : "");
+    std::printf(
+        "索引: 追加 %llu / 更新 %llu / 削除 %llu / スキップ %llu / 不受理 %llu — %.2f 秒（文書 "
+        "%llu 件、世代 %llu%s）\n",
+        static_cast<unsigned long long>(report->added),
+        static_cast<unsigned long long>(report->updated),
+        static_cast<unsigned long long>(report->deleted),
+        static_cast<unsigned long long>(report->skipped),
+        static_cast<unsigned long long>(report->rejected_files), report->seconds,
+        static_cast<unsigned long long>(report->documents),
+        static_cast<unsigned long long>(report->generation),
+        report->full_rebuild ? "、全再構築" : "");
   }
   return report->rejected_files > 0 ? kExitRejected : kExitOk;
 }
@@ -89,7 +98,8 @@ int RunLintCommand(const Args& args) {
     return kExitOk;
   }
   if (!flags.error().empty()) return UsageError("lint", flags.error(), kLintUsage);
-  if (flags.positional().empty()) return UsageError("lint", "検査する PATH がありません", kLintUsage);
+  if (flags.positional().empty())
+    return UsageError("lint", "検査する PATH がありません", kLintUsage);
   std::vector<std::filesystem::path> paths(flags.positional().begin(), flags.positional().end());
   auto report = indexer::RunLint(paths, flags.Has("strict") ? indexer::LintStrictness::kStrict
                                                             : indexer::LintStrictness::kLenient);
@@ -102,7 +112,10 @@ int RunLintCommand(const Args& args) {
     nlohmann::ordered_json j = {{"files", report->files}, {"rejected", report->rejected_files}};
     nlohmann::ordered_json errors = nlohmann::ordered_json::array();
     for (const auto& e : report->errors) {
-      errors.push_back({{"source", e.source}, {"line", e.line}, {"column", e.column}, {"rule", e.rule},
+      errors.push_back({{"source", e.source},
+                        {"line", e.line},
+                        {"column", e.column},
+                        {"rule", e.rule},
                         {"message", e.message}});
     }
     j["errors"] = std::move(errors);

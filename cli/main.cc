@@ -26,7 +26,9 @@ constexpr Command kCommands[] = {
 };
 
 int Help(FILE* out) {
-  std::fprintf(out, "yuimaru — 伴走支援ノウハウの検索エンジン\n\n使い方: yuimaru <コマンド> [オプション]\n\n");
+  std::fprintf(
+      out,
+      "yuimaru — 伴走支援ノウハウの検索エンジン\n\n使い方: yuimaru <コマンド> [オプション]\n\n");
   for (const Command& c : kCommands) std::fprintf(out, "  %-8s %s\n", c.name, c.help);
   std::fprintf(out, "\n各コマンドの説明: yuimaru <コマンド> --help\n");
   return out == stdout ? kExitOk : kExitUsage;
@@ -35,7 +37,8 @@ int Help(FILE* out) {
 }  // namespace
 
 int UsageError(const std::string& command, const std::string& message, const std::string& usage) {
-  std::fprintf(stderr, "yuimaru %s: %s\n使い方: %s\n", command.c_str(), message.c_str(), usage.c_str());
+  std::fprintf(stderr, "yuimaru %s: %s\n使い方: %s\n", command.c_str(), message.c_str(),
+               usage.c_str());
   return kExitUsage;
 }
 

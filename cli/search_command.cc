@@ -14,8 +14,10 @@ namespace yuimaru::cli {
 namespace {
 
 constexpr char kSearchUsage[] =
-    "yuimaru search --db DB [--json] [--filter KEY=VALUE]... [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-    "         [--sort relevance|newest|oldest] [--limit N] [--offset N] [--clearance 公開|内部|機密]\n"
+    "yuimaru search --db DB [--json] [--filter KEY=VALUE]... [--from YYYY-MM-DD] [--to "
+    "YYYY-MM-DD]\n"
+    "         [--sort relevance|newest|oldest] [--limit N] [--offset N] [--clearance "
+    "公開|内部|機密]\n"
     "         [--no-synonyms] [--explain] (QUERY... | --batch FILE)";
 
 int Fail(const Error& e) {
@@ -38,18 +40,20 @@ bool ParseClearanceFlag(const Flags& flags, search::Clearance& out, std::string&
 void PrintHuman(const search::SearchResponse& r, bool tty) {
   const char* open = tty ? "\x1b[1;33m" : "【";
   const char* close = tty ? "\x1b[0m" : "】";
-  std::printf("%llu 件%s（%.1f ms）\n", static_cast<unsigned long long>(r.total),
-              r.interpretation.relaxed ? "（すべての語を含む文書がないため、一部の語を含む文書）" : "",
-              r.took_ms);
+  std::printf(
+      "%llu 件%s（%.1f ms）\n", static_cast<unsigned long long>(r.total),
+      r.interpretation.relaxed ? "（すべての語を含む文書がないため、一部の語を含む文書）" : "",
+      r.took_ms);
   for (const auto& h : r.hits) {
-    std::printf("%3zu. [%s] %s  %s  %s  (%.2f)\n", h.rank, h.doc_type.c_str(), h.title.c_str(), h.id.c_str(),
-                h.date.c_str(), h.score);
+    std::printf("%3zu. [%s] %s  %s  %s  (%.2f)\n", h.rank, h.doc_type.c_str(), h.title.c_str(),
+                h.id.c_str(), h.date.c_str(), h.score);
     const std::string snippet = search::SnippetText(h.snippet, open, close);
     if (!snippet.empty()) std::printf("     %s\n", snippet.c_str());
     for (const auto& e : h.explain) {
       std::string fields;
       for (const auto& f : e.fields) fields += (fields.empty() ? "" : ",") + f;
-      std::printf("       %-8s %-12s %-14s %.3f\n", e.kind.c_str(), e.text.c_str(), fields.c_str(), e.weight);
+      std::printf("       %-8s %-12s %-14s %.3f\n", e.kind.c_str(), e.text.c_str(), fields.c_str(),
+                  e.weight);
     }
   }
   if (!r.interpretation.synonyms.empty()) {
@@ -58,7 +62,9 @@ void PrintHuman(const search::SearchResponse& r, bool tty) {
     std::printf("同義語で拡張: %s\n", s.c_str());
   }
   for (const auto& s : r.interpretation.suggestions) {
-    if (!s.applied) std::printf("絞り込み候補: %s=%s（「%s」より）\n", s.key.c_str(), s.value.c_str(), s.text.c_str());
+    if (!s.applied)
+      std::printf("絞り込み候補: %s=%s（「%s」より）\n", s.key.c_str(), s.value.c_str(),
+                  s.text.c_str());
   }
   for (const auto& f : r.facets) {
     if (f.values.empty()) continue;
@@ -99,7 +105,8 @@ int RunSearchCommand(const Args& args) {
   for (const auto& f : flags.GetAll("filter")) {
     const size_t eq = f.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return UsageError("search", "--filter は KEY=VALUE の形で指定してください: " + f, kSearchUsage);
+      return UsageError("search", "--filter は KEY=VALUE の形で指定してください: " + f,
+                        kSearchUsage);
     }
     request.filters.emplace_back(f.substr(0, eq), f.substr(eq + 1));
   }
@@ -167,7 +174,8 @@ int RunShowCommand(const Args& args) {
   if (error.empty()) ParseClearanceFlag(flags, clearance, error);
   if (!error.empty()) return UsageError("show", error, kUsage);
   const auto db = flags.Get("db");
-  if (!db || flags.positional().size() != 1) return UsageError("show", "--db と ID を 1 つ指定してください", kUsage);
+  if (!db || flags.positional().size() != 1)
+    return UsageError("show", "--db と ID を 1 つ指定してください", kUsage);
   auto searcher = search::Searcher::Open(*db);
   if (!searcher) return Fail(searcher.error());
   auto doc = searcher->Document(flags.positional()[0], clearance);
@@ -183,7 +191,8 @@ int RunShowCommand(const Args& args) {
 }
 
 int RunRelatedCommand(const Args& args) {
-  constexpr char kUsage[] = "yuimaru related --db DB [--limit N] [--clearance 公開|内部|機密] [--json] ID";
+  constexpr char kUsage[] =
+      "yuimaru related --db DB [--limit N] [--clearance 公開|内部|機密] [--json] ID";
   Flags flags(args, {{"db"}, {"limit"}, {"clearance"}, {"json", false}});
   const size_t limit = static_cast<size_t>(flags.GetInt("limit", 5, 1, 100));
   search::Clearance clearance = search::Clearance::kConfidential;
@@ -191,7 +200,8 @@ int RunRelatedCommand(const Args& args) {
   if (error.empty()) ParseClearanceFlag(flags, clearance, error);
   if (!error.empty()) return UsageError("related", error, kUsage);
   const auto db = flags.Get("db");
-  if (!db || flags.positional().size() != 1) return UsageError("related", "--db と ID を 1 つ指定してください", kUsage);
+  if (!db || flags.positional().size() != 1)
+    return UsageError("related", "--db と ID を 1 つ指定してください", kUsage);
   auto searcher = search::Searcher::Open(*db);
   if (!searcher) return Fail(searcher.error());
   const std::string& id = flags.positional()[0];
@@ -201,7 +211,8 @@ int RunRelatedCommand(const Args& args) {
     std::printf("%s\n", search::RelatedJson(id, *related).c_str());
   } else {
     for (const auto& r : *related) {
-      std::printf("%-16s [%s] %s  %s  (%.2f)\n", r.id.c_str(), r.doc_type.c_str(), r.title.c_str(), r.date.c_str(), r.score);
+      std::printf("%-16s [%s] %s  %s  (%.2f)\n", r.id.c_str(), r.doc_type.c_str(), r.title.c_str(),
+                  r.date.c_str(), r.score);
     }
   }
   return kExitOk;
@@ -224,8 +235,10 @@ int RunStatsCommand(const Args& args) {
     std::printf("%s\n", search::StatsJson(*stats).c_str());
     return kExitOk;
   }
-  std::printf("文書 %llu 件、索引 %.1f MB（世代 %llu）\n", static_cast<unsigned long long>(stats->documents),
-              static_cast<double>(stats->index_bytes) / 1e6, static_cast<unsigned long long>(stats->generation));
+  std::printf("文書 %llu 件、索引 %.1f MB（世代 %llu）\n",
+              static_cast<unsigned long long>(stats->documents),
+              static_cast<double>(stats->index_bytes) / 1e6,
+              static_cast<unsigned long long>(stats->generation));
   for (const auto& f : stats->facets) {
     if (f.values.empty()) continue;
     std::string line;
@@ -237,11 +250,14 @@ int RunStatsCommand(const Args& args) {
 
 int RunEvalCommand(const Args& args) {
   constexpr char kUsage[] =
-      "yuimaru eval --db DB --queries queries.tsv --qrels qrels.tsv [--no-synonyms] [--run FILE] [--json]";
-  Flags flags(args, {{"db"}, {"queries"}, {"qrels"}, {"no-synonyms", false}, {"run"}, {"json", false}});
+      "yuimaru eval --db DB --queries queries.tsv --qrels qrels.tsv [--no-synonyms] [--run FILE] "
+      "[--json]";
+  Flags flags(args,
+              {{"db"}, {"queries"}, {"qrels"}, {"no-synonyms", false}, {"run"}, {"json", false}});
   if (!flags.error().empty()) return UsageError("eval", flags.error(), kUsage);
   const auto db = flags.Get("db"), queries = flags.Get("queries"), qrels = flags.Get("qrels");
-  if (!db || !queries || !qrels) return UsageError("eval", "--db, --queries, --qrels が必要です", kUsage);
+  if (!db || !queries || !qrels)
+    return UsageError("eval", "--db, --queries, --qrels が必要です", kUsage);
   std::ifstream qin(*queries), rin(*qrels);
   if (!qin || !rin) return UsageError("eval", "queries / qrels のファイルを読めません", kUsage);
   std::vector<std::pair<std::string, std::string>> qs;
@@ -279,7 +295,8 @@ int RunEvalCommand(const Args& args) {
     request.query = text;
     const auto t0 = std::chrono::steady_clock::now();
     auto r = searcher->Run(request);
-    latencies.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    latencies.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     std::vector<std::string> ids;
     if (r) {
       for (const auto& h : r->hits) ids.push_back(h.id);
@@ -287,7 +304,8 @@ int RunEvalCommand(const Args& args) {
       std::fprintf(stderr, "%s: %s\n", qid.c_str(), r.error().ToString().c_str());
     }
     if (run_out) {
-      for (size_t i = 0; i < ids.size(); ++i) std::fprintf(run_out, "%s\t%s\t%zu\n", qid.c_str(), ids[i].c_str(), i + 1);
+      for (size_t i = 0; i < ids.size(); ++i)
+        std::fprintf(run_out, "%s\t%s\t%zu\n", qid.c_str(), ids[i].c_str(), i + 1);
     }
     runs.emplace_back(qid, std::move(ids));
   }
@@ -304,9 +322,11 @@ int RunEvalCommand(const Args& args) {
   if (flags.Has("json")) {
     std::printf("%s\n", search::EvalJson(m, synonyms).c_str());
   } else {
-    std::printf("queries %zu  MRR@10 %.4f  nDCG@10 %.4f  R@1 %.4f  R@10 %.4f  R@100 %.4f  (synonyms %s; p50 %.2f ms, p99 %.2f ms)\n",
-                m.queries, m.mrr10, m.ndcg10, m.recall1, m.recall10, m.recall100, synonyms ? "on" : "off",
-                m.p50_ms, m.p99_ms);
+    std::printf(
+        "queries %zu  MRR@10 %.4f  nDCG@10 %.4f  R@1 %.4f  R@10 %.4f  R@100 %.4f  (synonyms %s; "
+        "p50 %.2f ms, p99 %.2f ms)\n",
+        m.queries, m.mrr10, m.ndcg10, m.recall1, m.recall10, m.recall100, synonyms ? "on" : "off",
+        m.p50_ms, m.p99_ms);
   }
   return kExitOk;
 }

@@ -70,8 +70,8 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   for (const TextBlock& b : doc.blocks) {
     if (b.level > view) continue;
     core::Block block;
-    block.kind = b.kind == TextBlock::Kind::kHeading ? core::BlockKind::kHeading
-                                                     : core::BlockKind::kText;
+    block.kind =
+        b.kind == TextBlock::Kind::kHeading ? core::BlockKind::kHeading : core::BlockKind::kText;
     block.heading_level = static_cast<uint8_t>(b.heading_level);
     block.level = b.level;
     block.position = position;
@@ -82,12 +82,14 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
                          analyzer, xdoc);
     record.blocks.push_back(std::move(block));
   }
-  for (const auto& tag : doc.tags) position = IndexText(tag, position, core::kBodyWdf, analyzer, xdoc);
+  for (const auto& tag : doc.tags)
+    position = IndexText(tag, position, core::kBodyWdf, analyzer, xdoc);
   record.markdown = VisibleMarkdown(doc.body, doc.body_first_line, doc.private_ranges, view);
 
   xdoc.add_boolean_term(std::string(core::kDocIdPrefix) + doc.doc_id);
   for (const auto& c : doc.facet_codes) {
-    xdoc.add_boolean_term(core::FilterTerm(core::FacetFields()[c.field], static_cast<int>(c.value)));
+    xdoc.add_boolean_term(
+        core::FilterTerm(core::FacetFields()[c.field], static_cast<int>(c.value)));
   }
   for (const auto& id : doc.company_ids) {
     xdoc.add_boolean_term(std::string(core::kCompanyPrefix) + id);

@@ -37,18 +37,19 @@ const std::map<std::string_view, std::vector<std::string_view>>& RequiredFields(
   };
   return *m;
 }
-constexpr std::string_view kAlwaysRequired[] = {"doc_id", "doc_type",        "title",  "date",
-                                                "fiscal_year", "confidentiality", "status",
-                                                "authors", "region"};
+constexpr std::string_view kAlwaysRequired[] = {"doc_id", "doc_type",    "title",
+                                                "date",   "fiscal_year", "confidentiality",
+                                                "status", "authors",     "region"};
 
 // The 41 municipalities (DOMAIN.md §1.7).
 const std::set<std::string>& Municipalities() {
   static const auto* s = new std::set<std::string>{
-      "名護市", "本部町", "金武町", "国頭村", "大宜味村", "東村", "今帰仁村", "恩納村", "宜野座村",
-      "伊江村", "伊平屋村", "伊是名村", "沖縄市", "うるま市", "宜野湾市", "読谷村", "嘉手納町",
-      "北谷町", "北中城村", "中城村", "西原町", "那覇市", "浦添市", "糸満市", "豊見城市", "南城市",
-      "与那原町", "南風原町", "八重瀬町", "久米島町", "渡嘉敷村", "座間味村", "粟国村", "渡名喜村",
-      "南大東村", "北大東村", "宮古島市", "多良間村", "石垣市", "竹富町", "与那国町"};
+      "名護市",   "本部町",   "金武町",   "国頭村",   "大宜味村", "東村",     "今帰仁村",
+      "恩納村",   "宜野座村", "伊江村",   "伊平屋村", "伊是名村", "沖縄市",   "うるま市",
+      "宜野湾市", "読谷村",   "嘉手納町", "北谷町",   "北中城村", "中城村",   "西原町",
+      "那覇市",   "浦添市",   "糸満市",   "豊見城市", "南城市",   "与那原町", "南風原町",
+      "八重瀬町", "久米島町", "渡嘉敷村", "座間味村", "粟国村",   "渡名喜村", "南大東村",
+      "北大東村", "宮古島市", "多良間村", "石垣市",   "竹富町",   "与那国町"};
   return *s;
 }
 
@@ -96,7 +97,8 @@ class Validator {
         if (item.kind == Kind::kScalar) {
           items.push_back(&item);
         } else {
-          Fail(item, "front-matter." + key + ".type", "「" + key + "」の要素は文字列で書いてください");
+          Fail(item, "front-matter." + key + ".type",
+               "「" + key + "」の要素は文字列で書いてください");
         }
       }
     } else if (n.kind != Kind::kNull) {
@@ -262,7 +264,8 @@ class Validator {
     } else if (key == "related" || key == "uses_cases") {
       for (const FmNode* item : Items(key, n)) {
         if (!std::regex_match(item->scalar, kDocIdChars)) {
-          Fail(*item, "front-matter." + key + ".invalid", "「" + item->scalar + "」は文書 ID ではありません");
+          Fail(*item, "front-matter." + key + ".invalid",
+               "「" + item->scalar + "」は文書 ID ではありません");
           continue;
         }
         if (key == "uses_cases" && !item->scalar.ends_with("-P")) {
@@ -284,10 +287,12 @@ class Validator {
     } else if (key == "municipality") {
       if (!ExpectScalar(key, n)) return;
       if (!Municipalities().count(n.scalar)) {
-        Fail(n, "front-matter.municipality.unknown", "市町村「" + n.scalar + "」は沖縄県の41市町村にありません");
+        Fail(n, "front-matter.municipality.unknown",
+             "市町村「" + n.scalar + "」は沖縄県の41市町村にありません");
       }
     } else if (key == "publication") {
-      if (n.kind != Kind::kMap) Fail(n, "front-matter.publication.type", "publication は「キー: 値」で書いてください");
+      if (n.kind != Kind::kMap)
+        Fail(n, "front-matter.publication.type", "publication は「キー: 値」で書いてください");
     } else if (key == "industry_detail" || key == "founded_band" || key == "effort" ||
                key == "bridge_detail") {
       ExpectScalar(key, n);
@@ -324,7 +329,8 @@ class Validator {
     if (const FmNode* mode = n.Find("mode")) {
       if (ExpectScalar("visit.mode", *mode)) FacetValue("visit_mode", "visit.mode", *mode);
     } else if (mode_ == LintMode::kStrict) {
-      Fail(n, "front-matter.visit.mode.missing", "visit.mode（訪問 / オンライン / 来所 / 電話）がありません");
+      Fail(n, "front-matter.visit.mode.missing",
+           "visit.mode（訪問 / オンライン / 来所 / 電話）がありません");
     }
     if (const FmNode* m = n.Find("minutes")) Integer("visit.minutes", *m);
     if (const FmNode* s = n.Find("seq")) Integer("visit.seq", *s);
@@ -332,7 +338,8 @@ class Validator {
 
   void Period(const FmNode& n) {
     if (n.kind != Kind::kMap) {
-      Fail(n, "front-matter.support_period.type", "support_period は {start, end} で書いてください");
+      Fail(n, "front-matter.support_period.type",
+           "support_period は {start, end} で書いてください");
       return;
     }
     std::string start, end;
@@ -482,10 +489,10 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintM
   }
   if (const size_t bad = core::FindInvalidUtf8(text); bad != std::string_view::npos) {
     const auto pos = core::PositionOf(text, bad);
-    out.errors.push_back(FileError(source, "file.invalid-utf8",
-                                   "UTF-8 として不正なバイト列です（オフセット " +
-                                       std::to_string(bad) + "）",
-                                   pos.line, pos.column));
+    out.errors.push_back(
+        FileError(source, "file.invalid-utf8",
+                  "UTF-8 として不正なバイト列です（オフセット " + std::to_string(bad) + "）",
+                  pos.line, pos.column));
     return out;
   }
   auto split = SplitFrontMatter(text);
@@ -516,7 +523,8 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintM
   if (doc.title.empty()) doc.title = content.first_heading;
   if (doc.doc_id.empty()) {
     if (mode == LintMode::kStrict) {
-      out.errors.push_back(FileError(source, "front-matter.doc_id.missing", "doc_id がありません", 1));
+      out.errors.push_back(
+          FileError(source, "front-matter.doc_id.missing", "doc_id がありません", 1));
     }
     doc.doc_id = std::string(source);  // "no doc_id: its path"
   }

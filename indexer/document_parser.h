@@ -26,14 +26,14 @@ struct ParsedDoc {
   std::string doc_id;
   int doc_id_line = 0;
   std::string title;
-  std::string doc_type;  // canonical label; empty if not given
-  std::string date;      // YYYY-MM-DD or empty
-  int fiscal_year = 0;   // 0 if neither given nor derivable
+  std::string doc_type;                               // canonical label; empty if not given
+  std::string date;                                   // YYYY-MM-DD or empty
+  int fiscal_year = 0;                                // 0 if neither given nor derivable
   core::Clearance base = core::Clearance::kInternal;  // 機密区分 (default 内部: safe)
   std::string status;
   std::vector<core::FacetCode> facet_codes;
   std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
-  std::vector<std::pair<std::string, std::string>> meta;  // display metadata
+  std::vector<std::pair<std::string, std::string>> meta;                 // display metadata
   std::vector<std::string> company_ids;
   std::vector<std::string> related;
   std::vector<std::pair<std::string, int>> related_refs;  // (doc id, line), for strict checks

@@ -14,12 +14,12 @@ namespace yuimaru::indexer {
 struct FmNode {
   enum class Kind { kNull, kScalar, kSequence, kMap };
   Kind kind = Kind::kNull;
-  std::string scalar;                                 // kScalar
-  bool quoted = false;                                // kScalar written in quotes
-  std::vector<FmNode> items;                          // kSequence
+  std::string scalar;                                   // kScalar
+  bool quoted = false;                                  // kScalar written in quotes
+  std::vector<FmNode> items;                            // kSequence
   std::vector<std::pair<std::string, FmNode>> entries;  // kMap, in file order
-  int line = 0;    // 1-based line in the file
-  int column = 0;  // 1-based column
+  int line = 0;                                         // 1-based line in the file
+  int column = 0;                                       // 1-based column
 
   const FmNode* Find(std::string_view key) const;  // kMap lookup, nullptr if absent
 };

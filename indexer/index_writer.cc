@@ -99,8 +99,8 @@ Status WriteManifest(const fs::path& gen_dir, const Manifest& m) {
 Status SyncTree(const fs::path& root) {
   std::error_code ec;
   std::vector<fs::path> dirs = {root};
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_directory()) {
       dirs.push_back(it->path());
     } else if (auto s = SyncPath(it->path()); !s) {
@@ -122,8 +122,8 @@ class WriterLock {
     if (fd < 0) return IoError("index.lock", "cannot create lock file", p);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
-      Error e = MakeError(ErrorCode::kBusy, "index.busy",
-                          "別の yuimaru index がこの索引を更新中です");
+      Error e =
+          MakeError(ErrorCode::kBusy, "index.busy", "別の yuimaru index がこの索引を更新中です");
       e.source = db.string();
       return e;
     }
@@ -279,7 +279,10 @@ class Builder {
           if (it == parts[w].end()) {
             const fs::path p = tmp_ / "parts" / ("w" + std::to_string(w)) / shard;
             fs::create_directories(p.parent_path());
-            it = parts[w].emplace(shard, Xapian::WritableDatabase(p.string(), Xapian::DB_CREATE_OR_OVERWRITE)).first;
+            it = parts[w]
+                     .emplace(shard,
+                              Xapian::WritableDatabase(p.string(), Xapian::DB_CREATE_OR_OVERWRITE))
+                     .first;
           }
           it->second.add_document(BuildDocument(*doc, v.lo, analyzers[w]));
         }
@@ -395,7 +398,8 @@ class Builder {
         bool any = false;
         for (size_t w = 0; w < parts.size(); ++w) {
           if (!parts[w].count(name)) continue;
-          sources.add_database(Xapian::Database((tmp_ / "parts" / ("w" + std::to_string(w)) / name).string()));
+          sources.add_database(
+              Xapian::Database((tmp_ / "parts" / ("w" + std::to_string(w)) / name).string()));
           any = true;
         }
         if (any) {
@@ -523,7 +527,8 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   CollectGarbage(options.db, prev.generation);
   std::string prev_synonyms;
   if (prev_gen) {
-    if (auto data = ReadFile((*prev_gen / kSynonymsFile).string(), kMaxFileBytes)) prev_synonyms = *data;
+    if (auto data = ReadFile((*prev_gen / kSynonymsFile).string(), kMaxFileBytes))
+      prev_synonyms = *data;
   }
   const std::string synonyms = ChooseSynonyms(options, prev_synonyms, report);
 
@@ -576,9 +581,9 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
     }
     const auto it = owner.find(s.doc_id);
     if (it != owner.end() && it->second.first != s.file.key) {
-      Error e = MakeError(ErrorCode::kInvalidInput, "doc-id.duplicate",
-                          "doc_id「" + s.doc_id + "」は既に " + it->second.second +
-                              " で使われています");
+      Error e =
+          MakeError(ErrorCode::kInvalidInput, "doc-id.duplicate",
+                    "doc_id「" + s.doc_id + "」は既に " + it->second.second + " で使われています");
       e.source = s.file.path;
       e.line = s.doc_id_line;
       report.errors.push_back(std::move(e));
@@ -601,7 +606,7 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   }
 
   const bool nothing_changed = to_add.empty() && report.deleted == 0 && synonyms == prev_synonyms;
-  if (nothing_changed && prev_gen) {
+  if (nothing_changed && prev_gen && options.rebuild != RebuildMode::kFull) {
     report.generation = prev.generation;
     report.documents = prev.files.size();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -682,7 +687,8 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
 Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness strictness) {
   auto files = CollectFiles(paths);
   if (!files) return files.error();
-  const LintMode mode = strictness == LintStrictness::kStrict ? LintMode::kStrict : LintMode::kLenient;
+  const LintMode mode =
+      strictness == LintStrictness::kStrict ? LintMode::kStrict : LintMode::kLenient;
   LintReport report;
   report.files = files->size();
   std::vector<ParseOutcome> outcomes(files->size());
@@ -707,8 +713,9 @@ Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness st
     if (errors.empty()) {
       const auto it = owner.find(doc.doc_id);
       if (it != owner.end() && it->second != (*files)[i].path) {
-        Error e = MakeError(ErrorCode::kInvalidInput, "doc-id.duplicate",
-                            "doc_id「" + doc.doc_id + "」は既に " + it->second + " で使われています");
+        Error e =
+            MakeError(ErrorCode::kInvalidInput, "doc-id.duplicate",
+                      "doc_id「" + doc.doc_id + "」は既に " + it->second + " で使われています");
         e.source = (*files)[i].path;
         e.line = doc.doc_id_line;
         errors.push_back(std::move(e));

@@ -29,7 +29,7 @@ struct IndexOptions {
   // The query-time synonym table stored with the index; empty: "synonyms.tsv" in the first
   // directory of `paths` that has one, if any.
   std::filesystem::path synonyms;
-  int threads = 0;                           // 0: one per core
+  int threads = 0;  // 0: one per core
   RebuildMode rebuild = RebuildMode::kAuto;
   std::function<void(const IndexProgress&)> progress;  // called from the indexing thread
 };
@@ -44,7 +44,7 @@ struct IndexReport {
   uint64_t documents = 0;       // documents in the index afterwards
   uint64_t generation = 0;      // the generation now current (unchanged if nothing changed)
   bool full_rebuild = false;
-  uint64_t bytes_indexed = 0;   // Markdown bytes analysed in this run
+  uint64_t bytes_indexed = 0;  // Markdown bytes analysed in this run
   double seconds = 0;
 };
 

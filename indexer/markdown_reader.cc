@@ -170,7 +170,10 @@ class Reader {
         AddError(line, "private.unpaired-end", "private:end に対応する private:begin がありません");
         return;
       }
-      open_->end_line = cmark_node_get_end_line(node) + first_line_ - 1;
+      // cmark reports an HTML block's end line one short; count the literal's lines instead.
+      int extra_lines = 0;
+      for (const char* c = lit; *c; ++c) extra_lines += *c == '\n' && c[1] != '\0';
+      open_->end_line = line + extra_lines;
       out_.private_ranges.push_back(*open_);
       open_.reset();
       return;

@@ -21,7 +21,8 @@ void FacetCounter::Add(std::string_view packed) {
   });
 }
 
-std::vector<FacetResult> FacetCounter::Results(const std::set<std::pair<int, int>>& selected) const {
+std::vector<FacetResult> FacetCounter::Results(
+    const std::set<std::pair<int, int>>& selected) const {
   std::vector<FacetResult> out;
   const auto& fields = core::FacetFields();
   for (size_t f = 0; f < fields.size(); ++f) {

@@ -27,7 +27,8 @@ std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_hand
 
 }  // namespace
 
-std::string SnippetText(const std::vector<SnippetPart>& parts, std::string_view open, std::string_view close) {
+std::string SnippetText(const std::vector<SnippetPart>& parts, std::string_view open,
+                        std::string_view close) {
   std::string out;
   for (const SnippetPart& p : parts) {
     if (p.match) out.append(open);
@@ -62,7 +63,8 @@ std::string SearchResponseJson(const SearchResponse& r, std::string_view query) 
     if (!h.explain.empty()) {
       Json ex = Json::array();
       for (const ExplainTerm& e : h.explain) {
-        ex.push_back({{"term", e.text}, {"kind", e.kind}, {"fields", e.fields}, {"weight", e.weight}});
+        ex.push_back(
+            {{"term", e.text}, {"kind", e.kind}, {"fields", e.fields}, {"weight", e.weight}});
       }
       hit["explain"] = std::move(ex);
     }
@@ -75,7 +77,8 @@ std::string SearchResponseJson(const SearchResponse& r, std::string_view query) 
   interp["synonyms"] = r.interpretation.synonyms;
   Json sugg = Json::array();
   for (const FilterSuggestion& s : r.interpretation.suggestions) {
-    sugg.push_back({{"field", s.key}, {"value", s.value}, {"text", s.text}, {"applied", s.applied}});
+    sugg.push_back(
+        {{"field", s.key}, {"value", s.value}, {"text", s.text}, {"applied", s.applied}});
   }
   interp["suggested_filters"] = std::move(sugg);
   j["interpretation"] = std::move(interp);
@@ -98,7 +101,11 @@ std::string DocumentJson(const DocumentView& d, const std::vector<RelatedDoc>& r
   j["markdown"] = d.markdown;
   Json rel = Json::array();
   for (const RelatedDoc& r : related) {
-    rel.push_back({{"id", r.id}, {"title", r.title}, {"doc_type", r.doc_type}, {"date", r.date}, {"score", r.score}});
+    rel.push_back({{"id", r.id},
+                   {"title", r.title},
+                   {"doc_type", r.doc_type},
+                   {"date", r.date},
+                   {"score", r.score}});
   }
   j["related"] = std::move(rel);
   return Dump(j);
@@ -109,7 +116,11 @@ std::string RelatedJson(std::string_view id, const std::vector<RelatedDoc>& rela
   j["id"] = std::string(id);
   Json rel = Json::array();
   for (const RelatedDoc& r : related) {
-    rel.push_back({{"id", r.id}, {"title", r.title}, {"doc_type", r.doc_type}, {"date", r.date}, {"score", r.score}});
+    rel.push_back({{"id", r.id},
+                   {"title", r.title},
+                   {"doc_type", r.doc_type},
+                   {"date", r.date},
+                   {"score", r.score}});
   }
   j["related"] = std::move(rel);
   return Dump(j);

@@ -18,6 +18,7 @@ std::string StatsJson(const IndexStats& stats);
 std::string EvalJson(const EvalMetrics& m, bool synonyms);
 std::string ErrorJson(const Error& error);
 // The snippet as plain text, with matches between `open` and `close`.
-std::string SnippetText(const std::vector<SnippetPart>& parts, std::string_view open, std::string_view close);
+std::string SnippetText(const std::vector<SnippetPart>& parts, std::string_view open,
+                        std::string_view close);
 
 }  // namespace yuimaru::search

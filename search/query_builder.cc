@@ -34,13 +34,13 @@ Xapian::Query OccursQuery(const std::u32string& norm) {
     while (end < norm.size() && core::IsIndexChar(norm[end])) ++end;
     if (end - i == 1) {
       const std::string c = core::EncodeUtf8(norm.substr(i, 1));
-      runs.push_back(Xapian::Query(Xapian::Query::OP_OR,
-                                   Xapian::Query(core::WordTerm(norm.substr(i, 1))),
-                                   Xapian::Query(Xapian::Query::OP_WILDCARD,
-                                                 std::string(core::kBigramPrefix) + c)));
+      runs.push_back(Xapian::Query(
+          Xapian::Query::OP_OR, Xapian::Query(core::WordTerm(norm.substr(i, 1))),
+          Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(core::kBigramPrefix) + c)));
     } else {
       std::vector<Xapian::Query> bigrams;
-      for (size_t k = i; k + 1 < end; ++k) bigrams.emplace_back(core::BigramTerm(norm[k], norm[k + 1]));
+      for (size_t k = i; k + 1 < end; ++k)
+        bigrams.emplace_back(core::BigramTerm(norm[k], norm[k + 1]));
       runs.push_back(bigrams.size() == 1
                          ? bigrams[0]
                          : Xapian::Query(Xapian::Query::OP_PHRASE, bigrams.begin(), bigrams.end(),
@@ -117,7 +117,8 @@ Result<Xapian::Query> FilterQuery(const QueryInput& in) {
     parts.emplace_back(Xapian::Query::OP_VALUE_LE, core::kDateSlot, in.date_to);
   }
   if (parts.empty()) return Xapian::Query();
-  return parts.size() == 1 ? parts[0] : Xapian::Query(Xapian::Query::OP_FILTER, parts.begin(), parts.end());
+  return parts.size() == 1 ? parts[0]
+                           : Xapian::Query(Xapian::Query::OP_FILTER, parts.begin(), parts.end());
 }
 
 }  // namespace
@@ -126,7 +127,7 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
                               const core::SynonymTable& synonyms, const RankingConfig& config) {
   BuiltQuery built;
   TermCollector collector;
-  std::vector<Xapian::Query> strict, exclude;
+  std::vector<Xapian::Query> strict, required, exclude;
   for (const QueryClause& clause : in.parsed->clauses) {
     const std::u32string norm = core::Normalize(clause.text);
     Xapian::Query occurs = OccursQuery(norm);
@@ -143,7 +144,8 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
       const std::string key = core::EncodeUtf8(norm);
       for (const core::SynonymExpansion& e : synonyms.Expand(key)) {
         const std::u32string enorm = core::Normalize(e.text);
-        const double scale = e.kind == core::SynonymExpansion::Kind::kEquivalent ? config.synonym : config.narrower;
+        const double scale =
+            e.kind == core::SynonymExpansion::Kind::kEquivalent ? config.synonym : config.narrower;
         Xapian::Query q = OccursQuery(enorm);
         if (q.empty()) continue;
         alternatives.push_back(q);
@@ -153,8 +155,14 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
       }
     }
     strict.push_back(OrAll(alternatives));
+    if (clause.phrase) {
+      required.push_back(strict.back());
+    } else {
+      built.relaxable = true;
+    }
   }
   built.strict = AndAll(strict);
+  built.required = AndAll(required);
   built.exclude = OrAll(exclude);
   built.terms = std::move(collector.terms());
   if (built.has_text) {
@@ -174,9 +182,8 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
 
 Xapian::Query CombineQuery(const BuiltQuery& built, MatchMode mode) {
   Xapian::Query q = built.rank;
-  if (mode == MatchMode::kStrict && !built.strict.empty()) {
-    q = Xapian::Query(Xapian::Query::OP_FILTER, q, built.strict);
-  }
+  const Xapian::Query& must = mode == MatchMode::kStrict ? built.strict : built.required;
+  if (!must.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, must);
   if (!built.exclude.empty()) q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, built.exclude);
   if (!built.filter.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, built.filter);
   return q;

@@ -14,19 +14,19 @@
 #include <vector>
 
 #include "search/core/analyzer.h"
+#include "search/core/synonyms.h"
 #include "search/query_parser.h"
 #include "search/search.h"
-#include "search/core/synonyms.h"
 
 namespace yuimaru::search {
 
 // Term weights of the ranking query. The defaults are the product's configuration; the fields
 // exist so that bench/ can measure alternatives (docs/retrieval.md).
 struct RankingConfig {
-  double word = 1.0;           // an ICU dictionary word of the query
-  double bigram = 0.5;         // a character bigram
-  double synonym = 0.6;        // multiplier for equivalent-synonym terms
-  double narrower = 0.4;       // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
+  double word = 1.0;      // an ICU dictionary word of the query
+  double bigram = 0.5;    // a character bigram
+  double synonym = 0.6;   // multiplier for equivalent-synonym terms
+  double narrower = 0.4;  // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
 };
 
 struct QueryTerm {
@@ -37,11 +37,13 @@ struct QueryTerm {
 };
 
 struct BuiltQuery {
-  bool has_text = false;    // false: filters only (every visible document matches the text)
-  Xapian::Query rank;       // weighted OR of the text terms, or MatchAll
-  Xapian::Query strict;     // every positive clause (empty query: no text requirement)
-  Xapian::Query exclude;    // any negated clause (empty: none)
-  Xapian::Query filter;     // facet, id and date filters (empty: none)
+  bool has_text = false;   // false: filters only (every visible document matches the text)
+  Xapian::Query rank;      // weighted OR of the text terms, or MatchAll
+  Xapian::Query strict;    // every positive clause (empty query: no text requirement)
+  Xapian::Query required;  // the quoted phrases: required even when the words are relaxed
+  bool relaxable = false;  // some positive clause is a plain word (relaxing changes something)
+  Xapian::Query exclude;   // any negated clause (empty: none)
+  Xapian::Query filter;    // facet, id and date filters (empty: none)
   std::vector<QueryTerm> terms;
   std::vector<std::u32string> highlights;  // normalized strings to mark in snippets
   std::vector<std::string> synonyms_used;
@@ -58,8 +60,8 @@ struct QueryInput {
 Result<BuiltQuery> BuildQuery(const QueryInput& input, const core::Analyzer& analyzer,
                               const core::SynonymTable& synonyms, const RankingConfig& config);
 
-// The final query of a search: rank filtered by strict (unless relaxed), minus exclusions,
-// within the filters.
+// The final query of a search: rank filtered by strict (relaxed: by the phrases only), minus
+// exclusions, within the filters.
 enum class MatchMode { kStrict, kRelaxed };
 Xapian::Query CombineQuery(const BuiltQuery& built, MatchMode mode);
 

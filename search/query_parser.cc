@@ -8,7 +8,9 @@
 namespace yuimaru::search {
 namespace {
 
-bool IsSpace(char32_t c) { return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == 0x3000; }
+bool IsSpace(char32_t c) {
+  return c == U' ' || c == U'\t' || c == U'\n' || c == U'\r' || c == 0x3000;
+}
 bool IsOpenQuote(char32_t c) { return c == U'"' || c == 0x201C || c == 0xFF02; }
 bool IsCloseQuote(char32_t c) { return c == U'"' || c == 0x201D || c == 0xFF02; }
 bool IsColon(char32_t c) { return c == U':' || c == 0xFF1A; }
@@ -35,12 +37,14 @@ Result<FieldFilter> ResolveFilter(std::string_view key, std::string_view value) 
   f.text = std::string(value);
   if (const std::string special = SpecialField(key); !special.empty()) {
     f.special = special;
-    if (value.empty()) return QueryError("query.filter.empty", std::string(key) + " の値がありません");
+    if (value.empty())
+      return QueryError("query.filter.empty", std::string(key) + " の値がありません");
     return f;
   }
   const core::FieldDef* field = core::FindField(key);
   if (!field) {
-    return QueryError("query.filter.unknown-field", "「" + std::string(key) + "」という絞り込み項目はありません");
+    return QueryError("query.filter.unknown-field",
+                      "「" + std::string(key) + "」という絞り込み項目はありません");
   }
   f.field = field;
   const auto id = core::FindValue(*field, value);
@@ -63,7 +67,8 @@ Result<ParsedQuery> ParseQuery(std::string_view query) {
   if (!decoded) return QueryError("query.invalid-utf8", "検索語が UTF-8 ではありません");
   const std::u32string& q = *decoded;
   if (q.size() > kMaxQueryChars) {
-    return QueryError("query.too-long", "検索語が長すぎます（" + std::to_string(kMaxQueryChars) + " 文字まで）");
+    return QueryError("query.too-long",
+                      "検索語が長すぎます（" + std::to_string(kMaxQueryChars) + " 文字まで）");
   }
   ParsedQuery parsed;
   size_t i = 0;
@@ -112,7 +117,8 @@ Result<ParsedQuery> ParseQuery(std::string_view query) {
     if (clause.text.empty()) continue;
     parsed.clauses.push_back(std::move(clause));
     if (parsed.clauses.size() > kMaxClauses) {
-      return QueryError("query.too-many-terms", "検索語が多すぎます（" + std::to_string(kMaxClauses) + " 語まで）");
+      return QueryError("query.too-many-terms",
+                        "検索語が多すぎます（" + std::to_string(kMaxClauses) + " 語まで）");
     }
   }
   return parsed;

@@ -28,7 +28,7 @@ struct SearchRequest {
   // -excluded words, field:value filters (industry:製造業 = 業種:製造業, doc_type:訪問メモ …).
   std::string query;
   std::vector<std::pair<std::string, std::string>> filters;  // (field key or label, value)
-  std::string date_from;  // YYYY-MM-DD, inclusive; empty: open
+  std::string date_from;                                     // YYYY-MM-DD, inclusive; empty: open
   std::string date_to;
   SortOrder sort = SortOrder::kRelevance;
   size_t offset = 0;
@@ -47,8 +47,8 @@ struct SnippetPart {
 
 // Why a hit came up: one query term, where it matched and what it added to the score.
 struct ExplainTerm {
-  std::string text;    // the term as a user reads it (事業承継, 承継 …)
-  std::string kind;    // "word", "bigram" or "synonym"
+  std::string text;                 // the term as a user reads it (事業承継, 承継 …)
+  std::string kind;                 // "word", "bigram" or "synonym"
   std::vector<std::string> fields;  // "title", "heading", "body"
   double weight = 0;
 };
@@ -83,9 +83,9 @@ struct FacetResult {
 
 // A filter the query text suggests (a 年度 expression or a facet value typed as a word).
 struct FilterSuggestion {
-  std::string key;    // field key, e.g. "fiscal_year"
-  std::string value;  // canonical label, e.g. "2023"
-  std::string text;   // the words of the query it came from
+  std::string key;       // field key, e.g. "fiscal_year"
+  std::string value;     // canonical label, e.g. "2023"
+  std::string text;      // the words of the query it came from
   bool applied = false;  // already among the request's filters
 };
 

@@ -16,13 +16,13 @@
 #include "search/core/fiscal_year.h"
 #include "search/core/index_layout.h"
 #include "search/core/normalizer.h"
+#include "search/core/synonyms.h"
 #include "search/core/utf8.h"
 #include "search/facet_counter.h"
 #include "search/query_builder.h"
 #include "search/query_parser.h"
 #include "search/search.h"
 #include "search/snippet.h"
-#include "search/core/synonyms.h"
 
 namespace yuimaru::search {
 namespace fs = std::filesystem;
@@ -59,9 +59,9 @@ int CurrentFiscalYear() {
 // Words of the query that name a filter: 年度 expressions and facet values typed as words.
 std::vector<FilterSuggestion> Suggest(const ParsedQuery& parsed, const core::Analyzer& analyzer,
                                       const std::set<std::pair<int, int>>& selected) {
-  static const char* kFields[] = {"doc_type", "industry",   "region",     "phase",   "issues",
-                                  "bridge_to", "methods",   "employees",  "outcome", "visit_mode",
-                                  "audience",  "confidentiality", "status", "ritou"};
+  static const char* kFields[] = {
+      "doc_type",  "industry", "region",     "phase",    "issues",          "bridge_to", "methods",
+      "employees", "outcome",  "visit_mode", "audience", "confidentiality", "status",    "ritou"};
   std::vector<FilterSuggestion> out;
   std::set<std::pair<std::string, std::string>> seen;
   const int fy_now = CurrentFiscalYear();
@@ -107,8 +107,8 @@ std::vector<FilterSuggestion> Suggest(const ParsedQuery& parsed, const core::Ana
 uint64_t DirectoryBytes(const fs::path& dir) {
   uint64_t total = 0;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_regular_file(ec)) total += it->file_size(ec);
   }
   return total;
@@ -221,7 +221,8 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
     extra.push_back(std::move(*f));
   }
   if (request.limit > 1000 || request.offset > 100000) {
-    Error e = MakeError(ErrorCode::kInvalidInput, "query.paging", "limit は 1000 まで、offset は 100000 までです");
+    Error e = MakeError(ErrorCode::kInvalidInput, "query.paging",
+                        "limit は 1000 まで、offset は 100000 までです");
     e.source = "query";
     return e;
   }
@@ -252,18 +253,26 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
       FacetSpy spy(counter);
       enquire->clear_matchspies();
       if (counter) enquire->add_matchspy(&spy);
-      Xapian::MSet mset = enquire->get_mset(request.offset, request.limit, std::max<Xapian::doccount>(all, 1));
+      Xapian::MSet mset =
+          enquire->get_mset(request.offset, request.limit, std::max<Xapian::doccount>(all, 1));
       enquire->clear_matchspies();
       return mset;
     };
     std::optional<FacetCounter> counter;
     if (request.facets == FacetMode::kCount) counter.emplace();
     Xapian::MSet mset = run(MatchMode::kStrict, counter ? &*counter : nullptr);
-    if (mset.get_matches_upper_bound() == 0 && built->has_text && !built->strict.empty()) {
-      // No document has every word: show those with some, and say so.
-      response.interpretation.relaxed = true;
-      if (counter) counter.emplace();
-      mset = run(MatchMode::kRelaxed, counter ? &*counter : nullptr);
+    if (mset.get_matches_upper_bound() == 0 && built->relaxable) {
+      // No document has every word: show those with some of them (and every quoted phrase),
+      // and say so.
+      std::optional<FacetCounter> relaxed_counter;
+      if (counter) relaxed_counter.emplace();
+      Xapian::MSet relaxed =
+          run(MatchMode::kRelaxed, relaxed_counter ? &*relaxed_counter : nullptr);
+      if (relaxed.get_matches_upper_bound() > 0) {
+        response.interpretation.relaxed = true;
+        mset = relaxed;
+        counter = std::move(relaxed_counter);
+      }
     }
     response.total = mset.get_matches_estimated();
     response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -284,9 +293,11 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
       hit.confidentiality = record->confidentiality;
       hit.score = it.get_weight();
       hit.facets = record->facets;
-      if (request.snippets == SnippetMode::kMake) hit.snippet = MakeSnippet(record->blocks, built->highlights);
+      if (request.snippets == SnippetMode::kMake)
+        hit.snippet = MakeSnippet(record->blocks, built->highlights);
       if (request.explain == ExplainMode::kOn) {
-        for (auto t = enquire->get_matching_terms_begin(it); t != enquire->get_matching_terms_end(it); ++t) {
+        for (auto t = enquire->get_matching_terms_begin(it);
+             t != enquire->get_matching_terms_end(it); ++t) {
           for (const QueryTerm& qt : built->terms) {
             if (qt.term != *t) continue;
             ExplainTerm e;
@@ -295,9 +306,10 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
             // The term's share of the score: the same term alone, on this document only.
             Xapian::Enquire one(**db);
             one.set_weighting_scheme(Xapian::BM25Weight());
-            one.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
-                                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(qt.term), qt.weight),
-                                        Xapian::Query(std::string(core::kDocIdPrefix) + record->id)));
+            one.set_query(Xapian::Query(
+                Xapian::Query::OP_FILTER,
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(qt.term), qt.weight),
+                Xapian::Query(std::string(core::kDocIdPrefix) + record->id)));
             Xapian::MSet m = one.get_mset(0, 1);
             e.weight = m.empty() ? 0 : m.begin().get_weight();
             // Where it occurs: the blocks of each field that contain its text.
@@ -307,7 +319,8 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
                                   : b.kind == core::BlockKind::kHeading ? "heading"
                                                                         : "body";
               if (std::find(e.fields.begin(), e.fields.end(), field) != e.fields.end()) continue;
-              if (core::Normalize(b.text).find(needle) != std::u32string::npos) e.fields.push_back(field);
+              if (core::Normalize(b.text).find(needle) != std::u32string::npos)
+                e.fields.push_back(field);
             }
             hit.explain.push_back(std::move(e));
           }
@@ -333,7 +346,8 @@ Result<DocumentView> Searcher::Document(const std::string& id, Clearance clearan
     const std::string term = std::string(core::kDocIdPrefix) + id;
     auto it = (*db)->postlist_begin(term);
     if (it == (*db)->postlist_end(term)) {
-      Error e = MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
+      Error e =
+          MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
       e.source = id;
       return e;
     }
@@ -363,7 +377,8 @@ Result<std::vector<RelatedDoc>> Searcher::Related(const std::string& id, Clearan
     const std::string idterm = std::string(core::kDocIdPrefix) + id;
     auto it = (*db)->postlist_begin(idterm);
     if (it == (*db)->postlist_end(idterm)) {
-      Error e = MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
+      Error e =
+          MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
       e.source = id;
       return e;
     }
@@ -414,7 +429,8 @@ Result<IndexStats> Searcher::Stats(Clearance clearance) const {
     stats.generation = name.size() > 4 ? std::strtoull(name.c_str() + 4, nullptr, 10) : 0;
     stats.index_bytes = DirectoryBytes(impl_->generation);
     FacetCounter counter;
-    for (auto it = (*db)->valuestream_begin(core::kFacetSlot); it != (*db)->valuestream_end(core::kFacetSlot); ++it) {
+    for (auto it = (*db)->valuestream_begin(core::kFacetSlot);
+         it != (*db)->valuestream_end(core::kFacetSlot); ++it) {
       counter.Add(*it);
     }
     stats.facets = counter.Results({});

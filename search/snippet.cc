@@ -18,7 +18,8 @@ struct Occurrence {
   size_t highlight;
 };
 
-std::vector<Occurrence> FindAll(const std::u32string& text, const std::vector<std::u32string>& needles) {
+std::vector<Occurrence> FindAll(const std::u32string& text,
+                                const std::vector<std::u32string>& needles) {
   std::vector<Occurrence> out;
   for (size_t h = 0; h < needles.size(); ++h) {
     const std::u32string& n = needles[h];

@@ -48,9 +48,8 @@ Analysis Analyzer::Analyze(std::string_view text) const {
 std::vector<Word> Analyzer::Segment(std::u32string_view norm) const {
   std::vector<Word> words;
   if (norm.empty()) return words;
-  const icu::UnicodeString s =
-      icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(norm.data()),
-                                    static_cast<int32_t>(norm.size()));
+  const icu::UnicodeString s = icu::UnicodeString::fromUTF32(
+      reinterpret_cast<const UChar32*>(norm.data()), static_cast<int32_t>(norm.size()));
   // UTF-16 index → code point index, needed only when there are supplementary characters.
   std::vector<uint32_t> cp_at;
   if (static_cast<size_t>(s.length()) != norm.size()) {
@@ -62,9 +61,7 @@ std::vector<Word> Analyzer::Segment(std::u32string_view norm) const {
     }
     cp_at[s.length()] = cp;
   }
-  auto to_cp = [&](int32_t i) {
-    return cp_at.empty() ? static_cast<uint32_t>(i) : cp_at[i];
-  };
+  auto to_cp = [&](int32_t i) { return cp_at.empty() ? static_cast<uint32_t>(i) : cp_at[i]; };
   icu::BreakIterator& bi = *impl_->words;
   bi.setText(s);
   int32_t start = bi.first();

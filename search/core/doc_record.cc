@@ -21,8 +21,8 @@ std::string EncodeDocRecord(const DocRecord& r) {
   j["related"] = r.related;
   nlohmann::json blocks = nlohmann::json::array();
   for (const Block& b : r.blocks) {
-    blocks.push_back({static_cast<int>(b.kind), b.heading_level, static_cast<int>(b.level),
-                      b.position, b.text});
+    blocks.push_back(
+        {static_cast<int>(b.kind), b.heading_level, static_cast<int>(b.level), b.position, b.text});
   }
   j["blocks"] = std::move(blocks);
   j["md"] = r.markdown;

@@ -20,24 +20,24 @@ enum class BlockKind : uint8_t { kTitle = 0, kHeading = 1, kText = 2 };
 // item's paragraph, a code block or a table row.
 struct Block {
   BlockKind kind = BlockKind::kText;
-  uint8_t heading_level = 0;              // 1-6 for headings
-  Clearance level = Clearance::kPublic;   // the 機密区分 this text belongs to
-  uint32_t position = 0;                  // index position of its first character
-  std::string text;                       // original (not normalized) text
+  uint8_t heading_level = 0;             // 1-6 for headings
+  Clearance level = Clearance::kPublic;  // the 機密区分 this text belongs to
+  uint32_t position = 0;                 // index position of its first character
+  std::string text;                      // original (not normalized) text
 };
 
 struct DocRecord {
   std::string id;
   std::string title;
-  std::string doc_type;         // label, empty if unknown
-  std::string path;             // source path as given to the indexer
-  std::string date;             // YYYY-MM-DD or empty
-  int fiscal_year = 0;          // 0 if unknown
-  std::string confidentiality;  // base 機密区分 label
+  std::string doc_type;                       // label, empty if unknown
+  std::string path;                           // source path as given to the indexer
+  std::string date;                           // YYYY-MM-DD or empty
+  int fiscal_year = 0;                        // 0 if unknown
+  std::string confidentiality;                // base 機密区分 label
   Clearance view_level = Clearance::kPublic;  // highest level of text in this version
   std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
   std::vector<std::pair<std::string, std::string>> meta;  // (Japanese label, display value)
-  std::vector<std::string> related;  // doc ids named in the front matter
+  std::vector<std::string> related;                       // doc ids named in the front matter
   std::vector<Block> blocks;
   std::string markdown;  // Markdown body of this version, private blocks above it removed
 };

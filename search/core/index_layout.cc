@@ -40,9 +40,9 @@ Result<std::filesystem::path> ResolveCurrentGeneration(const std::filesystem::pa
   std::error_code ec;
   const std::filesystem::path target = std::filesystem::read_symlink(db / kCurrentLink, ec);
   if (ec) {
-    Error e = MakeError(ErrorCode::kNotFound, "index.missing",
-                        "索引がありません（先に yuimaru index --db " + db.string() +
-                            " … を実行してください）");
+    Error e = MakeError(
+        ErrorCode::kNotFound, "index.missing",
+        "索引がありません（先に yuimaru index --db " + db.string() + " … を実行してください）");
     e.source = db.string();
     return e;
   }

@@ -139,9 +139,8 @@ struct IndexCharTable {
 
 std::u32string Normalize(std::string_view text) {
   UErrorCode status = U_ZERO_ERROR;
-  const icu::UnicodeString normalized =
-      Nfkc().normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), text.size())),
-                       status);
+  const icu::UnicodeString normalized = Nfkc().normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), text.size())), status);
   std::u32string out = U_SUCCESS(status) ? ToUtf32(normalized) : std::u32string();
   ApplyFolds(out, nullptr);
   return out;
@@ -158,9 +157,10 @@ NormalizedText NormalizeWithOffsets(std::string_view text) {
   auto flush = [&](size_t seg_end) {
     if (seg_end == seg_start) return;
     UErrorCode status = U_ZERO_ERROR;
-    const icu::UnicodeString seg = nfkc.normalize(
-        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data() + seg_start, seg_end - seg_start)),
-        status);
+    const icu::UnicodeString seg =
+        nfkc.normalize(icu::UnicodeString::fromUTF8(
+                           icu::StringPiece(text.data() + seg_start, seg_end - seg_start)),
+                       status);
     if (U_FAILURE(status)) return;
     for (char32_t c : ToUtf32(seg)) {
       result.text.push_back(c);

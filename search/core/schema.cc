@@ -67,7 +67,8 @@ std::vector<FieldDef> BuildFields() {
                  {"p2", "②取組課題の提案", {"②", "2", "課題提案", "取組課題の提案", "課題設定"}},
                  {"p3", "③支援計画の策定", {"③", "3", "計画策定", "支援計画", "支援計画の策定"}},
                  {"p4", "④実行支援", {"④", "4", "実行支援"}},
-                 {"p5", "⑤支援終了後の対応",
+                 {"p5",
+                  "⑤支援終了後の対応",
                   {"⑤", "5", "フォローアップ", "支援終了後", "支援終了後の対応"}}}});
   f.push_back({"issues", "課題", "XK:", FieldType::kEnumList,
                V{{"shokei", "事業承継", {"承継"}},
@@ -86,24 +87,25 @@ std::vector<FieldDef> BuildFields() {
                  {"saisei", "経営改善・事業再生", {"経営改善", "事業再生"}},
                  {"bcp", "BCP・防災", {"BCP", "防災"}},
                  {"gx", "脱炭素・GX", {"脱炭素", "GX"}}}});
-  f.push_back({"bridge_to", "橋渡し先", "XB:", FieldType::kEnumList,
-               V{{"yorozu", "よろず支援拠点", {"よろず"}},
-                 {"shokokai", "商工会・商工会議所", {"商工会", "商工会議所"}},
-                 {"kosha", "産業振興公社", {"沖縄県産業振興公社"}},
-                 {"seifukei", "政府系金融機関", {"沖縄公庫", "沖縄振興開発金融公庫"}},
-                 {"minkan", "民間金融機関", {}},
-                 {"hosho", "信用保証協会", {"保証協会"}},
-                 {"shokei-center", "事業承継・引継ぎ支援センター", {"引継ぎセンター", "承継センター"}},
-                 {"kasseika", "中小企業活性化協議会", {"活性化協議会"}},
-                 {"chuokai", "中小企業団体中央会", {"中央会"}},
-                 {"it", "IT・DX支援機関", {"ISCO"}},
-                 {"kaigai", "海外展開支援機関", {"JETRO", "ジェトロ"}},
-                 {"kosetsu", "公設試験研究機関", {"工業技術センター"}},
-                 {"kanko", "観光関係団体", {"OCVB"}},
-                 {"kiko", "中小機構", {"中小企業基盤整備機構"}},
-                 {"gyosei", "行政（国・県・市町村）", {"行政"}},
-                 {"koyo", "労働・雇用関係機関", {"労働局", "ハローワーク"}},
-                 {"shigyo", "士業・専門家", {"士業", "専門家"}}}});
+  f.push_back(
+      {"bridge_to", "橋渡し先", "XB:", FieldType::kEnumList,
+       V{{"yorozu", "よろず支援拠点", {"よろず"}},
+         {"shokokai", "商工会・商工会議所", {"商工会", "商工会議所"}},
+         {"kosha", "産業振興公社", {"沖縄県産業振興公社"}},
+         {"seifukei", "政府系金融機関", {"沖縄公庫", "沖縄振興開発金融公庫"}},
+         {"minkan", "民間金融機関", {}},
+         {"hosho", "信用保証協会", {"保証協会"}},
+         {"shokei-center", "事業承継・引継ぎ支援センター", {"引継ぎセンター", "承継センター"}},
+         {"kasseika", "中小企業活性化協議会", {"活性化協議会"}},
+         {"chuokai", "中小企業団体中央会", {"中央会"}},
+         {"it", "IT・DX支援機関", {"ISCO"}},
+         {"kaigai", "海外展開支援機関", {"JETRO", "ジェトロ"}},
+         {"kosetsu", "公設試験研究機関", {"工業技術センター"}},
+         {"kanko", "観光関係団体", {"OCVB"}},
+         {"kiko", "中小機構", {"中小企業基盤整備機構"}},
+         {"gyosei", "行政（国・県・市町村）", {"行政"}},
+         {"koyo", "労働・雇用関係機関", {"労働局", "ハローワーク"}},
+         {"shigyo", "士業・専門家", {"士業", "専門家"}}}});
   f.push_back({"methods", "活用手法", "XM:", FieldType::kEnumList,
                V{{"locaben", "ローカルベンチマーク", {"ロカベン"}},
                  {"design-sheet", "経営デザインシート", {"デザインシート"}},
@@ -131,8 +133,9 @@ std::vector<FieldDef> BuildFields() {
                  {"secretariat", "事務局", {}},
                  {"staff", "支援機関職員", {}},
                  {"owner", "経営者", {}}}});
-  f.push_back({"format", "研修形式", "XF:", FieldType::kEnum,
-               V{{"classroom", "集合研修", {}}, {"online", "オンライン", {}}, {"study", "勉強会", {}}}});
+  f.push_back(
+      {"format", "研修形式", "XF:", FieldType::kEnum,
+       V{{"classroom", "集合研修", {}}, {"online", "オンライン", {}}, {"study", "勉強会", {}}}});
   f.push_back({"revenue_band", "売上規模", "XN:", FieldType::kEnum,
                V{{"r1", "1千万円未満", {}},
                  {"r2", "1千万〜5千万円未満", {"1千万円以上5千万円未満"}},
@@ -150,8 +153,8 @@ std::string MatchKey(std::string_view text) {
   std::u32string n = Normalize(text);
   std::u32string out;
   for (char32_t c : n) {
-    if (c == U'、' || c == U',' || c == U'・' || c == U' ' || c == U'(' || c == U')' ||
-        c == U'/' || c == U'　')
+    if (c == U'、' || c == U',' || c == U'・' || c == U' ' || c == U'(' || c == U')' || c == U'/' ||
+        c == U'　')
       continue;
     out.push_back(c);
   }
@@ -255,9 +258,7 @@ const FieldDef* FindField(std::string_view name) {
   return it == t.fields.end() ? nullptr : &FacetFields()[it->second];
 }
 
-int FieldIndex(const FieldDef& field) {
-  return static_cast<int>(&field - FacetFields().data());
-}
+int FieldIndex(const FieldDef& field) { return static_cast<int>(&field - FacetFields().data()); }
 
 std::optional<int> FindValue(const FieldDef& field, std::string_view text) {
   switch (field.type) {

@@ -38,11 +38,11 @@ inline constexpr unsigned kBodyWdf = 1;
 
 // ---- Facet fields ---------------------------------------------------------------------------
 enum class FieldType {
-  kEnum,          // one value of a vocabulary
-  kEnumList,      // several values of a vocabulary
-  kYear,          // 年度: an integer year; value id = year - kYearBase
-  kBool,          // true / false
-  kConsultants,   // K-07 style ids; value id = the number
+  kEnum,         // one value of a vocabulary
+  kEnumList,     // several values of a vocabulary
+  kYear,         // 年度: an integer year; value id = year - kYearBase
+  kBool,         // true / false
+  kConsultants,  // K-07 style ids; value id = the number
 };
 inline constexpr int kYearBase = 1990;
 
@@ -53,9 +53,9 @@ struct VocabEntry {
 };
 
 struct FieldDef {
-  std::string_view key;    // front matter key / API name, e.g. "industry"
-  std::string_view label;  // 業種
-  std::string_view prefix; // boolean filter term prefix, e.g. "XI:"
+  std::string_view key;     // front matter key / API name, e.g. "industry"
+  std::string_view label;   // 業種
+  std::string_view prefix;  // boolean filter term prefix, e.g. "XI:"
   FieldType type;
   std::vector<VocabEntry> vocab;  // for kEnum, kEnumList and kBool
 };

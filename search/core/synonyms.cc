@@ -48,14 +48,16 @@ Result<SynonymTable> SynonymTable::Parse(std::string_view text, std::string_view
     size_t start = 0;
     while (true) {
       const size_t tab = line.find('\t', start);
-      cols.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+      cols.push_back(
+          line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
       if (tab == std::string_view::npos) break;
       start = tab + 1;
     }
     const std::vector<std::string> preferred = SplitList(cols[0]);
     if (preferred.size() != 1 || cols.size() > 4) {
-      Error e = MakeError(ErrorCode::kInvalidInput, "synonyms.format",
-                          "1 列目に代表語を 1 つ、以降に 同義語 / 下位語 / 関連語 をタブ区切りで書いてください");
+      Error e = MakeError(
+          ErrorCode::kInvalidInput, "synonyms.format",
+          "1 列目に代表語を 1 つ、以降に 同義語 / 下位語 / 関連語 をタブ区切りで書いてください");
       e.source = std::string(source);
       e.line = line_no;
       return e;
@@ -70,8 +72,10 @@ Result<SynonymTable> SynonymTable::Parse(std::string_view text, std::string_view
     const size_t id = table.groups_.size();
     for (const auto& m : g.equivalents) table.members_[m].push_back({id, false});
     for (const auto& m : g.narrower) table.members_[m].push_back({id, true});
-    for (const auto& m : g.equivalents) table.max_member_chars_ = std::max(table.max_member_chars_, CountCodePoints(m));
-    for (const auto& m : g.narrower) table.max_member_chars_ = std::max(table.max_member_chars_, CountCodePoints(m));
+    for (const auto& m : g.equivalents)
+      table.max_member_chars_ = std::max(table.max_member_chars_, CountCodePoints(m));
+    for (const auto& m : g.narrower)
+      table.max_member_chars_ = std::max(table.max_member_chars_, CountCodePoints(m));
     table.groups_.push_back(std::move(g));
   }
   return table;

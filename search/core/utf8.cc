@@ -80,9 +80,9 @@ Result<std::u32string> DecodeUtf8(std::string_view text) {
     const size_t len = DecodeOne(text, i, cp);
     if (len == 0) {
       const Utf8Position p = PositionOf(text, i);
-      Error e = MakeError(ErrorCode::kInvalidInput, "utf8.invalid",
-                          "UTF-8 として不正なバイト列です（オフセット " +
-                              std::to_string(p.byte_offset) + "）");
+      Error e = MakeError(
+          ErrorCode::kInvalidInput, "utf8.invalid",
+          "UTF-8 として不正なバイト列です（オフセット " + std::to_string(p.byte_offset) + "）");
       e.line = p.line;
       e.column = p.column;
       return e;

@@ -1,5 +1,6 @@
 // UTF-8 <-> UTF-32 conversion with strict validation. Everything that enters the analyzer passes
-// through DecodeUtf8, so malformed input is reported once, with its position, and never reaches ICU.
+// through DecodeUtf8, so malformed input is reported once, with its position, and never reaches
+// ICU.
 #pragma once
 
 #include <cstddef>
