@@ -368,14 +368,16 @@ class Validator {
     }
     const FieldDef& conf = *core::FindField("confidentiality");
     AddFacet(conf, static_cast<int>(doc_.base));
+  }
+
+  void Strict() {
+    // A policy of the programme (DOMAIN.md §3.5), checked by lint --strict: other collections,
+    // such as the benchmark corpora, label documents freely.
     if (confidentiality_node_ && doc_.base == Clearance::kPublic &&
         (doc_type_code_ == "karte" || doc_type_code_ == "visit-memo")) {
       Fail(*confidentiality_node_, "front-matter.confidentiality.unpublishable",
            doc_.doc_type + "は公開にできません（内部 または 機密）");
     }
-  }
-
-  void Strict() {
     auto missing = [&](std::string_view key) {
       Error e = MakeError(ErrorCode::kInvalidInput, "front-matter." + std::string(key) + ".missing",
                           "必須項目「" + std::string(key) + "」がありません");

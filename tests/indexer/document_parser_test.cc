@@ -89,7 +89,7 @@ TEST_CASE("DocumentParser: each broken field is named with its rule and line",
   }));
   std::string text = kGood;
   text.replace(text.find(from), from.size(), to);
-  const ParseOutcome r = ParseDocument("m.md", text, LintMode::kLenient);
+  const ParseOutcome r = ParseDocument("m.md", text, LintMode::kStrict);
   if (rule.empty()) {
     CHECK(r.errors.empty());
     return;
