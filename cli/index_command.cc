@@ -73,6 +73,9 @@ int RunIndexCommand(const Args& args) {
                         {"message", e.message}});
     }
     j["errors"] = std::move(errors);
+    nlohmann::ordered_json phases = nlohmann::ordered_json::object();
+    for (const auto& [phase, seconds] : report->phases) phases[phase] = seconds;
+    j["phases"] = std::move(phases);
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf(

@@ -26,7 +26,7 @@ std::string PathKey(const std::filesystem::path& path);
 // Reads a whole file, refusing files larger than `max_bytes` (rule "file.too-large").
 Result<std::string> ReadFile(const std::string& path, size_t max_bytes);
 
-// Hex SHA-256 of `data`.
+// The first 128 bits of the SHA-256 of `data`, in hex.
 std::string ContentHash(std::string_view data);
 
 }  // namespace yuimaru::indexer

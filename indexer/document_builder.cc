@@ -5,24 +5,27 @@
 #include "search/core/doc_record.h"
 #include "search/core/facet_codes.h"
 #include "search/core/normalizer.h"
+#include "search/core/text_pack.h"
+#include "search/core/utf8.h"
 
 namespace yuimaru::indexer {
 namespace {
 
 using core::Clearance;
 
-// Adds the terms of one block of text starting at `position`; returns the position after it.
-uint32_t IndexText(const std::string& text, uint32_t position, unsigned wdf,
-                   const core::Analyzer& analyzer, Xapian::Document& doc) {
-  const std::u32string norm = core::Normalize(text);
-  core::ForEachBigram(norm, [&](uint32_t i, char32_t a, char32_t b) {
-    doc.add_posting(core::BigramTerm(a, b), position + i, wdf);
-  });
+// Adds the terms of one block of text with within-document frequency `wdf` per occurrence, and
+// appends its normalized form, on a line of its own, to `text`.
+void IndexText(const std::string& block, unsigned wdf, const core::Analyzer& analyzer,
+               Xapian::Document& doc, std::string& text) {
+  const std::u32string norm = core::Normalize(block);
+  core::ForEachBigram(
+      norm, [&](uint32_t, char32_t a, char32_t b) { doc.add_term(core::BigramTerm(a, b), wdf); });
   for (const core::Word& w : analyzer.Segment(norm)) {
     const std::u32string_view word(norm.data() + w.start, w.end - w.start);
     if (core::IsIndexableWord(word)) doc.add_term(core::WordTerm(word), wdf);
   }
-  return position + static_cast<uint32_t>(norm.size()) + core::kBlockGap;
+  if (!text.empty()) text.push_back('\n');
+  for (char32_t c : norm) core::AppendUtf8(c == U'\n' ? U' ' : c, text);
 }
 
 }  // namespace
@@ -57,34 +60,21 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   record.confidentiality = std::string(core::ClearanceLabel(doc.base));
   record.view_level = doc.base;
   record.facets = doc.facets;
-  record.meta = doc.meta;
+  record.company_ids = doc.company_ids;
+  record.tags = doc.tags;
   record.related = doc.related;
 
-  uint32_t position = 0;
-  core::Block title;
-  title.kind = core::BlockKind::kTitle;
-  title.level = doc.base;
-  title.text = doc.title;
-  position = IndexText(doc.title, position, core::kTitleWdf, analyzer, xdoc);
-  record.blocks.push_back(std::move(title));
-  for (const TextBlock& b : doc.blocks) {
+  std::string text;  // normalized visible text, one block per line
+  IndexText(doc.title, core::kTitleWdf, analyzer, xdoc, text);
+  for (const core::TextBlock& b : doc.blocks) {
     if (b.level > view) continue;
-    core::Block block;
-    block.kind =
-        b.kind == TextBlock::Kind::kHeading ? core::BlockKind::kHeading : core::BlockKind::kText;
-    block.heading_level = static_cast<uint8_t>(b.heading_level);
-    block.level = b.level;
-    block.position = position;
-    block.text = b.text;
     record.view_level = std::max(record.view_level, b.level);
-    position = IndexText(b.text, position,
-                         b.kind == TextBlock::Kind::kHeading ? core::kHeadingWdf : core::kBodyWdf,
-                         analyzer, xdoc);
-    record.blocks.push_back(std::move(block));
+    IndexText(b.text,
+              b.kind == core::TextBlock::Kind::kHeading ? core::kHeadingWdf : core::kBodyWdf,
+              analyzer, xdoc, text);
   }
-  for (const auto& tag : doc.tags)
-    position = IndexText(tag, position, core::kBodyWdf, analyzer, xdoc);
-  record.markdown = VisibleMarkdown(doc.body, doc.body_first_line, doc.private_ranges, view);
+  for (const auto& tag : doc.tags) IndexText(tag, core::kBodyWdf, analyzer, xdoc, text);
+  record.markdown = core::VisibleMarkdown(doc.body, doc.body_first_line, doc.private_ranges, view);
 
   xdoc.add_boolean_term(std::string(core::kDocIdPrefix) + doc.doc_id);
   for (const auto& c : doc.facet_codes) {
@@ -98,6 +88,7 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   if (doc.fiscal_year > 0) xdoc.add_value(core::kFiscalYearSlot, std::to_string(doc.fiscal_year));
   xdoc.add_value(core::kFacetSlot, core::EncodeFacetCodes(doc.facet_codes));
   xdoc.add_value(core::kDocIdSlot, doc.doc_id);
+  xdoc.add_value(core::kTextSlot, core::PackText(text));
   xdoc.set_data(core::EncodeDocRecord(record));
   return xdoc;
 }

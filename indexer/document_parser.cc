@@ -434,34 +434,6 @@ class Validator {
   std::string doc_type_code_;
 };
 
-void BuildMeta(ParsedDoc& doc) {
-  doc.meta.emplace_back("文書ID", doc.doc_id);
-  if (!doc.doc_type.empty()) doc.meta.emplace_back("文書種別", doc.doc_type);
-  if (!doc.date.empty()) doc.meta.emplace_back("日付", doc.date);
-  if (doc.fiscal_year > 0) doc.meta.emplace_back("年度", core::FiscalYearDisplay(doc.fiscal_year));
-  doc.meta.emplace_back("機密区分", std::string(core::ClearanceLabel(doc.base)));
-  if (!doc.company_ids.empty()) {
-    std::string ids;
-    for (const auto& id : doc.company_ids) ids += (ids.empty() ? "" : ", ") + id;
-    doc.meta.emplace_back("企業ID", ids);
-  }
-  for (const auto& field : core::FacetFields()) {
-    if (field.key == "doc_type" || field.key == "fiscal_year" || field.key == "confidentiality")
-      continue;
-    for (const auto& [key, labels] : doc.facets) {
-      if (key != field.key) continue;
-      std::string v;
-      for (const auto& l : labels) v += (v.empty() ? "" : ", ") + l;
-      doc.meta.emplace_back(std::string(field.label), v);
-    }
-  }
-  if (!doc.tags.empty()) {
-    std::string v;
-    for (const auto& t : doc.tags) v += (v.empty() ? "" : ", ") + t;
-    doc.meta.emplace_back("タグ", v);
-  }
-}
-
 Error FileError(std::string_view source, std::string rule, std::string message, int line = 0,
                 int column = 0) {
   Error e = MakeError(ErrorCode::kInvalidInput, std::move(rule), std::move(message));
@@ -515,7 +487,7 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintM
 
   doc.body = std::string(split->body);
   doc.body_first_line = split->body_first_line;
-  MarkdownContent content = ReadMarkdown(doc.body, doc.body_first_line, doc.base);
+  core::MarkdownContent content = core::ReadMarkdown(doc.body, doc.body_first_line, doc.base);
   for (Error& e : content.errors) {
     e.source = std::string(source);
     out.errors.push_back(std::move(e));
@@ -534,7 +506,6 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintM
     out.errors.push_back(FileError(source, "document.title.missing",
                                    "title も見出しもありません（どちらかが必要です）", 1));
   }
-  BuildMeta(doc);
   return out;
 }
 

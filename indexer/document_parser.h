@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "indexer/markdown_reader.h"
 #include "search/core/facet_codes.h"
+#include "search/core/markdown_reader.h"
 #include "search/core/result.h"
 #include "search/core/schema.h"
 
@@ -33,15 +33,14 @@ struct ParsedDoc {
   std::string status;
   std::vector<core::FacetCode> facet_codes;
   std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
-  std::vector<std::pair<std::string, std::string>> meta;                 // display metadata
   std::vector<std::string> company_ids;
   std::vector<std::string> related;
   std::vector<std::pair<std::string, int>> related_refs;  // (doc id, line), for strict checks
   std::vector<std::string> tags;
   std::string body;  // Markdown after the front matter
   int body_first_line = 1;
-  std::vector<TextBlock> blocks;
-  std::vector<PrivateRange> private_ranges;
+  std::vector<core::TextBlock> blocks;
+  std::vector<core::PrivateRange> private_ranges;
 
   // The highest 機密区分 of any of its text.
   core::Clearance MaxLevel() const;

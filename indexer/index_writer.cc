@@ -29,13 +29,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kManifestFormat = 1;
+constexpr int kManifestFormat = 2;  // files: path key → [path, hash, doc_id]
 // Above this many changed or deleted files (or a quarter of the index) a run rebuilds in
 // parallel instead of copying the previous generation and patching it.
 constexpr size_t kIncrementalMaxChanges = 2000;
-// Documents a worker adds to its part databases between commits: bounds memory (Xapian keeps
-// a batch in RAM) while keeping commits rare (each one syncs to disk).
-constexpr uint64_t kCommitEvery = 20000;
+// Documents a worker writes into one set of part databases before it starts a new set. Xapian
+// slows down as a database grows (each flush merges into longer posting lists), so a full build
+// writes many small parts and merges them once, by compaction, at the end.
+constexpr uint64_t kPartDocs = 4000;
 
 struct ManifestEntry {
   std::string path;
@@ -62,7 +63,9 @@ std::optional<Manifest> LoadManifest(const fs::path& gen_dir) {
   Manifest m;
   m.generation = j.value("generation", 0ull);
   for (const auto& [key, v] : j.at("files").items()) {
-    m.files[key] = ManifestEntry{v.value("path", ""), v.value("hash", ""), v.value("doc_id", "")};
+    if (!v.is_array() || v.size() != 3) return std::nullopt;
+    m.files[key] =
+        ManifestEntry{v[0].get<std::string>(), v[1].get<std::string>(), v[2].get<std::string>()};
   }
   return m;
 }
@@ -79,7 +82,7 @@ Status SyncPath(const fs::path& p) {
 Status WriteManifest(const fs::path& gen_dir, const Manifest& m) {
   nlohmann::json files = nlohmann::json::object();
   for (const auto& [key, e] : m.files) {
-    files[key] = {{"path", e.path}, {"hash", e.hash}, {"doc_id", e.doc_id}};
+    files[key] = nlohmann::json::array({e.path, e.hash, e.doc_id});  // compact: 100k entries
   }
   const nlohmann::json j = {{"format", kManifestFormat},
                             {"generation", m.generation},
@@ -88,7 +91,7 @@ Status WriteManifest(const fs::path& gen_dir, const Manifest& m) {
   const fs::path p = gen_dir / core::kManifestFile;
   {
     std::ofstream out(p, std::ios::trunc);
-    out << j.dump(1) << '\n';
+    out << j.dump() << '\n';
     if (!out) return IoError("index.manifest", "cannot write manifest", p);
   }
   return SyncPath(p);
@@ -237,12 +240,57 @@ uint64_t NextGeneration(const fs::path& db, const Manifest& prev) {
   return max + 1;
 }
 
+// Part databases written by one thread: one per shard, replaced by a fresh set every
+// kPartDocs documents. Not thread-safe; each worker has its own.
+class PartWriter {
+ public:
+  explicit PartWriter(fs::path dir) : dir_(std::move(dir)) {}
+
+  void Add(const std::string& shard, const Xapian::Document& doc) {
+    auto it = open_.find(shard);
+    if (it == open_.end()) {
+      const fs::path p = dir_ / ("p" + std::to_string(set_)) / shard;
+      fs::create_directories(p.parent_path());
+      it =
+          open_.emplace(shard, Xapian::WritableDatabase(p.string(), Xapian::DB_CREATE_OR_OVERWRITE))
+              .first;
+      written_.emplace_back(shard, p);
+    }
+    it->second.add_document(doc);
+  }
+
+  // Counts a finished source document; starts a new set of parts when this one is full.
+  void DocumentDone() {
+    if (++docs_in_set_ >= kPartDocs) Close();
+  }
+
+  // Commits and closes the open parts (the next Add starts a new set).
+  void Close() {
+    for (auto& [shard, db] : open_) {
+      db.commit();
+      db.close();
+    }
+    open_.clear();
+    docs_in_set_ = 0;
+    ++set_;
+  }
+
+  const std::vector<std::pair<std::string, fs::path>>& written() const { return written_; }
+
+ private:
+  fs::path dir_;
+  int set_ = 0;
+  uint64_t docs_in_set_ = 0;
+  std::map<std::string, Xapian::WritableDatabase> open_;
+  std::vector<std::pair<std::string, fs::path>> written_;  // (shard, part path)
+};
+
 class Builder {
  public:
   Builder(const IndexOptions& options, const fs::path& tmp)
       : options_(options), tmp_(tmp), threads_(ThreadCount(options.threads)) {}
 
-  // Builds every shard from scratch in `tmp_`: `threads_` workers each fill their own part
+  // Builds every shard from scratch in `tmp_`: `threads_` workers each write their own part
   // databases, which are then merged (and compacted) shard by shard.
   Status Full(const std::vector<const Scanned*>& docs, const std::optional<fs::path>& prev_gen,
               const std::vector<std::string>& carry, std::vector<Error>& late_errors,
@@ -252,10 +300,10 @@ class Builder {
     std::mutex mu;
     std::optional<Error> fatal;
     std::atomic<uint64_t> done{0};
-    std::vector<std::map<std::string, Xapian::WritableDatabase>> parts(threads_);
-    std::vector<uint64_t> since_commit(threads_, 0);
+    std::vector<PartWriter> writers;
     std::vector<core::Analyzer> analyzers;
     for (int w = 0; w < threads_; ++w) {
+      writers.emplace_back(tmp_ / "parts" / ("w" + std::to_string(w)));
       auto a = base_analyzer->Clone();
       if (!a) return a.error();
       analyzers.push_back(std::move(*a));
@@ -274,22 +322,9 @@ class Builder {
       }
       try {
         for (const VersionSpan& v : VersionsOf(*doc)) {
-          const std::string shard = core::ShardName(v.lo, v.hi);
-          auto it = parts[w].find(shard);
-          if (it == parts[w].end()) {
-            const fs::path p = tmp_ / "parts" / ("w" + std::to_string(w)) / shard;
-            fs::create_directories(p.parent_path());
-            it = parts[w]
-                     .emplace(shard,
-                              Xapian::WritableDatabase(p.string(), Xapian::DB_CREATE_OR_OVERWRITE))
-                     .first;
-          }
-          it->second.add_document(BuildDocument(*doc, v.lo, analyzers[w]));
+          writers[w].Add(core::ShardName(v.lo, v.hi), BuildDocument(*doc, v.lo, analyzers[w]));
         }
-        if (++since_commit[w] >= kCommitEvery) {
-          for (auto& [name, db] : parts[w]) db.commit();
-          since_commit[w] = 0;
-        }
+        writers[w].DocumentDone();
       } catch (const Xapian::Error& e) {
         std::lock_guard<std::mutex> lock(mu);
         fatal = IoError("index.xapian", e.get_description(), tmp_);
@@ -301,20 +336,16 @@ class Builder {
     });
     if (fatal) return *fatal;
     try {
-      for (auto& worker : parts) {
-        for (auto& [name, db] : worker) {
-          db.commit();
-          db.close();
-        }
-      }
+      for (auto& w : writers) w.Close();
+      index_done_ = Clock::now();
       if (prev_gen && !carry.empty()) {
-        parts.emplace_back();
-        if (auto s = Carry(*prev_gen, carry, parts.back()); !s) return s;
+        writers.emplace_back(tmp_ / "parts" / "carry");
+        Carry(*prev_gen, carry, writers.back());
       }
     } catch (const Xapian::Error& e) {
       return IoError("index.xapian", e.get_description(), tmp_);
     }
-    return Merge(parts);
+    return Merge(writers);
   }
 
   // Copies the previous generation's shards into `tmp_` and applies the changes to the copy.
@@ -357,36 +388,31 @@ class Builder {
     return Status::Ok();
   }
 
+  std::optional<Clock::time_point> index_done_;  // end of the parallel phase of a full build
+
  private:
-  // Copies the versions of documents `ids` from the previous generation into a part of its own.
-  Status Carry(const fs::path& prev_gen, const std::vector<std::string>& ids,
-               std::map<std::string, Xapian::WritableDatabase>& part) {
-    const fs::path dir = tmp_ / "parts" / ("w" + std::to_string(threads_));
-    fs::create_directories(dir);
+  // Copies the versions of documents `ids` from the previous generation into parts of `out`.
+  static void Carry(const fs::path& prev_gen, const std::vector<std::string>& ids,
+                    PartWriter& out) {
     for (const auto& name : core::AllShardNames()) {
       Xapian::Database old((prev_gen / name).string());
       for (const auto& id : ids) {
         const std::string term = std::string(core::kDocIdPrefix) + id;
         for (auto it = old.postlist_begin(term); it != old.postlist_end(term); ++it) {
-          auto p = part.find(name);
-          if (p == part.end()) {
-            p = part.emplace(name, Xapian::WritableDatabase((dir / name).string(),
-                                                            Xapian::DB_CREATE_OR_OVERWRITE))
-                    .first;
-          }
-          p->second.add_document(old.get_document(*it));
+          out.Add(name, old.get_document(*it));
         }
       }
     }
-    for (auto& [name, db] : part) {
-      db.commit();
-      db.close();
-    }
-    return Status::Ok();
+    out.Close();
   }
 
-  Status Merge(std::vector<std::map<std::string, Xapian::WritableDatabase>>& parts) {
+  // Merges the parts of each shard into one compacted database (shards in parallel).
+  Status Merge(const std::vector<PartWriter>& writers) {
     const std::vector<std::string> names = core::AllShardNames();
+    std::map<std::string, std::vector<fs::path>> parts;
+    for (const auto& w : writers) {
+      for (const auto& [shard, path] : w.written()) parts[shard].push_back(path);
+    }
     std::mutex mu;
     std::optional<Error> fatal;
     std::atomic<uint64_t> done{0};
@@ -394,15 +420,9 @@ class Builder {
       const std::string& name = names[i];
       const fs::path out = tmp_ / name;
       try {
-        Xapian::Database sources;
-        bool any = false;
-        for (size_t w = 0; w < parts.size(); ++w) {
-          if (!parts[w].count(name)) continue;
-          sources.add_database(
-              Xapian::Database((tmp_ / "parts" / ("w" + std::to_string(w)) / name).string()));
-          any = true;
-        }
-        if (any) {
+        if (parts.count(name)) {
+          Xapian::Database sources;
+          for (const auto& p : parts.at(name)) sources.add_database(Xapian::Database(p.string()));
           sources.compact(out.string(), Xapian::DBCOMPACT_MULTIPASS);
         } else {
           Xapian::WritableDatabase empty(out.string(), Xapian::DB_CREATE_OR_OVERWRITE);
@@ -546,6 +566,13 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
     }
   });
 
+  auto mark = [&, last = start](const char* phase) mutable {
+    const auto now = Clock::now();
+    report.phases.emplace_back(phase, std::chrono::duration<double>(now - last).count());
+    last = now;
+  };
+  mark("scan");
+
   // 2. Decide. The next manifest starts as the previous one; entries change as decided.
   Manifest next = prev;
   std::set<std::string> present;
@@ -655,6 +682,13 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
     fs::remove_all(tmp, ec);
     return built.error();
   }
+  mark("index");
+  if (builder.index_done_) {
+    // A full build: the merge (compaction) after the parallel indexing is a phase of its own.
+    const double merge = std::chrono::duration<double>(Clock::now() - *builder.index_done_).count();
+    report.phases.back().second -= merge;
+    report.phases.emplace_back("merge", merge);
+  }
   for (const auto& key : dropped) {
     // A file that changed under us or failed on re-read: not in this generation's manifest.
     next.files.erase(key);
@@ -678,6 +712,7 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   if (auto s = SwitchCurrent(options.db, gen_name); !s) return s.error();
   CollectGarbage(options.db, generation);
 
+  mark("publish");
   report.generation = generation;
   report.documents = next.files.size();
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "search/core/result.h"
@@ -46,6 +47,9 @@ struct IndexReport {
   bool full_rebuild = false;
   uint64_t bytes_indexed = 0;  // Markdown bytes analysed in this run
   double seconds = 0;
+  // Wall time of each phase: scan (hash, parse), index (analyse, write parts), merge
+  // (compaction of a full build), publish (sync, switch).
+  std::vector<std::pair<std::string, double>> phases;
 };
 
 // Brings the index at options.db in line with the files under options.paths: unchanged files

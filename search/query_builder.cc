@@ -1,5 +1,6 @@
 #include "search/query_builder.h"
 
+#include <algorithm>
 #include <map>
 
 #include "search/core/fiscal_year.h"
@@ -19,11 +20,9 @@ Xapian::Query OrAll(const std::vector<Xapian::Query>& qs) {
   return Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
 }
 
-// The boolean query "normalized text `norm` occurs in the document": each run of index
-// characters as a phrase of its bigrams (positions are consecutive within a block); a lone
-// character as its word or any bigram starting with it.
-Xapian::Query OccursQuery(const std::u32string& norm) {
-  std::vector<Xapian::Query> runs;
+// The runs of index characters of normalized text (what substring matching compares).
+std::vector<std::u32string> Runs(const std::u32string& norm) {
+  std::vector<std::u32string> runs;
   size_t i = 0;
   while (i < norm.size()) {
     if (!core::IsIndexChar(norm[i])) {
@@ -32,23 +31,41 @@ Xapian::Query OccursQuery(const std::u32string& norm) {
     }
     size_t end = i;
     while (end < norm.size() && core::IsIndexChar(norm[end])) ++end;
-    if (end - i == 1) {
-      const std::string c = core::EncodeUtf8(norm.substr(i, 1));
-      runs.push_back(Xapian::Query(
-          Xapian::Query::OP_OR, Xapian::Query(core::WordTerm(norm.substr(i, 1))),
-          Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(core::kBigramPrefix) + c)));
-    } else {
-      std::vector<Xapian::Query> bigrams;
-      for (size_t k = i; k + 1 < end; ++k)
-        bigrams.emplace_back(core::BigramTerm(norm[k], norm[k + 1]));
-      runs.push_back(bigrams.size() == 1
-                         ? bigrams[0]
-                         : Xapian::Query(Xapian::Query::OP_PHRASE, bigrams.begin(), bigrams.end(),
-                                         static_cast<Xapian::termcount>(bigrams.size())));
-    }
+    runs.push_back(norm.substr(i, end - i));
     i = end;
   }
-  return AndAll(runs);
+  return runs;
+}
+
+// Candidates for "every run occurs": a run's bigrams all occur (exact for two characters); a
+// lone character occurs as a word or at the start of a bigram.
+Xapian::Query CandidateQuery(const std::vector<std::u32string>& runs) {
+  std::vector<Xapian::Query> parts;
+  for (const std::u32string& run : runs) {
+    if (run.size() == 1) {
+      parts.push_back(
+          Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(core::WordTerm(run)),
+                        Xapian::Query(Xapian::Query::OP_WILDCARD,
+                                      std::string(core::kBigramPrefix) + core::EncodeUtf8(run))));
+      continue;
+    }
+    for (size_t k = 0; k + 1 < run.size(); ++k) {
+      parts.emplace_back(core::BigramTerm(run[k], run[k + 1]));
+    }
+  }
+  return AndAll(parts);
+}
+
+// Whether the index alone decides "these runs occur" exactly (runs of two characters).
+bool IndexIsExact(const std::vector<std::u32string>& runs) {
+  return std::all_of(runs.begin(), runs.end(),
+                     [](const std::u32string& r) { return r.size() == 2; });
+}
+
+SubstringFilter::Alternative Utf8Runs(const std::vector<std::u32string>& runs) {
+  SubstringFilter::Alternative out;
+  for (const auto& r : runs) out.push_back(core::EncodeUtf8(r));
+  return out;
 }
 
 class TermCollector {
@@ -130,33 +147,48 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
   std::vector<Xapian::Query> strict, required, exclude;
   for (const QueryClause& clause : in.parsed->clauses) {
     const std::u32string norm = core::Normalize(clause.text);
-    Xapian::Query occurs = OccursQuery(norm);
-    if (occurs.empty()) continue;  // no letters or digits: nothing to match
+    const std::vector<std::u32string> runs = Runs(norm);
+    if (runs.empty()) continue;  // no letters or digits: nothing to match
     if (clause.negated) {
-      exclude.push_back(occurs);
+      // Exact in the index: excluded there; otherwise by the text check (an AND of bigrams
+      // would also exclude documents that only have the pairs apart).
+      if (IndexIsExact(runs)) {
+        exclude.push_back(CandidateQuery(runs));
+      } else {
+        built.strict_text.excluded.push_back(Utf8Runs(runs));
+        built.relaxed_text.excluded.push_back(Utf8Runs(runs));
+        built.check_strict = built.check_relaxed = true;
+      }
       continue;
     }
     built.has_text = true;
     built.highlights.push_back(norm);
     collector.AddText(norm, analyzer, config, 1.0, "word");
-    std::vector<Xapian::Query> alternatives = {occurs};
+    std::vector<Xapian::Query> candidates = {CandidateQuery(runs)};
+    std::vector<SubstringFilter::Alternative> alternatives = {Utf8Runs(runs)};
+    bool exact = IndexIsExact(runs);
     if (in.synonyms == SynonymMode::kOn && !clause.phrase) {
-      const std::string key = core::EncodeUtf8(norm);
-      for (const core::SynonymExpansion& e : synonyms.Expand(key)) {
+      for (const core::SynonymExpansion& e : synonyms.Expand(core::EncodeUtf8(norm))) {
         const std::u32string enorm = core::Normalize(e.text);
+        const std::vector<std::u32string> eruns = Runs(enorm);
+        if (eruns.empty()) continue;
         const double scale =
             e.kind == core::SynonymExpansion::Kind::kEquivalent ? config.synonym : config.narrower;
-        Xapian::Query q = OccursQuery(enorm);
-        if (q.empty()) continue;
-        alternatives.push_back(q);
+        candidates.push_back(CandidateQuery(eruns));
+        alternatives.push_back(Utf8Runs(eruns));
+        exact = exact && IndexIsExact(eruns);
         collector.AddText(enorm, analyzer, config, scale, "synonym");
         built.highlights.push_back(enorm);
         built.synonyms_used.push_back(e.text);
       }
     }
-    strict.push_back(OrAll(alternatives));
+    strict.push_back(OrAll(candidates));
+    built.strict_text.required.push_back(alternatives);
+    built.check_strict = built.check_strict || !exact;
     if (clause.phrase) {
       required.push_back(strict.back());
+      built.relaxed_text.required.push_back(alternatives);
+      built.check_relaxed = built.check_relaxed || !exact;
     } else {
       built.relaxable = true;
     }

@@ -2,9 +2,10 @@
 // which only makes unordered n-grams for Japanese). Pure apart from the Xapian::Query values.
 //
 // A clause (a word or "phrase" of the query) contributes twice:
-//  * to `strict`, a boolean requirement: the clause's text occurs in the document (a phrase of
-//    its character bigrams, so any substring of two or more characters is found), or one of its
-//    synonyms does;
+//  * to `strict`, a boolean requirement: the clause's text occurs in the document, or one of its
+//    synonyms does. The index narrows this down to documents with all of the text's bigrams;
+//    for text of three or more characters `text_check` then checks the exact run against the
+//    stored normalized text, so any substring of two or more characters is found, exactly;
 //  * to `rank`, a weighted OR of its dictionary words and bigrams (and synonyms, weaker).
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "search/core/synonyms.h"
 #include "search/query_parser.h"
 #include "search/search.h"
+#include "search/substring_filter.h"
 
 namespace yuimaru::search {
 
@@ -42,8 +44,11 @@ struct BuiltQuery {
   Xapian::Query strict;    // every positive clause (empty query: no text requirement)
   Xapian::Query required;  // the quoted phrases: required even when the words are relaxed
   bool relaxable = false;  // some positive clause is a plain word (relaxing changes something)
-  Xapian::Query exclude;   // any negated clause (empty: none)
-  Xapian::Query filter;    // facet, id and date filters (empty: none)
+  Xapian::Query exclude;   // negated clauses the index decides exactly (empty: none)
+  // The exact requirements of each mode, checked against kTextSlot when check_* is set.
+  SubstringFilter strict_text, relaxed_text;
+  bool check_strict = false, check_relaxed = false;
+  Xapian::Query filter;  // facet, id and date filters (empty: none)
   std::vector<QueryTerm> terms;
   std::vector<std::u32string> highlights;  // normalized strings to mark in snippets
   std::vector<std::string> synonyms_used;

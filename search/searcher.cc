@@ -15,8 +15,10 @@
 #include "search/core/doc_record.h"
 #include "search/core/fiscal_year.h"
 #include "search/core/index_layout.h"
+#include "search/core/markdown_reader.h"
 #include "search/core/normalizer.h"
 #include "search/core/synonyms.h"
+#include "search/core/text_pack.h"
 #include "search/core/utf8.h"
 #include "search/facet_counter.h"
 #include "search/query_builder.h"
@@ -41,6 +43,18 @@ class FacetSpy : public Xapian::MatchSpy {
 
  private:
   FacetCounter* counter_;
+};
+
+// Accepts the documents whose normalized text (kTextSlot) satisfies the exact requirements.
+class TextCheck : public Xapian::MatchDecider {
+ public:
+  explicit TextCheck(const SubstringFilter& filter) : filter_(filter) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    return filter_.Matches(core::UnpackText(doc.get_value(core::kTextSlot)));
+  }
+
+ private:
+  const SubstringFilter& filter_;
 };
 
 Error DbError(const Xapian::Error& e, const fs::path& where) {
@@ -249,12 +263,17 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
     auto enquire = impl_->MakeEnquire(**db, request.sort);
     const Xapian::doccount all = (*db)->get_doccount();
     auto run = [&](MatchMode mode, FacetCounter* counter) {
+      const bool strict = mode == MatchMode::kStrict;
       enquire->set_query(CombineQuery(*built, mode));
       FacetSpy spy(counter);
       enquire->clear_matchspies();
       if (counter) enquire->add_matchspy(&spy);
+      // The spy sees only documents the text check accepted: counts stay exact.
+      TextCheck check(strict ? built->strict_text : built->relaxed_text);
+      const bool checked = strict ? built->check_strict : built->check_relaxed;
       Xapian::MSet mset =
-          enquire->get_mset(request.offset, request.limit, std::max<Xapian::doccount>(all, 1));
+          enquire->get_mset(request.offset, request.limit, std::max<Xapian::doccount>(all, 1),
+                            nullptr, checked ? &check : nullptr);
       enquire->clear_matchspies();
       return mset;
     };
@@ -293,8 +312,12 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
       hit.confidentiality = record->confidentiality;
       hit.score = it.get_weight();
       hit.facets = record->facets;
+      std::vector<core::TextBlock> blocks;
+      if (request.snippets == SnippetMode::kMake || request.explain == ExplainMode::kOn) {
+        blocks = core::ReadMarkdown(record->markdown, 1, core::Clearance::kPublic).blocks;
+      }
       if (request.snippets == SnippetMode::kMake)
-        hit.snippet = MakeSnippet(record->blocks, built->highlights);
+        hit.snippet = MakeSnippet(blocks, built->highlights);
       if (request.explain == ExplainMode::kOn) {
         for (auto t = enquire->get_matching_terms_begin(it);
              t != enquire->get_matching_terms_end(it); ++t) {
@@ -312,15 +335,20 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
                 Xapian::Query(std::string(core::kDocIdPrefix) + record->id)));
             Xapian::MSet m = one.get_mset(0, 1);
             e.weight = m.empty() ? 0 : m.begin().get_weight();
-            // Where it occurs: the blocks of each field that contain its text.
+            // Where it occurs: the fields whose text contains it.
             const std::u32string needle = core::Normalize(qt.display);
-            for (const core::Block& b : record->blocks) {
-              const char* field = b.kind == core::BlockKind::kTitle     ? "title"
-                                  : b.kind == core::BlockKind::kHeading ? "heading"
-                                                                        : "body";
-              if (std::find(e.fields.begin(), e.fields.end(), field) != e.fields.end()) continue;
-              if (core::Normalize(b.text).find(needle) != std::u32string::npos)
-                e.fields.push_back(field);
+            if (core::Normalize(record->title).find(needle) != std::u32string::npos)
+              e.fields.push_back("title");
+            for (const char* field : {"heading", "body"}) {
+              const auto kind = std::string(field) == "heading" ? core::TextBlock::Kind::kHeading
+                                                                : core::TextBlock::Kind::kText;
+              for (const core::TextBlock& b : blocks) {
+                if (b.kind == kind &&
+                    core::Normalize(b.text).find(needle) != std::u32string::npos) {
+                  e.fields.push_back(field);
+                  break;
+                }
+              }
             }
             hit.explain.push_back(std::move(e));
           }
@@ -360,7 +388,7 @@ Result<DocumentView> Searcher::Document(const std::string& id, Clearance clearan
     view.path = record->path;
     view.date = record->date;
     view.confidentiality = record->confidentiality;
-    view.meta = record->meta;
+    view.meta = core::DisplayMeta(*record);
     view.facets = record->facets;
     view.markdown = record->markdown;
     return view;

@@ -42,11 +42,11 @@ bool IsCombining(char32_t c) {
 
 }  // namespace
 
-std::vector<SnippetPart> MakeSnippet(const std::vector<core::Block>& blocks,
+std::vector<SnippetPart> MakeSnippet(const std::vector<core::TextBlock>& blocks,
                                      const std::vector<std::u32string>& highlights) {
   std::string passage;
-  for (const core::Block& b : blocks) {
-    if (b.kind == core::BlockKind::kTitle || b.text.empty()) continue;
+  for (const core::TextBlock& b : blocks) {
+    if (b.text.empty()) continue;
     if (!passage.empty()) passage += kBlockSeparator;
     passage += b.text;
   }

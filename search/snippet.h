@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "search/core/doc_record.h"
+#include "search/core/markdown_reader.h"
 #include "search/search.h"
 
 namespace yuimaru::search {
@@ -18,9 +18,9 @@ inline constexpr size_t kSnippetMaxChars = 160;
 inline constexpr char kEllipsis[] = "…";
 
 // `highlights` are normalized (core::Normalize) strings; every occurrence of one of them in the
-// passage is marked, whether it is a whole word or part of one. Text blocks are joined with
-// " ／ "; the title block is skipped (a result line shows the title anyway).
-std::vector<SnippetPart> MakeSnippet(const std::vector<core::Block>& blocks,
+// passage is marked, whether it is a whole word or part of one. The body's blocks are joined
+// with " ／ " (a result line shows the title anyway).
+std::vector<SnippetPart> MakeSnippet(const std::vector<core::TextBlock>& blocks,
                                      const std::vector<std::u32string>& highlights);
 
 }  // namespace yuimaru::search

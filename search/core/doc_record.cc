@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "search/core/fiscal_year.h"
+
 namespace yuimaru::core {
 
 // MessagePack through nlohmann::json: compact, self-describing (a field can be added without
@@ -17,14 +19,9 @@ std::string EncodeDocRecord(const DocRecord& r) {
   j["conf"] = r.confidentiality;
   j["view"] = static_cast<int>(r.view_level);
   j["facets"] = r.facets;
-  j["meta"] = r.meta;
+  if (!r.company_ids.empty()) j["co"] = r.company_ids;
+  if (!r.tags.empty()) j["tags"] = r.tags;
   j["related"] = r.related;
-  nlohmann::json blocks = nlohmann::json::array();
-  for (const Block& b : r.blocks) {
-    blocks.push_back(
-        {static_cast<int>(b.kind), b.heading_level, static_cast<int>(b.level), b.position, b.text});
-  }
-  j["blocks"] = std::move(blocks);
   j["md"] = r.markdown;
   const std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(j);
   return std::string(bytes.begin(), bytes.end());
@@ -46,24 +43,39 @@ Result<DocRecord> DecodeDocRecord(std::string_view data) {
     r.confidentiality = j.value("conf", "");
     r.view_level = static_cast<Clearance>(j.value("view", 0));
     if (j.contains("facets")) j.at("facets").get_to(r.facets);
-    if (j.contains("meta")) j.at("meta").get_to(r.meta);
+    if (j.contains("co")) j.at("co").get_to(r.company_ids);
+    if (j.contains("tags")) j.at("tags").get_to(r.tags);
     if (j.contains("related")) j.at("related").get_to(r.related);
-    if (j.contains("blocks")) {
-      for (const auto& b : j.at("blocks")) {
-        Block block;
-        block.kind = static_cast<BlockKind>(b.at(0).get<int>());
-        block.heading_level = b.at(1).get<uint8_t>();
-        block.level = static_cast<Clearance>(b.at(2).get<int>());
-        block.position = b.at(3).get<uint32_t>();
-        block.text = b.at(4).get<std::string>();
-        r.blocks.push_back(std::move(block));
-      }
-    }
     r.markdown = j.value("md", "");
   } catch (const nlohmann::json::exception& e) {
     return MakeError(ErrorCode::kInternal, "index.data.corrupt", e.what());
   }
   return r;
+}
+
+std::vector<std::pair<std::string, std::string>> DisplayMeta(const DocRecord& r) {
+  std::vector<std::pair<std::string, std::string>> meta;
+  auto join = [](const std::vector<std::string>& values) {
+    std::string out;
+    for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
+    return out;
+  };
+  meta.emplace_back("文書ID", r.id);
+  if (!r.doc_type.empty()) meta.emplace_back("文書種別", r.doc_type);
+  if (!r.date.empty()) meta.emplace_back("日付", r.date);
+  if (r.fiscal_year > 0) meta.emplace_back("年度", FiscalYearDisplay(r.fiscal_year));
+  meta.emplace_back("機密区分", r.confidentiality);
+  if (!r.company_ids.empty()) meta.emplace_back("企業ID", join(r.company_ids));
+  for (const auto& field : FacetFields()) {
+    if (field.key == "doc_type" || field.key == "fiscal_year" || field.key == "confidentiality") {
+      continue;
+    }
+    for (const auto& [key, labels] : r.facets) {
+      if (key == field.key) meta.emplace_back(std::string(field.label), join(labels));
+    }
+  }
+  if (!r.tags.empty()) meta.emplace_back("タグ", join(r.tags));
+  return meta;
 }
 
 }  // namespace yuimaru::core

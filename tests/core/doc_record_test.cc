@@ -1,5 +1,6 @@
 #include "search/core/doc_record.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 namespace yuimaru::core {
@@ -16,10 +17,8 @@ TEST_CASE("DocRecord: every field survives encoding", "[doc_record]") {
   r.confidentiality = "内部";
   r.view_level = Clearance::kConfidential;
   r.facets = {{"industry", {"製造業"}}, {"issues", {"事業承継", "販路開拓"}}};
-  r.meta = {{"業種", "製造業"}};
+  r.company_ids = {"C-0123"};
   r.related = {"KT-C0123"};
-  r.blocks = {{BlockKind::kHeading, 2, Clearance::kInternal, 40, "概要"},
-              {BlockKind::kText, 0, Clearance::kConfidential, 58, "売上高の実数"}};
   r.markdown = "## 概要\n";
   const auto back = DecodeDocRecord(EncodeDocRecord(r));
   REQUIRE(back);
@@ -28,12 +27,17 @@ TEST_CASE("DocRecord: every field survives encoding", "[doc_record]") {
   CHECK(back->fiscal_year == 2024);
   CHECK(back->view_level == Clearance::kConfidential);
   CHECK(back->facets == r.facets);
-  CHECK(back->meta == r.meta);
+  CHECK(back->company_ids == r.company_ids);
+  const auto meta = DisplayMeta(*back);
+  REQUIRE(meta.size() >= 6);
+  CHECK(meta[0] == std::make_pair(std::string("文書ID"), std::string("CS-2024-007")));
+  CHECK(std::find(meta.begin(), meta.end(),
+                  std::make_pair(std::string("課題"), std::string("事業承継, 販路開拓"))) !=
+        meta.end());
+  CHECK(std::find(meta.begin(), meta.end(),
+                  std::make_pair(std::string("年度"), std::string("2024年度（令和6年度）"))) !=
+        meta.end());
   CHECK(back->related == r.related);
-  REQUIRE(back->blocks.size() == 2);
-  CHECK(back->blocks[1].text == "売上高の実数");
-  CHECK(back->blocks[1].level == Clearance::kConfidential);
-  CHECK(back->blocks[1].position == 58);
   CHECK(back->markdown == r.markdown);
 }
 

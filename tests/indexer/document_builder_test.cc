@@ -4,6 +4,7 @@
 #include <set>
 
 #include "search/core/doc_record.h"
+#include "search/core/text_pack.h"
 
 namespace yuimaru::indexer {
 namespace {
@@ -68,23 +69,35 @@ TEST_CASE("DocumentBuilder: a lower view holds no term and no text of a higher s
   CHECK(record->markdown.find("極秘") == std::string::npos);
 }
 
-TEST_CASE("DocumentBuilder: bigram positions are consecutive within a block and never span two",
+TEST_CASE("DocumentBuilder: the normalized text of the view is kept, one block per line",
           "[document_builder]") {
   auto analyzer = core::Analyzer::Create();
   REQUIRE(analyzer);
-  const ParsedDoc doc = Parse("---\ndoc_id: d\ntitle: 承継\n---\n事業承継\n");
+  const ParsedDoc doc = Parse(
+      "---\ndoc_id: d\ntitle: ＤＸの題\nconfidentiality: 内部\n---\n# "
+      "見出し\n\n本文の\nつづき。\n\n"
+      "<!-- private:begin level=\"機密\" -->\n\n秘密の段落。\n\n<!-- private:end -->\n");
+  CHECK(core::UnpackText(
+            BuildDocument(doc, Clearance::kInternal, *analyzer).get_value(core::kTextSlot)) ==
+        "dxの題\n見出し\n本文のつづき。");
+  CHECK(core::UnpackText(
+            BuildDocument(doc, Clearance::kConfidential, *analyzer).get_value(core::kTextSlot)) ==
+        "dxの題\n見出し\n本文のつづき。\n秘密の段落。");
+}
+
+TEST_CASE("DocumentBuilder: title words weigh more than body words", "[document_builder]") {
+  auto analyzer = core::Analyzer::Create();
+  REQUIRE(analyzer);
+  const ParsedDoc doc = Parse("---\ndoc_id: d\ntitle: 承継\n---\n## 承継\n\n事業承継の話。\n");
   const Xapian::Document x = BuildDocument(doc, Clearance::kConfidential, *analyzer);
-  auto positions = [&](const std::string& term) {
-    std::vector<Xapian::termpos> out;
-    for (auto it = x.termlist_begin(); it != x.termlist_end(); ++it) {
-      if (*it != term) continue;
-      for (auto p = it.positionlist_begin(); p != it.positionlist_end(); ++p) out.push_back(*p);
-    }
-    return out;
+  auto wdf = [&](const std::string& term) {
+    auto it = x.termlist_begin();
+    it.skip_to(term);
+    return it != x.termlist_end() && *it == term ? it.get_wdf() : 0;
   };
-  CHECK(positions("B承継") == std::vector<Xapian::termpos>{0, 2 + core::kBlockGap + 2});
-  CHECK(positions("B事業") == std::vector<Xapian::termpos>{2 + core::kBlockGap});
-  CHECK(positions("B業承") == std::vector<Xapian::termpos>{2 + core::kBlockGap + 1});
+  CHECK(wdf("B承継") == core::kTitleWdf + core::kHeadingWdf + core::kBodyWdf);
+  CHECK(wdf("B事業") == core::kBodyWdf);
+  CHECK(wdf("承継") == core::kTitleWdf + core::kHeadingWdf + core::kBodyWdf);
 }
 
 }  // namespace

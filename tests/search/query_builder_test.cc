@@ -28,19 +28,35 @@ struct Fixture {
   ParsedQuery parsed;
 };
 
-TEST_CASE("QueryBuilder: a word must occur as a phrase of its bigrams", "[query_builder]") {
+TEST_CASE("QueryBuilder: a word needs all its bigrams, and the exact run is checked on the text",
+          "[query_builder]") {
   Fixture f;
   const BuiltQuery b = f.Build("事業承継");
   const std::string strict = b.strict.get_description();
-  CHECK(strict.find("PHRASE 3") != std::string::npos);
-  CHECK(strict.find("B事業") != std::string::npos);
-  CHECK(strict.find("B業承") != std::string::npos);
-  CHECK(strict.find("B承継") != std::string::npos);
-  CHECK(strict.find("B後継") != std::string::npos);  // the synonym 後継者問題 satisfies it too
-  CHECK(strict.find("B三者") != std::string::npos);  // narrower term
-  const std::string rank = b.rank.get_description();
-  CHECK(rank.find("事業") != std::string::npos);
+  for (const char* term :
+       {"B事業", "B業承", "B承継", "B後継", "B三者"}) {  // synonyms satisfy it too
+    CAPTURE(term);
+    CHECK(strict.find(term) != std::string::npos);
+  }
+  CHECK(b.check_strict);
+  REQUIRE(b.strict_text.required.size() == 1);
+  const std::vector<SubstringFilter::Alternative> expected = {
+      {"事業承継"}, {"後継者問題"}, {"第三者承継"}};
+  CHECK(b.strict_text.required[0] == expected);
+  CHECK(b.rank.get_description().find("事業") != std::string::npos);
   CHECK(b.synonyms_used == std::vector<std::string>{"後継者問題", "第三者承継"});
+}
+
+TEST_CASE("QueryBuilder: two characters are exact in the index and need no text check",
+          "[query_builder]") {
+  Fixture f;
+  const BuiltQuery b = f.Build("承継 京都");
+  CHECK_FALSE(b.check_strict);
+  CHECK(b.strict.get_description().find("B京都") != std::string::npos);
+  CHECK(b.relaxable);
+  const BuiltQuery phrase = f.Build("\"事業承継\" 京都");
+  CHECK(phrase.check_relaxed);  // the phrase stays required when the words are relaxed
+  REQUIRE(phrase.relaxed_text.required.size() == 1);
 }
 
 TEST_CASE("QueryBuilder: synonyms can be switched off", "[query_builder]") {

@@ -8,14 +8,10 @@
 namespace yuimaru::search {
 namespace {
 
-std::vector<core::Block> Blocks(const std::vector<std::string>& texts) {
-  std::vector<core::Block> out;
-  core::Block title;
-  title.kind = core::BlockKind::kTitle;
-  title.text = "題名";
-  out.push_back(title);
+std::vector<core::TextBlock> Blocks(const std::vector<std::string>& texts) {
+  std::vector<core::TextBlock> out;
   for (const auto& t : texts) {
-    core::Block b;
+    core::TextBlock b;
     b.text = t;
     out.push_back(b);
   }

@@ -1,11 +1,9 @@
-#include "indexer/markdown_reader.h"
+#include "search/core/markdown_reader.h"
 
 #include <catch2/catch.hpp>
 
-namespace yuimaru::indexer {
+namespace yuimaru::core {
 namespace {
-
-using core::Clearance;
 
 TEST_CASE("MarkdownReader: headings and paragraphs become blocks; raw HTML is not text",
           "[markdown]") {
@@ -100,4 +98,4 @@ TEST_CASE("MarkdownReader: each row of a pipe table is a block, the separator ro
 }
 
 }  // namespace
-}  // namespace yuimaru::indexer
+}  // namespace yuimaru::core

@@ -1,5 +1,7 @@
 // Markdown body → the visible text blocks of a document, with the 機密区分 of each block, using
-// cmark's AST. Raw HTML is skipped (cmark keeps it in the tree although rendering drops it);
+// cmark's AST. Shared by the indexer (what is indexed) and search (snippets and explanations
+// are made from the same blocks, re-read from the stored Markdown of a version). Raw HTML is
+// skipped (cmark keeps it in the tree although rendering drops it);
 // `<!-- private:begin level="機密" … -->` … `<!-- private:end -->` lines (or 非公開:begin/end)
 // raise the level of the blocks between them (DOMAIN.md §2.0.2).
 #pragma once
@@ -11,13 +13,13 @@
 #include "search/core/result.h"
 #include "search/core/schema.h"
 
-namespace yuimaru::indexer {
+namespace yuimaru::core {
 
 struct TextBlock {
   enum class Kind { kHeading, kText };
   Kind kind = Kind::kText;
   int heading_level = 0;
-  core::Clearance level = core::Clearance::kPublic;
+  Clearance level = Clearance::kPublic;
   int line = 0;  // 1-based line in the file
   std::string text;
 };
@@ -26,7 +28,7 @@ struct TextBlock {
 struct PrivateRange {
   int begin_line = 0;
   int end_line = 0;
-  core::Clearance level = core::Clearance::kConfidential;
+  Clearance level = Clearance::kConfidential;
   std::string reason;
 };
 
@@ -39,11 +41,11 @@ struct MarkdownContent {
 
 // `body` is the Markdown after the front matter and `first_line` the file line it starts on;
 // `base` is the document's 機密区分, the least level any block gets.
-MarkdownContent ReadMarkdown(std::string_view body, int first_line, core::Clearance base);
+MarkdownContent ReadMarkdown(std::string_view body, int first_line, Clearance base);
 
 // The body as a reader of clearance `view` may see it: the lines of private ranges above `view`
 // are removed (markers included); other lines are kept as they are.
 std::string VisibleMarkdown(std::string_view body, int first_line,
-                            const std::vector<PrivateRange>& ranges, core::Clearance view);
+                            const std::vector<PrivateRange>& ranges, Clearance view);
 
-}  // namespace yuimaru::indexer
+}  // namespace yuimaru::core

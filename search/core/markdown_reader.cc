@@ -1,4 +1,4 @@
-#include "indexer/markdown_reader.h"
+#include "search/core/markdown_reader.h"
 
 #include <cmark.h>
 
@@ -6,10 +6,8 @@
 #include <optional>
 #include <regex>
 
-namespace yuimaru::indexer {
+namespace yuimaru::core {
 namespace {
-
-using core::Clearance;
 
 struct Marker {
   bool begin = false;
@@ -182,7 +180,7 @@ class Reader {
       AddError(line, "private.nested", "private ブロックは入れ子にできません");
       return;
     }
-    const auto level = core::ParseClearance(marker->level);
+    const auto level = ParseClearance(marker->level);
     if (!level || *level == Clearance::kPublic) {
       AddError(line, "private.level.invalid",
                "level は「内部」か「機密」を指定してください（「" + marker->level + "」）");
@@ -244,12 +242,12 @@ class Reader {
 
 }  // namespace
 
-MarkdownContent ReadMarkdown(std::string_view body, int first_line, core::Clearance base) {
+MarkdownContent ReadMarkdown(std::string_view body, int first_line, Clearance base) {
   return Reader(first_line, base).Read(body);
 }
 
 std::string VisibleMarkdown(std::string_view body, int first_line,
-                            const std::vector<PrivateRange>& ranges, core::Clearance view) {
+                            const std::vector<PrivateRange>& ranges, Clearance view) {
   std::string out;
   out.reserve(body.size());
   int line = first_line;
@@ -268,4 +266,4 @@ std::string VisibleMarkdown(std::string_view body, int first_line,
   return out;
 }
 
-}  // namespace yuimaru::indexer
+}  // namespace yuimaru::core
