@@ -5,7 +5,6 @@
 #include "search/core/doc_record.h"
 #include "search/core/facet_codes.h"
 #include "search/core/normalizer.h"
-#include "search/core/text_pack.h"
 #include "search/core/utf8.h"
 
 namespace yuimaru::indexer {
@@ -20,12 +19,23 @@ void IndexText(const std::string& block, unsigned wdf, const core::Analyzer& ana
   const std::u32string norm = core::Normalize(block);
   core::ForEachBigram(
       norm, [&](uint32_t, char32_t a, char32_t b) { doc.add_term(core::BigramTerm(a, b), wdf); });
+  core::ForEachKatakanaTrigram(norm, [&](uint32_t, char32_t a, char32_t b, char32_t c) {
+    doc.add_term(core::TrigramTerm(a, b, c), wdf);
+  });
   for (const core::Word& w : analyzer.Segment(norm)) {
     const std::u32string_view word(norm.data() + w.start, w.end - w.start);
     if (core::IsIndexableWord(word)) doc.add_term(core::WordTerm(word), wdf);
   }
   if (!text.empty()) text.push_back('\n');
   for (char32_t c : norm) core::AppendUtf8(c == U'\n' ? U' ' : c, text);
+}
+
+// Facets whose labels read as words of the domain (not 機密区分, 状態, 年度 or 売上規模).
+bool IsSearchableFacet(const std::string& key) {
+  static const char* kKeys[] = {"doc_type",   "industry", "region",    "ritou",      "employees",
+                                "phase",      "issues",   "bridge_to", "methods",    "outcome",
+                                "visit_mode", "audience", "format",    "consultants"};
+  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
 }
 
 }  // namespace
@@ -74,6 +84,18 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
               analyzer, xdoc, text);
   }
   for (const auto& tag : doc.tags) IndexText(tag, core::kBodyWdf, analyzer, xdoc, text);
+  // The labels of the metadata table are searchable text too: a consultant who types 事業承継
+  // or 5人以下 means the documents tagged so, whether or not the body says it in those words.
+  std::string labels;
+  for (const auto& [key, values] : doc.facets) {
+    if (!IsSearchableFacet(key)) continue;
+    for (const auto& v : values) {
+      if (key == "ritou" && v != "離島") continue;
+      labels += (labels.empty() ? "" : " / ") + v;
+    }
+  }
+  for (const auto& id : doc.company_ids) labels += (labels.empty() ? "" : " / ") + id;
+  if (!labels.empty()) IndexText(labels, core::kBodyWdf, analyzer, xdoc, text);
   record.markdown = core::VisibleMarkdown(doc.body, doc.body_first_line, doc.private_ranges, view);
 
   xdoc.add_boolean_term(std::string(core::kDocIdPrefix) + doc.doc_id);
@@ -88,7 +110,7 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   if (doc.fiscal_year > 0) xdoc.add_value(core::kFiscalYearSlot, std::to_string(doc.fiscal_year));
   xdoc.add_value(core::kFacetSlot, core::EncodeFacetCodes(doc.facet_codes));
   xdoc.add_value(core::kDocIdSlot, doc.doc_id);
-  xdoc.add_value(core::kTextSlot, core::PackText(text));
+  xdoc.add_value(core::kTextSlot, text);
   xdoc.set_data(core::EncodeDocRecord(record));
   return xdoc;
 }

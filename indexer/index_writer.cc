@@ -241,10 +241,12 @@ uint64_t NextGeneration(const fs::path& db, const Manifest& prev) {
 }
 
 // Part databases written by one thread: one per shard, replaced by a fresh set every
-// kPartDocs documents. Not thread-safe; each worker has its own.
+// kPartDocs documents. Each writer numbers its documents within its own slice of each shard's
+// docid range (index_layout.h), so parts merge without renumbering. Not thread-safe.
 class PartWriter {
  public:
-  explicit PartWriter(fs::path dir) : dir_(std::move(dir)) {}
+  PartWriter(fs::path dir, int slice, int slices)
+      : dir_(std::move(dir)), slice_(slice), slices_(slices) {}
 
   void Add(const std::string& shard, const Xapian::Document& doc) {
     auto it = open_.find(shard);
@@ -256,7 +258,13 @@ class PartWriter {
               .first;
       written_.emplace_back(shard, p);
     }
-    it->second.add_document(doc);
+    const uint32_t span = core::kShardDocidSpan / static_cast<uint32_t>(slices_);
+    uint32_t& used = next_[shard];
+    if (used >= span)
+      throw Xapian::RangeError("too many documents for one shard of an index generation");
+    const uint32_t did = static_cast<uint32_t>(core::ShardNumber(shard)) * core::kShardDocidSpan +
+                         static_cast<uint32_t>(slice_) * span + ++used;
+    it->second.replace_document(did, doc);
   }
 
   // Counts a finished source document; starts a new set of parts when this one is full.
@@ -275,14 +283,17 @@ class PartWriter {
     ++set_;
   }
 
+  // (shard, part path), in increasing docid order per shard.
   const std::vector<std::pair<std::string, fs::path>>& written() const { return written_; }
 
  private:
   fs::path dir_;
+  int slice_, slices_;
   int set_ = 0;
   uint64_t docs_in_set_ = 0;
+  std::map<std::string, uint32_t> next_;  // documents numbered so far, per shard
   std::map<std::string, Xapian::WritableDatabase> open_;
-  std::vector<std::pair<std::string, fs::path>> written_;  // (shard, part path)
+  std::vector<std::pair<std::string, fs::path>> written_;
 };
 
 class Builder {
@@ -302,8 +313,10 @@ class Builder {
     std::atomic<uint64_t> done{0};
     std::vector<PartWriter> writers;
     std::vector<core::Analyzer> analyzers;
+    // One docid slice per worker, one for carried documents, one left for incremental updates.
+    const int slices = threads_ + 2;
     for (int w = 0; w < threads_; ++w) {
-      writers.emplace_back(tmp_ / "parts" / ("w" + std::to_string(w)));
+      writers.emplace_back(tmp_ / "parts" / ("w" + std::to_string(w)), w, slices);
       auto a = base_analyzer->Clone();
       if (!a) return a.error();
       analyzers.push_back(std::move(*a));
@@ -339,7 +352,7 @@ class Builder {
       for (auto& w : writers) w.Close();
       index_done_ = Clock::now();
       if (prev_gen && !carry.empty()) {
-        writers.emplace_back(tmp_ / "parts" / "carry");
+        writers.emplace_back(tmp_ / "parts" / "carry", threads_, slices);
         Carry(*prev_gen, carry, writers.back());
       }
     } catch (const Xapian::Error& e) {
@@ -372,7 +385,18 @@ class Builder {
           continue;
         }
         for (const VersionSpan& v : VersionsOf(*doc)) {
-          shards.at(core::ShardName(v.lo, v.hi)).add_document(BuildDocument(*doc, v.lo, *analyzer));
+          // Stay within the shard's docid range (index_layout.h); running out of it needs a
+          // full rebuild, which renumbers.
+          const std::string name = core::ShardName(v.lo, v.hi);
+          Xapian::WritableDatabase& db = shards.at(name);
+          const uint32_t base =
+              static_cast<uint32_t>(core::ShardNumber(name)) * core::kShardDocidSpan;
+          const uint32_t did = std::max(db.get_lastdocid(), base) + 1;
+          if (did > base + core::kShardDocidSpan) {
+            return MakeError(ErrorCode::kInternal, "index.docid-range",
+                             "shard " + name + " is full; run yuimaru index --full");
+          }
+          db.replace_document(did, BuildDocument(*doc, v.lo, *analyzer));
         }
         Progress("index", ++done, docs.size());
       }
@@ -423,7 +447,8 @@ class Builder {
         if (parts.count(name)) {
           Xapian::Database sources;
           for (const auto& p : parts.at(name)) sources.add_database(Xapian::Database(p.string()));
-          sources.compact(out.string(), Xapian::DBCOMPACT_MULTIPASS);
+          sources.compact(out.string(),
+                          Xapian::DBCOMPACT_MULTIPASS | Xapian::DBCOMPACT_NO_RENUMBER);
         } else {
           Xapian::WritableDatabase empty(out.string(), Xapian::DB_CREATE_OR_OVERWRITE);
           empty.commit();

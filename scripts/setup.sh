@@ -7,7 +7,7 @@
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libxapian-dev xapian-tools libicu-dev libcmark-dev libyaml-cpp-dev
-       nlohmann-json3-dev libssl-dev zlib1g-dev catch2)
+       nlohmann-json3-dev libssl-dev catch2)
 test=(clang-format python3)
 bench=(groonga-bin groonga-tokenizer-mecab mecab-ipadic-utf8 python3-mecab python3-xapian python3-icu
        sqlite3 wrk hyperfine time)

@@ -52,19 +52,43 @@ Xapian::Query CandidateQuery(const std::vector<std::u32string>& runs) {
     for (size_t k = 0; k + 1 < run.size(); ++k) {
       parts.emplace_back(core::BigramTerm(run[k], run[k + 1]));
     }
+    core::ForEachKatakanaTrigram(run, [&](uint32_t, char32_t a, char32_t b, char32_t c) {
+      parts.emplace_back(core::TrigramTerm(a, b, c));
+    });
   }
   return AndAll(parts);
 }
 
-// Whether the index alone decides "these runs occur" exactly (runs of two characters).
-bool IndexIsExact(const std::vector<std::u32string>& runs) {
-  return std::all_of(runs.begin(), runs.end(),
-                     [](const std::u32string& r) { return r.size() == 2; });
+// The term whose presence is the same as `run` occurring: the bigram of a two-character run,
+// the trigram of a three-katakana run; empty otherwise.
+std::string ExactTerm(const std::u32string& run) {
+  if (run.size() == 2) return core::BigramTerm(run[0], run[1]);
+  if (run.size() == 3 && core::IsKatakana(run[0]) && core::IsKatakana(run[1]) &&
+      core::IsKatakana(run[2])) {
+    return core::TrigramTerm(run[0], run[1], run[2]);
+  }
+  return std::string();
 }
 
-SubstringFilter::Alternative Utf8Runs(const std::vector<std::u32string>& runs) {
+// Whether the index alone decides "these runs occur" exactly.
+bool IndexIsExact(const std::vector<std::u32string>& runs) {
+  return std::all_of(runs.begin(), runs.end(),
+                     [](const std::u32string& r) { return !ExactTerm(r).empty(); });
+}
+
+// The runs as the text check needs them, each with its word term when it is one word.
+SubstringFilter::Alternative CheckRuns(const std::vector<std::u32string>& runs,
+                                       const core::Analyzer& analyzer) {
   SubstringFilter::Alternative out;
-  for (const auto& r : runs) out.push_back(core::EncodeUtf8(r));
+  for (const auto& r : runs) {
+    SubstringFilter::Run run{core::EncodeUtf8(r), ExactTerm(r), ""};
+    const auto words = analyzer.Segment(r);
+    if (words.size() == 1 && words[0].start == 0 && words[0].end == r.size() &&
+        core::IsIndexableWord(r)) {
+      run.word = core::WordTerm(r);
+    }
+    out.push_back(std::move(run));
+  }
   return out;
 }
 
@@ -155,8 +179,8 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
       if (IndexIsExact(runs)) {
         exclude.push_back(CandidateQuery(runs));
       } else {
-        built.strict_text.excluded.push_back(Utf8Runs(runs));
-        built.relaxed_text.excluded.push_back(Utf8Runs(runs));
+        built.strict_text.excluded.push_back(CheckRuns(runs, analyzer));
+        built.relaxed_text.excluded.push_back(CheckRuns(runs, analyzer));
         built.check_strict = built.check_relaxed = true;
       }
       continue;
@@ -165,7 +189,7 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
     built.highlights.push_back(norm);
     collector.AddText(norm, analyzer, config, 1.0, "word");
     std::vector<Xapian::Query> candidates = {CandidateQuery(runs)};
-    std::vector<SubstringFilter::Alternative> alternatives = {Utf8Runs(runs)};
+    std::vector<SubstringFilter::Alternative> alternatives = {CheckRuns(runs, analyzer)};
     bool exact = IndexIsExact(runs);
     if (in.synonyms == SynonymMode::kOn && !clause.phrase) {
       for (const core::SynonymExpansion& e : synonyms.Expand(core::EncodeUtf8(norm))) {
@@ -175,7 +199,7 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
         const double scale =
             e.kind == core::SynonymExpansion::Kind::kEquivalent ? config.synonym : config.narrower;
         candidates.push_back(CandidateQuery(eruns));
-        alternatives.push_back(Utf8Runs(eruns));
+        alternatives.push_back(CheckRuns(eruns, analyzer));
         exact = exact && IndexIsExact(eruns);
         collector.AddText(enorm, analyzer, config, scale, "synonym");
         built.highlights.push_back(enorm);

@@ -18,7 +18,6 @@
 #include "search/core/markdown_reader.h"
 #include "search/core/normalizer.h"
 #include "search/core/synonyms.h"
-#include "search/core/text_pack.h"
 #include "search/core/utf8.h"
 #include "search/facet_counter.h"
 #include "search/query_builder.h"
@@ -32,29 +31,116 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A clearance view: its shard databases and the one database Xapian searches over them.
+struct View {
+  std::vector<Xapian::Database> shards;
+  std::vector<int> position;  // shard number (index_layout.h) → index in `shards`, or -1
+  Xapian::Database combined;
+};
+
+// Reads one value slot of the documents the matcher visits through a forward iterator per
+// shard. The matcher visits each shard's documents in increasing order, so each read is a short
+// step along the value stream instead of a B-tree lookup from the root (several block reads):
+// this is what makes checking thousands of candidates affordable. The document id a spy or
+// decider sees is the id within its shard, whose range names the shard (index_layout.h).
+class ValueReader {
+ public:
+  ValueReader(const View& view, unsigned slot)
+      : view_(view), slot_(slot), streams_(view.shards.size()) {}
+
+  std::string Get(const Xapian::Document& doc) {
+    const Xapian::docid local = doc.get_docid();
+    const int number = core::ShardOfDocid(local);
+    const int shard = number >= 0 && number < static_cast<int>(view_.position.size())
+                          ? view_.position[number]
+                          : -1;
+    if (shard < 0) return doc.get_value(slot_);  // not one of ours: the slow, general way
+    auto& st = streams_[shard];
+    if (!st || (st->it != st->end && st->it.get_docid() > local)) {
+      // First use, or an unexpected step back: start the stream again.
+      const Xapian::Database& db = view_.shards[shard];
+      st = Stream{db.valuestream_begin(slot_), db.valuestream_end(slot_)};
+    }
+    if (st->it == st->end) return std::string();
+    st->it.skip_to(local);
+    if (st->it == st->end || st->it.get_docid() != local) return std::string();
+    return *st->it;
+  }
+
+ private:
+  struct Stream {
+    Xapian::ValueIterator it, end;
+  };
+  const View& view_;
+  unsigned slot_;
+  std::vector<std::optional<Stream>> streams_;
+};
+
 // Counts facets of every document the matcher visits (all matches: check_at_least is the
 // document count). TODO(#future remote search): serialise()/merge_results() for xapian-tcpsrv.
 class FacetSpy : public Xapian::MatchSpy {
  public:
-  explicit FacetSpy(FacetCounter* counter) : counter_(counter) {}
-  void operator()(const Xapian::Document& doc, double) override {
-    counter_->Add(doc.get_value(core::kFacetSlot));
-  }
+  FacetSpy(FacetCounter* counter, const View& view)
+      : counter_(counter), values_(view, core::kFacetSlot) {}
+  void operator()(const Xapian::Document& doc, double) override { counter_->Add(values_.Get(doc)); }
 
  private:
   FacetCounter* counter_;
+  ValueReader values_;
 };
 
-// Accepts the documents whose normalized text (kTextSlot) satisfies the exact requirements.
+// Whether the documents the matcher visits have a given term: a forward posting iterator per
+// (term, shard), stepped along like ValueReader's streams.
+class TermProbe {
+ public:
+  explicit TermProbe(const View& view) : view_(view) {}
+
+  bool Has(const Xapian::Document& doc, const std::string& term) {
+    const Xapian::docid local = doc.get_docid();
+    const int number = core::ShardOfDocid(local);
+    const int shard = number >= 0 && number < static_cast<int>(view_.position.size())
+                          ? view_.position[number]
+                          : -1;
+    if (shard < 0) return false;  // unknown: the caller falls back to the text
+    auto& streams = streams_[term];
+    if (streams.empty()) streams.resize(view_.shards.size());
+    auto& st = streams[shard];
+    if (!st || (st->it != st->end && *st->it > local)) {
+      const Xapian::Database& db = view_.shards[shard];
+      st = Stream{db.postlist_begin(term), db.postlist_end(term)};
+    }
+    if (st->it == st->end) return false;
+    st->it.skip_to(local);
+    return st->it != st->end && *st->it == local;
+  }
+
+ private:
+  struct Stream {
+    Xapian::PostingIterator it, end;
+  };
+  const View& view_;
+  std::map<std::string, std::vector<std::optional<Stream>>> streams_;
+};
+
+// Accepts the documents that satisfy the exact requirements: by a term when one decides (the
+// bigram of a two-character run, a word the document has), else by the normalized text.
 class TextCheck : public Xapian::MatchDecider {
  public:
-  explicit TextCheck(const SubstringFilter& filter) : filter_(filter) {}
+  TextCheck(const SubstringFilter& filter, const View& view)
+      : filter_(filter), terms_(view), text_(view, core::kTextSlot) {}
   bool operator()(const Xapian::Document& doc) const override {
-    return filter_.Matches(core::UnpackText(doc.get_value(core::kTextSlot)));
+    std::string text;
+    return filter_.Matches([&](const std::string& term) { return terms_.Has(doc, term); },
+                           [&]() -> std::string_view {
+                             text = text_.Get(doc);
+                             return text;
+                           });
   }
 
  private:
   const SubstringFilter& filter_;
+  mutable TermProbe terms_;
+  mutable ValueReader text_;
 };
 
 Error DbError(const Xapian::Error& e, const fs::path& where) {
@@ -133,7 +219,7 @@ uint64_t DirectoryBytes(const fs::path& dir) {
 struct Searcher::Impl {
   fs::path db;
   fs::path generation;
-  std::optional<Xapian::Database> views[core::kClearanceCount];
+  std::optional<View> views[core::kClearanceCount];
   core::Analyzer analyzer;
   core::SynonymTable synonyms;
   RankingConfig ranking;
@@ -157,15 +243,18 @@ struct Searcher::Impl {
     return Status::Ok();
   }
 
-  Result<Xapian::Database*> View(Clearance c) {
+  Result<View*> OpenView(Clearance c) {
     auto& v = views[static_cast<int>(c)];
     if (!v) {
       try {
-        Xapian::Database combined;
+        View view;
+        view.position.assign(core::AllShardNames().size(), -1);
         for (const auto& name : core::ShardsForView(c)) {
-          combined.add_database(Xapian::Database((generation / name).string()));
+          view.position[core::ShardNumber(name)] = static_cast<int>(view.shards.size());
+          view.shards.emplace_back((generation / name).string());
+          view.combined.add_database(view.shards.back());
         }
-        v = std::move(combined);
+        v = std::move(view);
       } catch (const Xapian::Error& e) {
         return DbError(e, generation);
       }
@@ -209,7 +298,7 @@ Result<Searcher> Searcher::Open(const fs::path& db) {
   // Open the top view now, so that a broken index fails here rather than at the first search.
   // A generation can be removed between reading CURRENT and opening it: retry on a newer one.
   for (int attempt = 0;; ++attempt) {
-    auto v = impl->View(Clearance::kConfidential);
+    auto v = impl->OpenView(Clearance::kConfidential);
     if (v) break;
     if (attempt >= 3) return v.error();
     if (auto s = impl->Load(); !s) return s.error();
@@ -256,20 +345,21 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
     }
   }
 
-  auto db = impl_->View(request.clearance);
-  if (!db) return db.error();
+  auto view = impl_->OpenView(request.clearance);
+  if (!view) return view.error();
+  Xapian::Database* db = &(*view)->combined;
   SearchResponse response;
   try {
-    auto enquire = impl_->MakeEnquire(**db, request.sort);
-    const Xapian::doccount all = (*db)->get_doccount();
+    auto enquire = impl_->MakeEnquire(*db, request.sort);
+    const Xapian::doccount all = db->get_doccount();
     auto run = [&](MatchMode mode, FacetCounter* counter) {
       const bool strict = mode == MatchMode::kStrict;
       enquire->set_query(CombineQuery(*built, mode));
-      FacetSpy spy(counter);
+      FacetSpy spy(counter, **view);
       enquire->clear_matchspies();
       if (counter) enquire->add_matchspy(&spy);
       // The spy sees only documents the text check accepted: counts stay exact.
-      TextCheck check(strict ? built->strict_text : built->relaxed_text);
+      TextCheck check(strict ? built->strict_text : built->relaxed_text, **view);
       const bool checked = strict ? built->check_strict : built->check_relaxed;
       Xapian::MSet mset =
           enquire->get_mset(request.offset, request.limit, std::max<Xapian::doccount>(all, 1),
@@ -327,7 +417,7 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
             e.text = qt.display;
             e.kind = qt.kind;
             // The term's share of the score: the same term alone, on this document only.
-            Xapian::Enquire one(**db);
+            Xapian::Enquire one(*db);
             one.set_weighting_scheme(Xapian::BM25Weight());
             one.set_query(Xapian::Query(
                 Xapian::Query::OP_FILTER,
@@ -368,18 +458,19 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
 }
 
 Result<DocumentView> Searcher::Document(const std::string& id, Clearance clearance) const {
-  auto db = impl_->View(clearance);
-  if (!db) return db.error();
+  auto view = impl_->OpenView(clearance);
+  if (!view) return view.error();
+  Xapian::Database* db = &(*view)->combined;
   try {
     const std::string term = std::string(core::kDocIdPrefix) + id;
-    auto it = (*db)->postlist_begin(term);
-    if (it == (*db)->postlist_end(term)) {
+    auto it = db->postlist_begin(term);
+    if (it == db->postlist_end(term)) {
       Error e =
           MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
       e.source = id;
       return e;
     }
-    auto record = core::DecodeDocRecord((*db)->get_document(*it).get_data());
+    auto record = core::DecodeDocRecord(db->get_document(*it).get_data());
     if (!record) return record.error();
     DocumentView view;
     view.id = record->id;
@@ -399,12 +490,13 @@ Result<DocumentView> Searcher::Document(const std::string& id, Clearance clearan
 
 Result<std::vector<RelatedDoc>> Searcher::Related(const std::string& id, Clearance clearance,
                                                   size_t limit) const {
-  auto db = impl_->View(clearance);
-  if (!db) return db.error();
+  auto view = impl_->OpenView(clearance);
+  if (!view) return view.error();
+  Xapian::Database* db = &(*view)->combined;
   try {
     const std::string idterm = std::string(core::kDocIdPrefix) + id;
-    auto it = (*db)->postlist_begin(idterm);
-    if (it == (*db)->postlist_end(idterm)) {
+    auto it = db->postlist_begin(idterm);
+    if (it == db->postlist_end(idterm)) {
       Error e =
           MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
       e.source = id;
@@ -420,7 +512,7 @@ Result<std::vector<RelatedDoc>> Searcher::Related(const std::string& id, Clearan
         return core::CountCodePoints(term) >= 2;
       }
     } decider;
-    Xapian::Enquire enquire(**db);
+    Xapian::Enquire enquire(*db);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
     Xapian::RSet rset;
     rset.add_document(*it);
@@ -448,17 +540,18 @@ Result<std::vector<RelatedDoc>> Searcher::Related(const std::string& id, Clearan
 }
 
 Result<IndexStats> Searcher::Stats(Clearance clearance) const {
-  auto db = impl_->View(clearance);
-  if (!db) return db.error();
+  auto view = impl_->OpenView(clearance);
+  if (!view) return view.error();
+  Xapian::Database* db = &(*view)->combined;
   IndexStats stats;
   try {
-    stats.documents = (*db)->get_doccount();
+    stats.documents = db->get_doccount();
     const std::string name = impl_->generation.filename().string();
     stats.generation = name.size() > 4 ? std::strtoull(name.c_str() + 4, nullptr, 10) : 0;
     stats.index_bytes = DirectoryBytes(impl_->generation);
     FacetCounter counter;
-    for (auto it = (*db)->valuestream_begin(core::kFacetSlot);
-         it != (*db)->valuestream_end(core::kFacetSlot); ++it) {
+    for (auto it = db->valuestream_begin(core::kFacetSlot);
+         it != db->valuestream_end(core::kFacetSlot); ++it) {
       counter.Add(*it);
     }
     stats.facets = counter.Results({});

@@ -82,6 +82,14 @@ std::string BigramTerm(char32_t a, char32_t b) {
   return term;
 }
 
+std::string TrigramTerm(char32_t a, char32_t b, char32_t c) {
+  std::string term(kTrigramPrefix);
+  AppendUtf8(a, term);
+  AppendUtf8(b, term);
+  AppendUtf8(c, term);
+  return term;
+}
+
 bool IsIndexableWord(std::u32string_view word) {
   if (word.empty() || word.size() > kMaxWordChars) return false;
   if (word.size() == 1 && IsHiragana(word[0])) return false;

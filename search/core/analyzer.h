@@ -49,12 +49,17 @@ class Analyzer {
 };
 
 // Index terms. A word term is the word itself (normalized, so never an upper-case ASCII
-// letter); a bigram term is kBigramPrefix followed by two adjacent index characters.
+// letter); a bigram term is kBigramPrefix followed by two adjacent index characters; a trigram
+// term is kTrigramPrefix followed by three adjacent katakana (a katakana bigram such as ボー or
+// ート occurs in hundreds of loanwords, so without trigrams a query for ボート would have to
+// check most of the corpus's text; kanji and mixed bigrams are selective enough).
 inline constexpr std::string_view kBigramPrefix = "B";
+inline constexpr std::string_view kTrigramPrefix = "C";
 inline constexpr size_t kMaxWordChars = 40;  // longer "words" (URLs, hashes) are not word terms
 
 std::string WordTerm(std::u32string_view word);
 std::string BigramTerm(char32_t a, char32_t b);
+std::string TrigramTerm(char32_t a, char32_t b, char32_t c);
 
 // Whether a word is worth a word term: not a lone hiragana (particles) and not over-long.
 bool IsIndexableWord(std::u32string_view word);
@@ -63,6 +68,16 @@ bool IsIndexableWord(std::u32string_view word);
 // the code point offset of `a`.
 template <typename F>
 void ForEachBigram(std::u32string_view norm, F&& f);
+
+// Calls f(position, a, b, c) for every three adjacent katakana (ー included) of `norm`.
+template <typename F>
+void ForEachKatakanaTrigram(std::u32string_view norm, F&& f) {
+  for (size_t i = 0; i + 2 < norm.size(); ++i) {
+    if (IsKatakana(norm[i]) && IsKatakana(norm[i + 1]) && IsKatakana(norm[i + 2])) {
+      f(static_cast<uint32_t>(i), norm[i], norm[i + 1], norm[i + 2]);
+    }
+  }
+}
 
 template <typename F>
 void ForEachBigram(std::u32string_view norm, F&& f) {

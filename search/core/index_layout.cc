@@ -19,6 +19,14 @@ std::vector<std::string> AllShardNames() {
   return names;
 }
 
+int ShardNumber(const std::string& name) {
+  const auto names = AllShardNames();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 std::vector<std::string> ShardsForView(Clearance view) {
   std::vector<std::string> names;
   const int v = static_cast<int>(view);

@@ -10,6 +10,7 @@
 // Xapian's statistics (document count, lengths, term frequencies) are those of that text only.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -26,7 +27,16 @@ inline constexpr char kLockFile[] = "LOCK";
 std::string ShardName(Clearance lo, Clearance hi);       // "s01"
 std::vector<std::string> AllShardNames();                // s00 s01 s02 s11 s12 s22
 std::vector<std::string> ShardsForView(Clearance view);  // the shards a clearance reads
-std::string GenerationDirName(uint64_t generation);      // gen-000007
+
+// Document ids are unique across the shards of a generation: shard number k (its position in
+// AllShardNames) uses ids [k * kShardDocidSpan + 1, (k + 1) * kShardDocidSpan]. Xapian 1.4 hands
+// a MatchSpy or MatchDecider the document id within its shard, not within the combined database;
+// the range tells which shard it is. (Six spans times the shards of a view must stay below 2^32,
+// Xapian's docid limit in Debian's build.)
+inline constexpr uint32_t kShardDocidSpan = 100000000;
+int ShardNumber(const std::string& name);  // position in AllShardNames, -1 if unknown
+inline int ShardOfDocid(uint32_t did) { return static_cast<int>((did - 1) / kShardDocidSpan); }
+std::string GenerationDirName(uint64_t generation);  // gen-000007
 
 // The generation directory CURRENT points to. Fails with kNotFound (rule "index.missing") if
 // `db` holds no complete generation.

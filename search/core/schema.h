@@ -27,10 +27,11 @@ inline constexpr unsigned kDateSlot = 0;        // "YYYY-MM-DD"; sorts and range
 inline constexpr unsigned kFiscalYearSlot = 1;  // "2024"
 inline constexpr unsigned kFacetSlot = 2;       // packed facet codes (facet_codes.h)
 inline constexpr unsigned kDocIdSlot = 3;       // doc_id: the tie-break of equal scores
-// The normalized visible text of the version (title and blocks, each on a line of its own):
-// checks that a run of three or more characters occurs exactly, where the bigram terms only
-// say that its pairs occur somewhere. Positions in Xapian would do the same at twice the index
-// size and half the indexing speed (docs/architecture.md).
+// The normalized visible text of the version (title and blocks, each on a line of its own),
+// uncompressed: checks that a run of three or more characters occurs exactly, where the bigram
+// terms only say that its pairs occur somewhere. Positions in Xapian would do the same at twice
+// the index size and half the indexing speed; deflating the text saves 10% of the index but
+// triples the cost of each check (docs/architecture.md).
 inline constexpr unsigned kTextSlot = 4;
 // Within-document frequency given to each occurrence, by field: title > headings > body.
 inline constexpr unsigned kTitleWdf = 3;

@@ -1,15 +1,22 @@
 #include "search/substring_filter.h"
 
 #include <catch2/catch.hpp>
+#include <set>
 
 namespace yuimaru::search {
 namespace {
 
+SubstringFilter::Alternative Runs(std::initializer_list<const char*> texts) {
+  SubstringFilter::Alternative out;
+  for (const char* t : texts) out.push_back({t, "", ""});
+  return out;
+}
+
 TEST_CASE("SubstringFilter: requirements AND, alternatives OR, exclusions NOT",
           "[substring_filter]") {
   SubstringFilter f;
-  f.required = {{{"事業承継"}, {"後継者問題"}}, {{"製造", "泡盛"}}};
-  f.excluded = {{"廃業"}};
+  f.required = {{Runs({"事業承継"}), Runs({"後継者問題"})}, {Runs({"製造", "泡盛"})}};
+  f.excluded = {Runs({"廃業"})};
   CHECK(f.Matches("泡盛の製造業で事業承継"));
   CHECK(f.Matches("後継者問題を抱える泡盛の製造元"));
   CHECK_FALSE(f.Matches("事業と承継と泡盛の製造"));  // the pairs apart are not the run
@@ -17,6 +24,57 @@ TEST_CASE("SubstringFilter: requirements AND, alternatives OR, exclusions NOT",
   CHECK_FALSE(f.Matches("泡盛の製造で事業承継か廃業か"));
   CHECK(SubstringFilter().Matches("anything"));
   CHECK(SubstringFilter().empty());
+}
+
+TEST_CASE("SubstringFilter: a word term decides without reading the text", "[substring_filter]") {
+  SubstringFilter f;
+  f.required = {{{SubstringFilter::Run{"テーブル", "", "テーブル"}}}};
+  f.excluded = {{SubstringFilter::Run{"会議室", "", "会議室"}}};
+  int reads = 0;
+  auto text = [&]() -> std::string_view {
+    ++reads;
+    return "テーブルのある部屋";
+  };
+  CHECK(f.Matches([](const std::string& w) { return w == "テーブル"; }, text) == true);
+  CHECK(reads == 1);  // the exclusion had no word term in the document: read once
+  reads = 0;
+  CHECK_FALSE(f.Matches([](const std::string&) { return true; }, text));  // excluded by its word
+  CHECK(reads == 0);
+  CHECK_FALSE(f.Matches([](const std::string&) { return false; },
+                        [&]() -> std::string_view {
+                          ++reads;
+                          return "テーブ";
+                        }));
+  CHECK(reads == 1);
+}
+
+TEST_CASE("SubstringFilter: an exact term decides both ways, cheap alternatives first",
+          "[substring_filter]") {
+  SubstringFilter f;
+  // 事業承継 needs the text; its synonym 承継 is decided by its bigram term.
+  f.required = {{{SubstringFilter::Run{"事業承継", "", ""}},
+                 {SubstringFilter::Run{"承継", "B承継", "承継"}}}};
+  int reads = 0;
+  auto text = [&]() -> std::string_view {
+    ++reads;
+    return "承継の話";
+  };
+  CHECK(f.Matches([](const std::string& t) { return t == "B承継"; }, text));
+  CHECK(reads == 0);
+  CHECK_FALSE(f.Matches([](const std::string&) { return false; },
+                        [&]() -> std::string_view {
+                          ++reads;
+                          return "事業の承継";
+                        }));
+  CHECK(reads == 1);
+}
+
+TEST_CASE("SubstringFilter: Occurs finds UTF-8 substrings and nothing across characters",
+          "[substring_filter]") {
+  CHECK(Occurs("後継者候補", "継者"));
+  CHECK_FALSE(Occurs("後継者候補", "者後"));
+  CHECK(Occurs("abc", ""));
+  CHECK_FALSE(Occurs("", "a"));
 }
 
 }  // namespace
