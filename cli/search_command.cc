@@ -251,9 +251,14 @@ int RunStatsCommand(const Args& args) {
 int RunEvalCommand(const Args& args) {
   constexpr char kUsage[] =
       "yuimaru eval --db DB --queries queries.tsv --qrels qrels.tsv [--no-synonyms] [--run FILE] "
-      "[--json]";
-  Flags flags(args,
-              {{"db"}, {"queries"}, {"qrels"}, {"no-synonyms", false}, {"run"}, {"json", false}});
+      "[--json] [--ranking word=1,bigram=0.5,…]";
+  Flags flags(args, {{"db"},
+                     {"queries"},
+                     {"qrels"},
+                     {"no-synonyms", false},
+                     {"run"},
+                     {"json", false},
+                     {"ranking"}});
   if (!flags.error().empty()) return UsageError("eval", flags.error(), kUsage);
   const auto db = flags.Get("db"), queries = flags.Get("queries"), qrels = flags.Get("qrels");
   if (!db || !queries || !qrels)
@@ -281,10 +286,16 @@ int RunEvalCommand(const Args& args) {
   }
   auto searcher = search::Searcher::Open(*db);
   if (!searcher) return Fail(searcher.error());
+  if (const auto r = flags.Get("ranking")) {
+    auto ranking = search::ParseRankingConfig(*r);
+    if (!ranking) return UsageError("eval", ranking.error().message, kUsage);
+    searcher->SetRanking(*ranking);
+  }
   search::SearchRequest request;
   request.limit = 100;
   request.facets = search::FacetMode::kSkip;
   request.snippets = search::SnippetMode::kSkip;
+  request.fields = search::HitFields::kIdOnly;
   const bool synonyms = !flags.Has("no-synonyms");
   if (!synonyms) request.synonyms = search::SynonymMode::kOff;
   std::vector<std::pair<std::string, std::vector<std::string>>> runs;

@@ -43,6 +43,7 @@ std::string SearchResponseJson(const SearchResponse& r, std::string_view query) 
   j["query"] = std::string(query);
   j["total"] = r.total;
   j["total_exact"] = r.total_exact;
+  j["partial_total"] = r.partial_total;
   Json hits = Json::array();
   for (const Hit& h : r.hits) {
     Json hit;
@@ -55,6 +56,7 @@ std::string SearchResponseJson(const SearchResponse& r, std::string_view query) 
     hit["fiscal_year"] = h.fiscal_year;
     hit["confidentiality"] = h.confidentiality;
     hit["score"] = h.score;
+    hit["partial"] = h.partial;
     hit["snippet"] = SnippetText(h.snippet, "", "");
     Json parts = Json::array();
     for (const SnippetPart& p : h.snippet) parts.push_back({{"text", p.text}, {"match", p.match}});

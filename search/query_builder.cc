@@ -1,6 +1,8 @@
 #include "search/query_builder.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 
 #include "search/core/fiscal_year.h"
@@ -92,28 +94,50 @@ SubstringFilter::Alternative CheckRuns(const std::vector<std::u32string>& runs,
   return out;
 }
 
+// Words that ask rather than say: in a question they match everywhere.
+bool IsQuestionWord(std::u32string_view w) {
+  static const std::u32string_view kWords[] = {
+      U"何",     U"なに",   U"なん",   U"どこ",   U"誰",       U"だれ", U"いつ",
+      U"どの",   U"どれ",   U"どう",   U"どんな", U"なぜ",     U"何故", U"いくつ",
+      U"いくら", U"どちら", U"ですか", U"ますか", U"でしょう", U"何か"};
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+}
+
 class TermCollector {
  public:
-  void Add(std::string term, std::string display, std::string kind, double weight) {
+  void Add(std::string term, std::string display, std::string kind, double weight, bool content) {
     auto it = index_.find(term);
     if (it == index_.end()) {
       index_.emplace(term, terms_.size());
-      terms_.push_back({std::move(term), std::move(display), std::move(kind), weight});
+      terms_.push_back({std::move(term), std::move(display), std::move(kind), weight, content});
     } else {
       terms_[it->second].weight += weight;
+      terms_[it->second].content = terms_[it->second].content || content;
     }
   }
-  // Words and bigrams of normalized text, each scaled by `scale`.
+  // Words and bigrams of normalized text, each scaled by `scale` and by what kind it is.
   void AddText(const std::u32string& norm, const core::Analyzer& analyzer, const RankingConfig& c,
                double scale, const char* word_kind) {
-    for (const core::Word& w : analyzer.Segment(norm)) {
+    const std::vector<core::Word> words = analyzer.Segment(norm);
+    std::vector<bool> word_start(norm.size() + 1, false);
+    for (const core::Word& w : words) {
+      word_start[w.start] = true;
       const std::u32string_view word(norm.data() + w.start, w.end - w.start);
       if (!core::IsIndexableWord(word)) continue;
-      Add(core::WordTerm(word), core::EncodeUtf8(word), word_kind, c.word * scale);
+      double weight = c.word * scale;
+      const bool question = IsQuestionWord(word);
+      const bool kana = std::all_of(word.begin(), word.end(), core::IsHiragana);
+      if (question) weight *= c.question_word;
+      if (kana) weight *= c.kana_word;
+      Add(core::WordTerm(word), core::EncodeUtf8(word), word_kind, weight, !question && !kana);
     }
-    core::ForEachBigram(norm, [&](uint32_t, char32_t a, char32_t b) {
+    core::ForEachBigram(norm, [&](uint32_t i, char32_t a, char32_t b) {
+      double weight = c.bigram * scale;
+      const bool kana = core::IsHiragana(a) && core::IsHiragana(b);
+      if (kana) weight *= c.kana_bigram;
+      if (word_start[i + 1]) weight *= c.boundary_bigram;  // the pair straddles two words
       std::u32string pair = {a, b};
-      Add(core::BigramTerm(a, b), core::EncodeUtf8(pair), "bigram", c.bigram * scale);
+      Add(core::BigramTerm(a, b), core::EncodeUtf8(pair), "bigram", weight, !kana);
     });
   }
   std::vector<QueryTerm>& terms() { return terms_; }
@@ -163,6 +187,43 @@ Result<Xapian::Query> FilterQuery(const QueryInput& in) {
 }
 
 }  // namespace
+
+Result<RankingConfig> ParseRankingConfig(const std::string& text, RankingConfig c) {
+  const std::pair<const char*, double*> fields[] = {{"word", &c.word},
+                                                    {"kana_word", &c.kana_word},
+                                                    {"bigram", &c.bigram},
+                                                    {"kana_bigram", &c.kana_bigram},
+                                                    {"boundary_bigram", &c.boundary_bigram},
+                                                    {"question_word", &c.question_word},
+                                                    {"synonym", &c.synonym},
+                                                    {"narrower", &c.narrower},
+                                                    {"bm25_k1", &c.bm25_k1},
+                                                    {"bm25_b", &c.bm25_b},
+                                                    {"prf_docs", &c.prf_docs},
+                                                    {"prf_terms", &c.prf_terms},
+                                                    {"prf_weight", &c.prf_weight}};
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(start, end - start);
+    start = end + 1;
+    const size_t eq = item.find('=');
+    double* target = nullptr;
+    for (const auto& [name, ptr] : fields) {
+      if (eq != std::string::npos && item.compare(0, eq, name) == 0 && std::strlen(name) == eq)
+        target = ptr;
+    }
+    char* tail = nullptr;
+    const double v = target ? std::strtod(item.c_str() + eq + 1, &tail) : 0;
+    if (!target || tail == item.c_str() + eq + 1 || *tail != '\0' || v < 0) {
+      return MakeError(ErrorCode::kInvalidInput, "ranking.invalid",
+                       "ranking の指定を読めません: " + item);
+    }
+    *target = v;
+  }
+  return c;
+}
 
 Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyzer,
                               const core::SynonymTable& synonyms, const RankingConfig& config) {
@@ -222,11 +283,20 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
   built.exclude = OrAll(exclude);
   built.terms = std::move(collector.terms());
   if (built.has_text) {
-    std::vector<Xapian::Query> weighted;
+    std::vector<Xapian::Query> content, other;
     for (const QueryTerm& t : built.terms) {
-      weighted.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.term), t.weight);
+      if (t.weight <= 0) continue;
+      (t.content ? content : other)
+          .emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.term), t.weight);
     }
-    built.rank = OrAll(weighted);
+    if (content.empty()) {
+      built.rank = OrAll(other);
+    } else if (other.empty()) {
+      built.rank = OrAll(content);
+    } else {
+      built.rank = Xapian::Query(Xapian::Query::OP_AND_MAYBE, OrAll(content), OrAll(other));
+    }
+    if (built.rank.empty()) built.rank = OrAll(content);  // every weight set to 0 by config
   } else {
     built.rank = Xapian::Query::MatchAll;
   }

@@ -22,20 +22,15 @@
 
 namespace yuimaru::search {
 
-// Term weights of the ranking query. The defaults are the product's configuration; the fields
-// exist so that bench/ can measure alternatives (docs/retrieval.md).
-struct RankingConfig {
-  double word = 1.0;      // an ICU dictionary word of the query
-  double bigram = 0.5;    // a character bigram
-  double synonym = 0.6;   // multiplier for equivalent-synonym terms
-  double narrower = 0.4;  // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
-};
-
 struct QueryTerm {
   std::string term;     // the Xapian term
   std::string display;  // what a user reads (the word or the two characters)
   std::string kind;     // "word", "bigram", "synonym"
   double weight = 0;
+  // Whether the term says something: not hiragana only and not a question word. Only these
+  // make a document a match when the words are relaxed; the others (ある, った, 何) still add
+  // to the score of documents that match.
+  bool content = true;
 };
 
 struct BuiltQuery {

@@ -22,6 +22,30 @@ enum class SynonymMode { kOn, kOff };
 enum class ExplainMode { kOff, kOn };
 enum class FacetMode { kCount, kSkip };
 enum class SnippetMode { kMake, kSkip };
+enum class HitFields { kFull, kIdOnly };  // kIdOnly: rank, id, score, partial (for evaluation)
+
+// How the ranking query weighs its terms. The defaults are the product's configuration, chosen
+// on the JSQuAD dev set and the corpus's own queries (docs/retrieval.md); the fields exist so
+// that `yuimaru eval --ranking` can measure alternatives.
+struct RankingConfig {
+  double word = 1.0;             // an ICU dictionary word of the query
+  double kana_word = 0.5;        // multiplier for a word of hiragana only (ある, した, いる)
+  double bigram = 0.5;           // a character bigram
+  double kana_bigram = 0.5;      // multiplier for a bigram of two hiragana (にあ, った)
+  double boundary_bigram = 1.0;  // multiplier for a bigram across a word boundary (は港)
+  double question_word = 0.0;    // multiplier for question words (何, どこ, 誰, いつ …)
+  double synonym = 0.2;          // multiplier for equivalent-synonym terms
+  double narrower = 0.1;         // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
+  // BM25: a low k1 saturates repeated terms early, so matching more distinct words of the
+  // query counts more than repeating one (as Groonga's tf_at_most does best in PEERS.md).
+  double bm25_k1 = 0.5, bm25_b = 0.6;
+  // Pseudo-relevance feedback for relaxed (natural-language) queries: the best prf_terms words
+  // of the top prf_docs documents are added at weight prf_weight. 0 documents: off.
+  double prf_docs = 1, prf_terms = 10, prf_weight = 0.3;
+};
+
+// Parses "key=value,key=value" over RankingConfig's field names. Fails with kInvalidInput.
+Result<RankingConfig> ParseRankingConfig(const std::string& text, RankingConfig base = {});
 
 struct SearchRequest {
   // Free text: words (each must match, else the search falls back to any word), "phrases",
@@ -38,6 +62,7 @@ struct SearchRequest {
   ExplainMode explain = ExplainMode::kOff;
   FacetMode facets = FacetMode::kCount;
   SnippetMode snippets = SnippetMode::kMake;
+  HitFields fields = HitFields::kFull;
 };
 
 struct SnippetPart {
@@ -63,6 +88,7 @@ struct Hit {
   int fiscal_year = 0;
   std::string confidentiality;
   double score = 0;
+  bool partial = false;  // has only some of the words (after all the documents with all of them)
   std::vector<SnippetPart> snippet;
   std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
   std::vector<ExplainTerm> explain;
@@ -96,8 +122,9 @@ struct Interpretation {
 };
 
 struct SearchResponse {
-  uint64_t total = 0;
+  uint64_t total = 0;  // documents with every word (or, when relaxed, with some)
   bool total_exact = true;
+  uint64_t partial_total = 0;  // estimated documents with some words, listed after `total`
   std::vector<Hit> hits;
   std::vector<FacetResult> facets;
   Interpretation interpretation;
@@ -161,6 +188,9 @@ class Searcher {
                                           size_t limit) const;
 
   Result<IndexStats> Stats(Clearance clearance) const;
+
+  // Replaces the ranking configuration (for evaluation; the default is the product's).
+  void SetRanking(const RankingConfig& ranking);
 
   // Whether a newer generation than the one open has been published; Reopen() switches to it.
   bool Stale() const;

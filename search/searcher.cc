@@ -143,6 +143,32 @@ class TextCheck : public Xapian::MatchDecider {
   mutable ValueReader text_;
 };
 
+// Leaves out the documents already listed (ids within their shards), then applies `check`.
+class PartialCheck : public Xapian::MatchDecider {
+ public:
+  PartialCheck(const std::set<Xapian::docid>& listed, const TextCheck* check)
+      : listed_(listed), check_(check) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    if (listed_.count(doc.get_docid())) return false;
+    return check_ == nullptr || (*check_)(doc);
+  }
+
+ private:
+  const std::set<Xapian::docid>& listed_;
+  const TextCheck* check_;
+};
+
+// Expansion terms: dictionary words only. Bigrams and boolean terms (an upper-case prefix) are
+// left out: words carry the topic.
+struct WordsOnly : Xapian::ExpandDecider {
+  bool operator()(const std::string& term) const override {
+    if (term.empty()) return false;
+    const unsigned char c = static_cast<unsigned char>(term[0]);
+    if (c >= 'A' && c <= 'Z') return false;
+    return core::CountCodePoints(term) >= 2;
+  }
+};
+
 Error DbError(const Xapian::Error& e, const fs::path& where) {
   Error err = MakeError(ErrorCode::kIo, "index.xapian", e.get_description());
   err.source = where.string();
@@ -262,9 +288,13 @@ struct Searcher::Impl {
     return &*v;
   }
 
+  Xapian::BM25Weight Weighting() const {
+    return Xapian::BM25Weight(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5);
+  }
+
   std::unique_ptr<Xapian::Enquire> MakeEnquire(Xapian::Database& db, SortOrder sort) const {
     auto enquire = std::make_unique<Xapian::Enquire>(db);
-    enquire->set_weighting_scheme(Xapian::BM25Weight());
+    enquire->set_weighting_scheme(Weighting());
     switch (sort) {
       case SortOrder::kRelevance:
         enquire->set_sort_by_relevance_then_value(core::kDocIdSlot, false);
@@ -313,6 +343,8 @@ bool Searcher::Stale() const {
 
 Status Searcher::Reopen() { return impl_->Load(); }
 
+void Searcher::SetRanking(const RankingConfig& ranking) { impl_->ranking = ranking; }
+
 Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
   const auto start = Clock::now();
   auto parsed = ParseQuery(request.query);
@@ -352,7 +384,7 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
   try {
     auto enquire = impl_->MakeEnquire(*db, request.sort);
     const Xapian::doccount all = db->get_doccount();
-    auto run = [&](MatchMode mode, FacetCounter* counter) {
+    auto run = [&](MatchMode mode, FacetCounter* counter, size_t offset, size_t limit) {
       const bool strict = mode == MatchMode::kStrict;
       enquire->set_query(CombineQuery(*built, mode));
       FacetSpy spy(counter, **view);
@@ -361,22 +393,44 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
       // The spy sees only documents the text check accepted: counts stay exact.
       TextCheck check(strict ? built->strict_text : built->relaxed_text, **view);
       const bool checked = strict ? built->check_strict : built->check_relaxed;
-      Xapian::MSet mset =
-          enquire->get_mset(request.offset, request.limit, std::max<Xapian::doccount>(all, 1),
-                            nullptr, checked ? &check : nullptr);
+      Xapian::MSet mset = enquire->get_mset(offset, limit, std::max<Xapian::doccount>(all, 1),
+                                            nullptr, checked ? &check : nullptr);
       enquire->clear_matchspies();
       return mset;
     };
     std::optional<FacetCounter> counter;
     if (request.facets == FacetMode::kCount) counter.emplace();
-    Xapian::MSet mset = run(MatchMode::kStrict, counter ? &*counter : nullptr);
+    Xapian::MSet mset =
+        run(MatchMode::kStrict, counter ? &*counter : nullptr, request.offset, request.limit);
     if (mset.get_matches_upper_bound() == 0 && built->relaxable) {
       // No document has every word: show those with some of them (and every quoted phrase),
       // and say so.
+      const RankingConfig& rc = impl_->ranking;
+      if (rc.prf_docs > 0) {
+        enquire->set_query(CombineQuery(*built, MatchMode::kRelaxed));
+        Xapian::MSet top = enquire->get_mset(0, static_cast<Xapian::doccount>(rc.prf_docs));
+        Xapian::RSet rset;
+        for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+        WordsOnly words;
+        Xapian::ESet eset =
+            enquire->get_eset(static_cast<Xapian::termcount>(rc.prf_terms), rset, &words);
+        std::vector<Xapian::Query> expansion;
+        double max_w = 0;
+        for (auto e = eset.begin(); e != eset.end(); ++e) max_w = std::max(max_w, e.get_weight());
+        for (auto e = eset.begin(); e != eset.end(); ++e) {
+          expansion.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*e),
+                                 rc.prf_weight * e.get_weight() / max_w);
+        }
+        if (!expansion.empty()) {
+          built->rank = Xapian::Query(
+              Xapian::Query::OP_OR, built->rank,
+              Xapian::Query(Xapian::Query::OP_OR, expansion.begin(), expansion.end()));
+        }
+      }
       std::optional<FacetCounter> relaxed_counter;
       if (counter) relaxed_counter.emplace();
-      Xapian::MSet relaxed =
-          run(MatchMode::kRelaxed, relaxed_counter ? &*relaxed_counter : nullptr);
+      Xapian::MSet relaxed = run(MatchMode::kRelaxed, relaxed_counter ? &*relaxed_counter : nullptr,
+                                 request.offset, request.limit);
       if (relaxed.get_matches_upper_bound() > 0) {
         response.interpretation.relaxed = true;
         mset = relaxed;
@@ -386,67 +440,112 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
     response.total = mset.get_matches_estimated();
     response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     if (counter) response.facets = counter->Results(selected);
-    size_t rank = request.offset;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const Xapian::Document doc = it.get_document();
-      auto record = core::DecodeDocRecord(doc.get_data());
-      if (!record) return record.error();
-      Hit hit;
-      hit.rank = ++rank;
-      hit.id = record->id;
-      hit.title = record->title;
-      hit.doc_type = record->doc_type;
-      hit.path = record->path;
-      hit.date = record->date;
-      hit.fiscal_year = record->fiscal_year;
-      hit.confidentiality = record->confidentiality;
-      hit.score = it.get_weight();
-      hit.facets = record->facets;
-      std::vector<core::TextBlock> blocks;
-      if (request.snippets == SnippetMode::kMake || request.explain == ExplainMode::kOn) {
-        blocks = core::ReadMarkdown(record->markdown, 1, core::Clearance::kPublic).blocks;
+
+    // Fewer documents have every word than the page shows: the list goes on with documents that
+    // have some of them, marked partial (not counted in total or facets).
+    std::optional<Xapian::Enquire> partial_enquire;
+    Xapian::MSet partial;
+    const uint64_t strict_total = response.total;
+    if (!response.interpretation.relaxed && built->relaxable && response.total_exact &&
+        strict_total < request.offset + request.limit) {
+      const size_t n = db->size();
+      std::set<Xapian::docid> strict_ids;  // ids within their shards, unique (index_layout.h)
+      Xapian::MSet all_strict = run(MatchMode::kStrict, nullptr, 0, strict_total);
+      for (auto it = all_strict.begin(); it != all_strict.end(); ++it) {
+        strict_ids.insert((*it - 1) / n + 1);
       }
-      if (request.snippets == SnippetMode::kMake)
-        hit.snippet = MakeSnippet(blocks, built->highlights);
-      if (request.explain == ExplainMode::kOn) {
-        for (auto t = enquire->get_matching_terms_begin(it);
-             t != enquire->get_matching_terms_end(it); ++t) {
-          for (const QueryTerm& qt : built->terms) {
-            if (qt.term != *t) continue;
-            ExplainTerm e;
-            e.text = qt.display;
-            e.kind = qt.kind;
-            // The term's share of the score: the same term alone, on this document only.
-            Xapian::Enquire one(*db);
-            one.set_weighting_scheme(Xapian::BM25Weight());
-            one.set_query(Xapian::Query(
-                Xapian::Query::OP_FILTER,
-                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(qt.term), qt.weight),
-                Xapian::Query(std::string(core::kDocIdPrefix) + record->id)));
-            Xapian::MSet m = one.get_mset(0, 1);
-            e.weight = m.empty() ? 0 : m.begin().get_weight();
-            // Where it occurs: the fields whose text contains it.
-            const std::u32string needle = core::Normalize(qt.display);
-            if (core::Normalize(record->title).find(needle) != std::u32string::npos)
-              e.fields.push_back("title");
-            for (const char* field : {"heading", "body"}) {
-              const auto kind = std::string(field) == "heading" ? core::TextBlock::Kind::kHeading
-                                                                : core::TextBlock::Kind::kText;
-              for (const core::TextBlock& b : blocks) {
-                if (b.kind == kind &&
-                    core::Normalize(b.text).find(needle) != std::u32string::npos) {
-                  e.fields.push_back(field);
-                  break;
+      TextCheck check(built->relaxed_text, **view);
+      PartialCheck partial_check(strict_ids, built->check_relaxed ? &check : nullptr);
+      partial_enquire.emplace(*db);
+      partial_enquire->set_weighting_scheme(impl_->Weighting());
+      partial_enquire->set_sort_by_relevance_then_value(core::kDocIdSlot, false);
+      partial_enquire->set_query(CombineQuery(*built, MatchMode::kRelaxed));
+      const size_t start = request.offset > strict_total ? request.offset - strict_total : 0;
+      const size_t count =
+          request.offset + request.limit - std::max<size_t>(request.offset, strict_total);
+      partial = partial_enquire->get_mset(start, count, 0, nullptr, &partial_check);
+      response.partial_total = partial.get_matches_estimated();
+    }
+    size_t rank = request.offset;
+    auto emit = [&](const Xapian::MSet& page, const Xapian::Enquire& page_enquire,
+                    bool is_partial) -> Status {
+      for (auto it = page.begin(); it != page.end(); ++it) {
+        const Xapian::Document doc = it.get_document();
+        if (request.fields == HitFields::kIdOnly) {
+          // Evaluation needs the ranking only; the record (with its Markdown) is not read.
+          Hit hit;
+          hit.rank = ++rank;
+          hit.id = doc.get_value(core::kDocIdSlot);
+          hit.score = it.get_weight();
+          hit.partial = is_partial;
+          response.hits.push_back(std::move(hit));
+          continue;
+        }
+        auto record = core::DecodeDocRecord(doc.get_data());
+        if (!record) return record.error();
+        Hit hit;
+        hit.rank = ++rank;
+        hit.id = record->id;
+        hit.title = record->title;
+        hit.doc_type = record->doc_type;
+        hit.path = record->path;
+        hit.date = record->date;
+        hit.fiscal_year = record->fiscal_year;
+        hit.confidentiality = record->confidentiality;
+        hit.score = it.get_weight();
+        hit.partial = is_partial;
+        hit.facets = record->facets;
+        std::vector<core::TextBlock> blocks;
+        if (request.snippets == SnippetMode::kMake || request.explain == ExplainMode::kOn) {
+          blocks = core::ReadMarkdown(record->markdown, 1, core::Clearance::kPublic).blocks;
+        }
+        if (request.snippets == SnippetMode::kMake)
+          hit.snippet = MakeSnippet(blocks, built->highlights);
+        if (request.explain == ExplainMode::kOn) {
+          for (auto t = page_enquire.get_matching_terms_begin(it);
+               t != page_enquire.get_matching_terms_end(it); ++t) {
+            for (const QueryTerm& qt : built->terms) {
+              if (qt.term != *t) continue;
+              ExplainTerm e;
+              e.text = qt.display;
+              e.kind = qt.kind;
+              // The term's share of the score: the same term alone, on this document only.
+              Xapian::Enquire one(*db);
+              one.set_weighting_scheme(impl_->Weighting());
+              one.set_query(Xapian::Query(
+                  Xapian::Query::OP_FILTER,
+                  Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(qt.term), qt.weight),
+                  Xapian::Query(std::string(core::kDocIdPrefix) + record->id)));
+              Xapian::MSet m = one.get_mset(0, 1);
+              e.weight = m.empty() ? 0 : m.begin().get_weight();
+              // Where it occurs: the fields whose text contains it.
+              const std::u32string needle = core::Normalize(qt.display);
+              if (core::Normalize(record->title).find(needle) != std::u32string::npos)
+                e.fields.push_back("title");
+              for (const char* field : {"heading", "body"}) {
+                const auto kind = std::string(field) == "heading" ? core::TextBlock::Kind::kHeading
+                                                                  : core::TextBlock::Kind::kText;
+                for (const core::TextBlock& b : blocks) {
+                  if (b.kind == kind &&
+                      core::Normalize(b.text).find(needle) != std::u32string::npos) {
+                    e.fields.push_back(field);
+                    break;
+                  }
                 }
               }
+              hit.explain.push_back(std::move(e));
             }
-            hit.explain.push_back(std::move(e));
           }
+          std::sort(hit.explain.begin(), hit.explain.end(),
+                    [](const ExplainTerm& a, const ExplainTerm& b) { return a.weight > b.weight; });
         }
-        std::sort(hit.explain.begin(), hit.explain.end(),
-                  [](const ExplainTerm& a, const ExplainTerm& b) { return a.weight > b.weight; });
+        response.hits.push_back(std::move(hit));
       }
-      response.hits.push_back(std::move(hit));
+      return Status::Ok();
+    };
+    if (auto s = emit(mset, *enquire, false); !s) return s.error();
+    if (partial_enquire) {
+      if (auto s = emit(partial, *partial_enquire, true); !s) return s.error();
     }
   } catch (const Xapian::Error& e) {
     return DbError(e, impl_->generation);
@@ -504,16 +603,9 @@ Result<std::vector<RelatedDoc>> Searcher::Related(const std::string& id, Clearan
     }
     // Expansion terms of the document: its most distinctive dictionary words. Bigrams and
     // boolean terms (an upper-case prefix) are left out: words carry the topic.
-    struct WordsOnly : Xapian::ExpandDecider {
-      bool operator()(const std::string& term) const override {
-        if (term.empty()) return false;
-        const unsigned char c = static_cast<unsigned char>(term[0]);
-        if (c >= 'A' && c <= 'Z') return false;
-        return core::CountCodePoints(term) >= 2;
-      }
-    } decider;
+    WordsOnly decider;
     Xapian::Enquire enquire(*db);
-    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_weighting_scheme(impl_->Weighting());
     Xapian::RSet rset;
     rset.add_document(*it);
     Xapian::ESet eset = enquire.get_eset(40, rset, &decider);

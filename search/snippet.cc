@@ -44,11 +44,28 @@ bool IsCombining(char32_t c) {
 
 std::vector<SnippetPart> MakeSnippet(const std::vector<core::TextBlock>& blocks,
                                      const std::vector<std::u32string>& highlights) {
+  // The block with the best match, found on the fast normalized form; only the passage from
+  // there on is normalized with offsets (documents run to tens of kilobytes).
+  size_t first = 0;
+  double best_block = 0;
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    const std::u32string norm = core::Normalize(blocks[b].text);
+    double score = 0;
+    for (const auto& h : highlights) {
+      if (!h.empty() && norm.find(h) != std::u32string::npos)
+        score += static_cast<double>(h.size());
+    }
+    if (score > best_block) {
+      best_block = score;
+      first = b;
+    }
+  }
   std::string passage;
-  for (const core::TextBlock& b : blocks) {
-    if (b.text.empty()) continue;
+  for (size_t b = first; b < blocks.size() && core::CountCodePoints(passage) < 2 * kSnippetMaxChars;
+       ++b) {
+    if (blocks[b].text.empty()) continue;
     if (!passage.empty()) passage += kBlockSeparator;
-    passage += b.text;
+    passage += blocks[b].text;
   }
   if (passage.empty()) return {};
   const core::NormalizedText norm = core::NormalizeWithOffsets(passage);

@@ -7,6 +7,7 @@
 #include <array>
 #include <bitset>
 #include <memory>
+#include <unordered_map>
 
 #include "search/core/utf8.h"
 
@@ -154,8 +155,33 @@ NormalizedText NormalizeWithOffsets(std::string_view text) {
   // Split the source where the normalizer guarantees a boundary; normalize(a + b) equals
   // normalize(a) + normalize(b) at such a split, so the text equals Normalize(text).
   size_t seg_start = 0;
+  // Most segments are one character; their normal forms repeat, so they are remembered.
+  thread_local std::unordered_map<char32_t, std::u32string> single;
   auto flush = [&](size_t seg_end) {
     if (seg_end == seg_start) return;
+    const size_t len = Utf8SequenceLength(static_cast<unsigned char>(text[seg_start]));
+    if (seg_start + len == seg_end) {
+      char32_t c = 0;
+      for (size_t k = 0; k < len; ++k) {
+        const auto b = static_cast<unsigned char>(text[seg_start + k]);
+        c = k == 0 ? (len == 1 ? b : b & (0xFF >> (len + 1))) : (c << 6) | (b & 0x3F);
+      }
+      auto it = single.find(c);
+      if (it == single.end()) {
+        UErrorCode status = U_ZERO_ERROR;
+        const icu::UnicodeString one = nfkc.normalize(
+            icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(&c), 1), status);
+        if (U_FAILURE(status)) return;
+        if (single.size() > 65536) single.clear();
+        it = single.emplace(c, ToUtf32(one)).first;
+      }
+      for (char32_t n : it->second) {
+        result.text.push_back(n);
+        result.source_offsets.push_back(static_cast<uint32_t>(seg_start));
+      }
+      seg_start = seg_end;
+      return;
+    }
     UErrorCode status = U_ZERO_ERROR;
     const icu::UnicodeString seg =
         nfkc.normalize(icu::UnicodeString::fromUTF8(
