@@ -20,6 +20,7 @@ int RunStatsCommand(const Args& args);
 int RunEvalCommand(const Args& args);
 int RunRelatedCommand(const Args& args);
 int RunShowCommand(const Args& args);
+int RunServeCommand(const Args& args);
 
 // Prints "yuimaru <command>: message" and the usage line to stderr; returns kExitUsage.
 int UsageError(const std::string& command, const std::string& message, const std::string& usage);

@@ -19,6 +19,7 @@ constexpr Command kCommands[] = {
     {"index", "Markdown の文書を索引する（差分更新）", RunIndexCommand},
     {"lint", "文書のフロントマターと書式を検査する（索引しない）", RunLintCommand},
     {"search", "索引を検索する", RunSearchCommand},
+    {"serve", "Web 画面と JSON API を起動する", RunServeCommand},
     {"show", "文書を 1 件表示する", RunShowCommand},
     {"related", "似た文書を探す", RunRelatedCommand},
     {"stats", "索引の文書数・ファセット別件数・サイズ", RunStatsCommand},

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
+# playwright-core for the browser tests, exactly as locked (it drives Debian's chromium).
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 bash scripts/build.sh -DYUIMARU_WERROR=ON -DBUILD_TESTING=ON
 bash scripts/check_includes.sh
 bash scripts/check_format.sh

@@ -83,6 +83,7 @@ std::string SearchResponseJson(const SearchResponse& r, std::string_view query) 
         {{"field", s.key}, {"value", s.value}, {"text", s.text}, {"applied", s.applied}});
   }
   interp["suggested_filters"] = std::move(sugg);
+  interp["related"] = r.interpretation.related;
   j["interpretation"] = std::move(interp);
   j["took_ms"] = r.took_ms;
   return Dump(j);

@@ -264,7 +264,7 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
         exact = exact && IndexIsExact(eruns);
         collector.AddText(enorm, analyzer, config, scale, "synonym");
         built.highlights.push_back(enorm);
-        built.synonyms_used.push_back(e.text);
+        built.synonyms_used.push_back(e.display);
       }
     }
     strict.push_back(OrAll(candidates));

@@ -119,6 +119,7 @@ struct Interpretation {
   bool relaxed = false;  // no document had every word; showing documents with some of them
   std::vector<std::string> synonyms;  // expansions used
   std::vector<FilterSuggestion> suggestions;
+  std::vector<std::string> related;  // other words worth trying (the synonym table's ~ column)
 };
 
 struct SearchResponse {

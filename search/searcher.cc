@@ -439,7 +439,49 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
     }
     response.total = mset.get_matches_estimated();
     response.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    if (counter) response.facets = counter->Results(selected);
+    if (counter) {
+      response.facets = counter->Results(selected);
+      // Values of one field OR together, so the counts a field shows are those without its own
+      // selection (else choosing 製造業 would hide every other 業種): count each selected field
+      // again over the match set without that field's filters.
+      std::set<const core::FieldDef*> selected_fields;
+      for (const auto* list : {&parsed->filters, &extra}) {
+        for (const FieldFilter& f : *list) {
+          if (f.field) selected_fields.insert(f.field);
+        }
+      }
+      for (const core::FieldDef* field : selected_fields) {
+        ParsedQuery p2 = *parsed;
+        std::vector<FieldFilter> e2;
+        std::erase_if(p2.filters, [&](const FieldFilter& f) { return f.field == field; });
+        for (const FieldFilter& f : extra) {
+          if (f.field != field) e2.push_back(f);
+        }
+        QueryInput in2 = input;
+        in2.parsed = &p2;
+        in2.extra_filters = &e2;
+        auto b2 = BuildQuery(in2, impl_->analyzer, impl_->synonyms, impl_->ranking);
+        if (!b2) return b2.error();
+        const MatchMode mode =
+            response.interpretation.relaxed ? MatchMode::kRelaxed : MatchMode::kStrict;
+        FacetCounter c2;
+        Xapian::Enquire counting(*db);  // the page's Enquire keeps its query (explain reads it)
+        counting.set_query(CombineQuery(*b2, mode));
+        FacetSpy spy(&c2, **view);
+        counting.add_matchspy(&spy);
+        TextCheck check(mode == MatchMode::kStrict ? b2->strict_text : b2->relaxed_text, **view);
+        const bool checked = mode == MatchMode::kStrict ? b2->check_strict : b2->check_relaxed;
+        counting.get_mset(0, 0, std::max<Xapian::doccount>(all, 1), nullptr,
+                          checked ? &check : nullptr);
+        const auto counts = c2.Results(selected);
+        for (auto& f : response.facets) {
+          if (f.key != field->key) continue;
+          for (const auto& c : counts) {
+            if (c.key == f.key) f.values = c.values;
+          }
+        }
+      }
+    }
 
     // Fewer documents have every word than the page shows: the list goes on with documents that
     // have some of them, marked partial (not counted in total or facets).
@@ -551,6 +593,18 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
     return DbError(e, impl_->generation);
   }
   response.interpretation.synonyms = built->synonyms_used;
+  for (const QueryClause& c : parsed->clauses) {
+    if (c.negated) continue;
+    const std::u32string norm = core::Normalize(c.text);
+    std::vector<std::string> keys = {core::EncodeUtf8(norm)};
+    for (const auto& m : impl_->synonyms.MembersWithin(norm)) keys.push_back(m);
+    for (const auto& k : keys) {
+      for (const auto& r : impl_->synonyms.Related(k)) {
+        auto& rel = response.interpretation.related;
+        if (std::find(rel.begin(), rel.end(), r) == rel.end()) rel.push_back(r);
+      }
+    }
+  }
   response.interpretation.suggestions = Suggest(*parsed, impl_->analyzer, selected);
   response.took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return response;

@@ -9,16 +9,25 @@
 namespace yuimaru::core {
 namespace {
 
-std::vector<std::string> SplitList(std::string_view s) {
+std::string Trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+// The comma-separated items of a column, normalized; `display` learns how each was written.
+std::vector<std::string> SplitList(std::string_view s,
+                                   std::unordered_map<std::string, std::string>& display) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= s.size()) {
     size_t end = s.find(',', start);
     if (end == std::string_view::npos) end = s.size();
-    const std::string item = NormalizeToUtf8(s.substr(start, end - start));
-    // Trim the spaces NFKC leaves.
-    size_t b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    const std::string written = Trim(std::string(s.substr(start, end - start)));
+    const std::string item = Trim(NormalizeToUtf8(written));  // NFKC may leave spaces
+    if (!item.empty()) {
+      out.push_back(item);
+      display.emplace(item, written);
+    }
     start = end + 1;
   }
   return out;
@@ -53,7 +62,7 @@ Result<SynonymTable> SynonymTable::Parse(std::string_view text, std::string_view
       if (tab == std::string_view::npos) break;
       start = tab + 1;
     }
-    const std::vector<std::string> preferred = SplitList(cols[0]);
+    const std::vector<std::string> preferred = SplitList(cols[0], table.display_);
     if (preferred.size() != 1 || cols.size() > 4) {
       Error e = MakeError(
           ErrorCode::kInvalidInput, "synonyms.format",
@@ -65,10 +74,10 @@ Result<SynonymTable> SynonymTable::Parse(std::string_view text, std::string_view
     Group g;
     g.equivalents = preferred;
     if (cols.size() > 1) {
-      for (auto& s : SplitList(cols[1])) g.equivalents.push_back(std::move(s));
+      for (auto& s : SplitList(cols[1], table.display_)) g.equivalents.push_back(std::move(s));
     }
-    if (cols.size() > 2) g.narrower = SplitList(cols[2]);
-    if (cols.size() > 3) g.related = SplitList(cols[3]);
+    if (cols.size() > 2) g.narrower = SplitList(cols[2], table.display_);
+    if (cols.size() > 3) g.related = SplitList(cols[3], table.display_);
     const size_t id = table.groups_.size();
     for (const auto& m : g.equivalents) table.members_[m].push_back({id, false});
     for (const auto& m : g.narrower) table.members_[m].push_back({id, true});
@@ -90,13 +99,19 @@ std::vector<SynonymExpansion> SynonymTable::Expand(const std::string& normalized
     if (m.narrower) continue;  // 第三者承継 does not pull every 事業承継 document
     const Group& g = groups_[m.group];
     for (const auto& e : g.equivalents) {
-      if (seen.insert(e).second) out.push_back({e, SynonymExpansion::Kind::kEquivalent});
+      if (seen.insert(e).second)
+        out.push_back({e, Display(e), SynonymExpansion::Kind::kEquivalent});
     }
     for (const auto& n : g.narrower) {
-      if (seen.insert(n).second) out.push_back({n, SynonymExpansion::Kind::kNarrower});
+      if (seen.insert(n).second) out.push_back({n, Display(n), SynonymExpansion::Kind::kNarrower});
     }
   }
   return out;
+}
+
+std::string SynonymTable::Display(const std::string& normalized) const {
+  const auto it = display_.find(normalized);
+  return it == display_.end() ? normalized : it->second;
 }
 
 std::vector<std::string> SynonymTable::Related(const std::string& normalized) const {
@@ -105,7 +120,7 @@ std::vector<std::string> SynonymTable::Related(const std::string& normalized) co
   if (it == members_.end()) return out;
   for (const Membership& m : it->second) {
     for (const auto& r : groups_[m.group].related) {
-      if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+      if (std::find(out.begin(), out.end(), Display(r)) == out.end()) out.push_back(Display(r));
     }
   }
   return out;

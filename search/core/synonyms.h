@@ -18,7 +18,8 @@ namespace yuimaru::core {
 
 struct SynonymExpansion {
   enum class Kind { kEquivalent, kNarrower };
-  std::string text;  // normalized UTF-8
+  std::string text;     // normalized UTF-8
+  std::string display;  // as the table writes it (EC, not ec)
   Kind kind = Kind::kEquivalent;
 };
 
@@ -30,7 +31,9 @@ class SynonymTable {
 
   // Expansions of a clause whose whole normalized text is a member of some group.
   std::vector<SynonymExpansion> Expand(const std::string& normalized) const;
-  // Related words of such a clause (for suggestions).
+  // How the table writes a normalized member.
+  std::string Display(const std::string& normalized) const;
+  // Related words of such a clause (for suggestions), as the table writes them.
   std::vector<std::string> Related(const std::string& normalized) const;
   // Members contained in a longer normalized text, longest first, not overlapping.
   std::vector<std::string> MembersWithin(const std::u32string& normalized) const;
@@ -49,6 +52,7 @@ class SynonymTable {
   };
   std::vector<Group> groups_;
   std::unordered_map<std::string, std::vector<Membership>> members_;
+  std::unordered_map<std::string, std::string> display_;  // normalized → as written
   size_t max_member_chars_ = 0;
 };
 

@@ -1,0 +1,73 @@
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "web/web.h"
+
+namespace yuimaru::cli {
+int RunServeCommand(const Args& args) {
+  constexpr char kUsage[] =
+      "yuimaru serve --db DB [--bind 127.0.0.1] [--port 8080] [--threads N] [--clearance 公開|内部|機密]";
+  Flags flags(args, {{"db"}, {"bind"}, {"port"}, {"threads"}, {"clearance"}, {"help", false}});
+  if (flags.Has("help")) {
+    std::printf("使い方: %s\n", kUsage);
+    return kExitOk;
+  }
+  web::ServerOptions options;
+  options.port = static_cast<int>(flags.GetInt("port", 8080, 0, 65535));
+  options.threads = static_cast<int>(flags.GetInt("threads", 0, 1, 256));
+  if (!flags.error().empty()) return UsageError("serve", flags.error(), kUsage);
+  const auto db = flags.Get("db");
+  if (!db) return UsageError("serve", "--db がありません", kUsage);
+  options.db = *db;
+  options.bind = flags.Get("bind").value_or("127.0.0.1");
+  if (const auto c = flags.Get("clearance")) {
+    const auto parsed = core::ParseClearance(*c);
+    if (!parsed) return UsageError("serve", "--clearance は 公開 / 内部 / 機密 のいずれかです", kUsage);
+    options.clearance = *parsed;
+  }
+  auto server = web::Server::Create(options);
+  if (!server) {
+    std::fprintf(stderr, "%s\n", server.error().ToString().c_str());
+    return kExitFailure;
+  }
+  auto port = (*server)->Bind();
+  if (!port) {
+    std::fprintf(stderr, "%s\n", port.error().ToString().c_str());
+    return kExitFailure;
+  }
+  // SIGINT/SIGTERM are taken by a thread of their own (sigwait), not by a handler: stopping the
+  // server is not async-signal-safe. Blocked here, before any server thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  web::Server* raw = server->get();
+  std::thread stopper([signals, raw] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != SIGUSR2) raw->Stop();
+  });
+  const std::string host = options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
+  std::printf("ゆいまーる: http://%s:%d/ で待ち受けています（閲覧区分 %s、終了は Ctrl+C）\n", host.c_str(), *port,
+              std::string(core::ClearanceLabel(options.clearance)).c_str());
+  std::fflush(stdout);
+  auto st = (*server)->Listen();
+  if (stopper.joinable()) {
+    // Listen ended by itself (not by a signal): wake the stopper with a signal it ignores.
+    pthread_kill(stopper.native_handle(), SIGUSR2);
+  }
+  stopper.join();
+  if (!st) {
+    std::fprintf(stderr, "%s\n", st.error().ToString().c_str());
+    return kExitFailure;
+  }
+  return kExitOk;
+}
+
+}  // namespace yuimaru::cli

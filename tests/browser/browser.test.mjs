@@ -1,0 +1,126 @@
+// Browser tests of yuimaru's pages in Debian's headless chromium, driven by playwright-core:
+// search, narrow by a facet, open a document, follow a related document, the dashboard, the
+// keyboard and a phone-sized screen. Fails on any console error and on any request to a host
+// other than the loopback server. Screenshots go to the artefacts directory.
+//   node browser.test.mjs BUILD/yuimaru SOURCE_DIR ARTIFACTS_DIR
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const [binary, source, artifacts] = process.argv.slice(2);
+mkdirSync(artifacts, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "yuimaru-browser-"));
+const failures = [];
+const check = (ok, what) => { if (!ok) failures.push(what); console.log(`${ok ? "ok  " : "FAIL"} ${what}`); };
+
+const index = spawnSync(binary, ["index", "--db", join(work, "db"), join(source, "corpus")], { encoding: "utf8" });
+if (index.status !== 0) { console.error(index.stderr); process.exit(1); }
+
+const server = spawn(binary, ["serve", "--db", join(work, "db"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+const base = await new Promise((resolve, reject) => {
+  let out = "";
+  server.stdout.on("data", (d) => {
+    out += d;
+    const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+    if (m) resolve(`http://127.0.0.1:${m[1]}`);
+  });
+  server.on("exit", (code) => reject(new Error(`server exited: ${code}`)));
+  setTimeout(() => reject(new Error("server did not start")), 20000);
+});
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-default-apps"],
+});
+const consoleErrors = [];
+const foreign = [];
+try {
+  const context = await browser.newContext({ locale: "ja-JP", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(`${page.url()}: ${m.text()}`); });
+  page.on("pageerror", (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (!["127.0.0.1", "localhost"].includes(u.hostname) && u.protocol !== "data:") foreign.push(r.url());
+  });
+  const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+
+  await page.goto(`${base}/`);
+  await shot("01-home");
+  check((await page.title()).includes("ゆいまーる"), "home page has the product title");
+
+  // Keyboard: the first Tab reaches the skip link; "/" focuses the search box.
+  await page.keyboard.press("Tab");
+  check(await page.evaluate(() => document.activeElement?.classList.contains("skip")), "first Tab focuses the skip link");
+  await page.locator("main").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("/");
+  check(await page.evaluate(() => document.activeElement?.id === "q"), "'/' focuses the search box");
+
+  // Search.
+  await page.fill("#q", "事業承継 後継者");
+  await Promise.all([page.waitForURL(/\/search\?/), page.press("#q", "Enter")]);
+  const summary = await page.locator(".summary").innerText();
+  check(/件/.test(summary), `search shows a count (${summary.trim().slice(0, 40)})`);
+  const hits = await page.locator("ol.results > li").count();
+  check(hits > 0, `search shows results (${hits})`);
+  check((await page.locator("ol.results mark").count()) > 0, "snippets highlight the query");
+  await shot("02-results");
+
+  // Narrow by a facet: 業種 製造業.
+  const facet = page.locator('ul[aria-labelledby="f-industry"] a', { hasText: "製造業" }).first();
+  await Promise.all([page.waitForURL(/industry=/), facet.click()]);
+  check((await page.locator('ul[aria-labelledby="f-industry"] a[aria-current="true"]').count()) === 1, "the chosen facet value is marked");
+  const filtered = await page.locator("ol.results > li").count();
+  check(filtered > 0, `facet narrows to results (${filtered})`);
+  check(new URL(page.url()).searchParams.get("q") === "事業承継 後継者", "the query stays in the URL");
+  await shot("03-facet");
+
+  // Open the first document, then a related one.
+  const first = page.locator("ol.results > li h2 a").first();
+  const firstTitle = (await first.innerText()).trim();
+  await Promise.all([page.waitForURL(/\/doc\//), first.click()]);
+  check((await page.locator("h1").innerText()).trim() === firstTitle, "the document page shows the chosen document");
+  check((await page.locator("table.docmeta th").count()) > 3, "the document page has its metadata table");
+  check((await page.locator("a", { hasText: "検索結果に戻る" }).count()) === 1, "a way back to the same search");
+  await shot("04-document");
+  const related = page.locator("aside.related li a").first();
+  check((await page.locator("aside.related li a").count()) > 0, "related documents are listed");
+  const relatedTitle = (await related.innerText()).trim();
+  await Promise.all([page.waitForURL(/\/doc\//), related.click()]);
+  check((await page.locator("h1").innerText()).trim() === relatedTitle, "a related link opens that document");
+  await shot("05-related");
+  await Promise.all([page.waitForURL(/\/search\?/), page.locator("a", { hasText: "検索結果に戻る" }).click()]);
+  check(new URL(page.url()).searchParams.get("industry") === "製造業", "back to the same search, filters included");
+
+  // Dashboard: a bar leads to the filtered search.
+  await page.goto(`${base}/dashboard`);
+  check((await page.locator("svg.bars").count()) >= 5, "the dashboard draws its charts");
+  await shot("06-dashboard");
+  await Promise.all([page.waitForURL(/\/search\?region=/), page.locator('svg.bars a[href*="region="]').first().click()]);
+  check((await page.locator("ol.results > li").count()) > 0, "a dashboard bar opens the filtered search");
+
+  // A phone-sized screen: nothing wider than the screen.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(`${base}/search?q=${encodeURIComponent("ネット通販")}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(overflow <= 376, `no horizontal scrolling at 375px (${overflow})`);
+  await shot("07-phone");
+  await context.close();
+} catch (e) {
+  failures.push(`exception: ${e.stack || e}`);
+} finally {
+  await browser.close();
+  server.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+}
+check(consoleErrors.length === 0, `no console errors ${JSON.stringify(consoleErrors)}`);
+check(foreign.length === 0, `no request leaves the server ${JSON.stringify(foreign)}`);
+if (failures.length) {
+  console.error(`${failures.length} failure(s):\n${failures.join("\n")}`);
+  process.exit(1);
+}
+console.log("all browser checks passed");

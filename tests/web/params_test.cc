@@ -1,0 +1,62 @@
+#include "web/params.h"
+
+#include <catch2/catch.hpp>
+
+namespace yuimaru::web {
+namespace {
+
+TEST_CASE("Params: a search state round-trips through its URL", "[params]") {
+  const std::multimap<std::string, std::string> params = {
+      {"q", "事業承継 後継者"}, {"industry", "製造業"}, {"industry", "建設業"}, {"region", "中部"},
+      {"from", "2024-04-01"},   {"sort", "newest"},     {"page", "3"},          {"per", "50"},
+      {"explain", "1"}};
+  const auto s = ParseSearchState(params);
+  REQUIRE(s);
+  CHECK(s->filters.size() == 3);
+  CHECK(s->page == 3);
+  CHECK(s->per == 50);
+  const auto r = ToRequest(*s, search::Clearance::kInternal);
+  CHECK(r.offset == 100);
+  CHECK(r.limit == 50);
+  CHECK(r.sort == search::SortOrder::kNewest);
+  CHECK(r.explain == search::ExplainMode::kOn);
+  CHECK(r.clearance == search::Clearance::kInternal);
+  const std::string url = StateUrl(*s);
+  CHECK(url.rfind("/search?q=", 0) == 0);
+  CHECK(StateParams(*s).size() == params.size());
+}
+
+TEST_CASE("Params: adding a filter or sorting returns to page 1; removing keeps the others",
+          "[params]") {
+  SearchState s;
+  s.page = 4;
+  s.filters = {{"industry", "製造業"}};
+  const SearchState added = s.WithFilter("region", "北部");
+  CHECK(added.page == 1);
+  CHECK(added.HasFilter("industry", "製造業"));
+  CHECK(added.HasFilter("region", "北部"));
+  CHECK_FALSE(added.WithoutFilter("industry", "製造業").HasFilter("industry", "製造業"));
+  CHECK(s.WithSort("oldest").page == 1);
+}
+
+TEST_CASE("Params: unknown, repeated and out-of-range parameters are refused with a rule",
+          "[params]") {
+  auto [key, value, rule] = GENERATE(table<std::string, std::string, std::string>({
+      {"bogus", "1", "param.unknown"},
+      {"page", "0", "param.page"},
+      {"page", "1001", "param.page"},
+      {"page", "x", "param.page"},
+      {"per", "7", "param.per"},
+      {"sort", "random", "param.sort"},
+  }));
+  const auto s = ParseSearchState({{key, value}});
+  REQUIRE_FALSE(s);
+  CHECK(s.error().rule == rule);
+  CHECK(s.error().code == ErrorCode::kInvalidInput);
+  const auto twice = ParseSearchState({{"q", "a"}, {"q", "b"}});
+  REQUIRE_FALSE(twice);
+  CHECK(twice.error().rule == "param.repeated");
+}
+
+}  // namespace
+}  // namespace yuimaru::web

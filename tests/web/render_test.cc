@@ -1,0 +1,83 @@
+#include "web/render.h"
+
+#include <catch2/catch.hpp>
+
+namespace yuimaru::web {
+namespace {
+
+search::SearchResponse Response() {
+  search::SearchResponse r;
+  r.total = 1;
+  search::Hit h;
+  h.rank = 1;
+  h.id = "X\"><script>";
+  h.title = "<script>alert(1)</script>";
+  h.doc_type = "支援事例";
+  h.date = "2024-01-01";
+  h.snippet = {{"前", false}, {"<img src=x onerror=alert(1)>", true}, {"後", false}};
+  h.facets = {{"industry", {"\"><b>製造業"}}};
+  r.hits.push_back(h);
+  search::FacetResult f;
+  f.key = "industry";
+  f.label = "業種";
+  f.values.push_back({"<i>x</i>", "E", 3, false});
+  r.facets.push_back(f);
+  return r;
+}
+
+TEST_CASE("Render: the search page escapes the query, hits, snippets and facets", "[render]") {
+  SearchPage page;
+  page.state.q = "\"><script>alert('q')</script>";
+  page.response = Response();
+  const std::string html = RenderSearchPage(PageContext{"機密", "<u>"}, page);
+  CHECK(html.find("<script>alert") == std::string::npos);
+  CHECK(html.find("<img") == std::string::npos);
+  CHECK(html.find("<b>製造業") == std::string::npos);
+  CHECK(html.find("<i>x</i>") == std::string::npos);
+  CHECK(html.find("<u>") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find("<mark>&lt;img src=x onerror=alert(1)&gt;</mark>") != std::string::npos);
+  CHECK(html.find("/doc/X%22%3E%3Cscript%3E") != std::string::npos);
+  CHECK(html.find("lang=\"ja\"") != std::string::npos);
+  CHECK(html.find("<label for=\"q\"") != std::string::npos);
+}
+
+TEST_CASE("Render: the zero-result page says which filter to drop", "[render]") {
+  SearchPage page;
+  page.state.q = "承継";
+  page.state.filters = {{"industry", "漁業"}};
+  page.dropped = {{"industry", "漁業", "業種: 漁業", 12}};
+  page.response.interpretation.related = {"後継者育成"};
+  const std::string html = RenderSearchPage(PageContext{"公開", ""}, page);
+  CHECK(html.find("該当する文書がありません") != std::string::npos);
+  CHECK(html.find("業種: 漁業 を外す（12 件）") != std::string::npos);
+  CHECK(html.find("後継者育成") != std::string::npos);
+}
+
+TEST_CASE("Render: only links back into the search are followed", "[render]") {
+  CHECK(SafeBackUrl("/search?q=%E4%BA%8B") == "/search?q=%E4%BA%8B");
+  CHECK(SafeBackUrl("/search") == "/search");
+  for (const char* bad :
+       {"https://evil.example/", "//evil.example", "javascript:alert(1)",
+        "/search?q=1\r\nSet-Cookie: a=b", "/searching", "/dashboard", "\\\\evil"}) {
+    CAPTURE(bad);
+    CHECK(SafeBackUrl(bad).empty());
+  }
+}
+
+TEST_CASE("Render: the dashboard draws a linked bar per value as inline SVG", "[render]") {
+  search::IndexStats stats;
+  stats.documents = 5;
+  search::FacetResult f;
+  f.key = "industry";
+  f.label = "業種";
+  f.values = {{"製造業", "E", 3, false}, {"建設業", "D", 2, false}};
+  stats.facets.push_back(f);
+  const std::string html = RenderDashboard(PageContext{"機密", ""}, stats);
+  CHECK(html.find("<svg") != std::string::npos);
+  CHECK(html.find("href=\"/search?industry=%E8%A3%BD%E9%80%A0%E6%A5%AD\"") != std::string::npos);
+  CHECK(html.find("業種別の文書数") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace yuimaru::web

@@ -1,0 +1,281 @@
+// The web front end over HTTP: a real server on loopback, real requests, real index.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "tests/support/command.h"
+#include "tests/support/test_server.h"
+#include "web/html.h"
+
+namespace yuimaru::testing {
+namespace {
+
+std::vector<std::string> CorpusAndHostile() {
+  return {(SourceDir() / "corpus").string(), (SourceDir() / "tests" / "data" / "hostile").string()};
+}
+
+nlohmann::json Json(const httplib::Result& r) {
+  REQUIRE(r);
+  auto j = nlohmann::json::parse(r->body, nullptr, false);
+  INFO(r->body);
+  REQUIRE_FALSE(j.is_discarded());
+  return j;
+}
+
+std::string Enc(const std::string& s) { return web::UrlEncode(s); }
+
+void CheckSecurityHeaders(const httplib::Result& r) {
+  REQUIRE(r);
+  const std::string csp = r->get_header_value("Content-Security-Policy");
+  CHECK(csp.find("default-src 'self'") != std::string::npos);
+  CHECK(csp.find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(r->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK(r->get_header_value("Referrer-Policy") == "no-referrer");
+  CHECK(r->get_header_value("X-Frame-Options") == "DENY");
+}
+
+// Every src/href of a page points at this server (a path), never at another host.
+void CheckOnlyLocalResources(const std::string& html) {
+  static const std::regex kRef(R"re((?:src|href)\s*=\s*"([^"]*)")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), kRef); it != std::sregex_iterator();
+       ++it) {
+    const std::string url = (*it)[1];
+    CAPTURE(url);
+    CHECK((url.empty() || url[0] == '/' || url[0] == '#' || url[0] == '?'));
+    CHECK(url.rfind("//", 0) != 0);
+  }
+}
+
+TEST_CASE("web: the search page, with facets, snippets and security headers", "[http][web]") {
+  TestServer server(CorpusAndHostile());
+  auto c = server.Client();
+  const auto r =
+      c.Get(("/search?q=" + Enc("事業承継 後継者") + "&industry=" + Enc("製造業")).c_str());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CheckSecurityHeaders(r);
+  CHECK(r->get_header_value("Content-Type").find("text/html") == 0);
+  const std::string& html = r->body;
+  CHECK(html.find("<ol class=\"results\"") != std::string::npos);
+  CHECK(html.find("<mark>") != std::string::npos);
+  CHECK(html.find(
+            "aria-current=\"true\"><span class=\"check\" aria-hidden=\"true\">☑</span>製造業") !=
+        std::string::npos);
+  CHECK(html.find("id=\"f-region\"") != std::string::npos);
+  CheckOnlyLocalResources(html);
+  for (const char* path : {"/", "/dashboard", "/doc/KT-C0123",
+                           "/search?q="
+                           "%E5%8F%B0%E9%A2%A8"}) {
+    CAPTURE(path);
+    const auto p = c.Get(path);
+    REQUIRE(p);
+    CHECK(p->status == 200);
+    CheckSecurityHeaders(p);
+    CheckOnlyLocalResources(p->body);
+  }
+}
+
+TEST_CASE("web: facet counts of the API equal the CLI's", "[http][web]") {
+  TestServer server(CorpusAndHostile());
+  auto c = server.Client();
+  const auto api = Json(c.Get(("/api/search?q=" + Enc("支援") + "&region=" + Enc("北部")).c_str()));
+  const CommandResult cli = Yuimaru({"search", "--db", server.db(), "--json", "--limit", "20",
+                                     "--filter", "region=北部", "支援"});
+  REQUIRE(cli.exit_code == 0);
+  const auto j = cli.Json();
+  CHECK(api["total"] == j["total"]);
+  CHECK(api["facets"] == j["facets"]);
+  REQUIRE(api["hits"].size() == j["hits"].size());
+  for (size_t i = 0; i < api["hits"].size(); ++i) CHECK(api["hits"][i]["id"] == j["hits"][i]["id"]);
+  const auto facets = Json(c.Get("/api/facets?industry=%E8%A3%BD%E9%80%A0%E6%A5%AD"));
+  CHECK(facets["hits"].empty());
+  CHECK(facets["total"].get<int>() > 0);
+}
+
+TEST_CASE("web: several values of a facet OR together and the facet keeps its other counts",
+          "[http][web]") {
+  TestServer server(CorpusAndHostile());
+  auto c = server.Client();
+  const auto none = Json(c.Get("/api/facets"));
+  const auto one = Json(c.Get(("/api/facets?industry=" + Enc("製造業")).c_str()));
+  const auto two =
+      Json(c.Get(("/api/facets?industry=" + Enc("製造業") + "&industry=" + Enc("建設業")).c_str()));
+  const int mfg = none["facets"]["industry"]["製造業"], con = none["facets"]["industry"]["建設業"];
+  CHECK(one["total"] == mfg);
+  CHECK(two["total"] == mfg + con);
+  // With 製造業 chosen, the 業種 facet still offers the others with their counts.
+  CHECK(one["facets"]["industry"] == none["facets"]["industry"]);
+  // Other facets are counted within the selection.
+  int regions = 0;
+  for (const auto& [k, v] : one["facets"]["region"].items()) regions += v.get<int>();
+  CHECK(regions == mfg);
+}
+
+TEST_CASE("web: hostile queries and hostile documents are escaped everywhere", "[http][web]") {
+  TestServer server(CorpusAndHostile());
+  auto c = server.Client();
+  const std::string evil = "\"><script>alert('q')</script><img src=x onerror=alert(1)>";
+  for (const std::string& path : std::vector<std::string>{
+           "/search?q=" + Enc(evil), "/search?q=" + Enc("悪意"), "/doc/HOSTILE-1",
+           "/doc/HOSTILE-1?back=" + Enc("javascript:alert(1)"),
+           "/search?q=" + Enc(evil) + "&explain=1"}) {
+    CAPTURE(path);
+    const auto r = c.Get(path.c_str());
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    const std::string& html = r->body;
+    CHECK(html.find("<script>alert") == std::string::npos);
+    CHECK(html.find("<script>x") == std::string::npos);
+    CHECK(html.find("<img") == std::string::npos);
+    // Event handlers may appear as escaped text or inside a quoted value, never as an attribute
+    // of a live tag (values are double-quoted with " escaped, so dropping them is exact).
+    static const std::regex kQuoted(R"re("[^"]*")re");
+    static const std::regex kHandler(R"re(<[a-zA-Z][^>]*\son[a-z]+\s*=)re");
+    CHECK_FALSE(std::regex_search(std::regex_replace(html, kQuoted, "\"\""), kHandler));
+    CHECK(html.find("href=\"javascript:") == std::string::npos);
+    CHECK(html.find("href=\"JaVaScRiPt:") == std::string::npos);
+    CHECK(html.find("vbscript:") == std::string::npos);
+    CHECK(html.find("evil.example") == std::string::npos);
+    CHECK(html.find("<div onmouseover") == std::string::npos);
+    CHECK(html.find("<b>太字タグ</b>") == std::string::npos);
+    CheckOnlyLocalResources(html);
+  }
+  const auto doc = c.Get("/doc/HOSTILE-1");
+  CHECK(doc->body.find("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;") != std::string::npos);
+  CHECK(doc->body.find("<td>攻撃表</td>") !=
+        std::string::npos);  // the table renders; its raw HTML does not
+  const auto api = c.Get(("/api/search?q=" + Enc("悪意のある題名")).c_str());
+  CHECK(api->get_header_value("Content-Type").find("application/json") == 0);
+  CHECK(Json(api)["hits"][0]["title"] ==
+        "<script>alert('title')</script> 悪意のある題名");  // data, not markup
+}
+
+TEST_CASE("web: bad requests get a 4xx and a message, never a 500", "[http][web]") {
+  TestServer server(CorpusAndHostile());
+  auto c = server.Client();
+  struct Case {
+    std::string path;
+    int status;
+    std::string rule;
+  };
+  for (const Case& k : std::vector<Case>{
+           {"/api/search?industry=" + Enc("宇宙産業"), 400, "query.filter.unknown-value"},
+           {"/api/search?bogus=1", 400, "param.unknown"},
+           {"/api/search?page=0", 400, "param.page"},
+           {"/api/search?q=%FF%FE", 400, "query.invalid-utf8"},
+           {"/api/search?from=2024-13-40", 400, "query.date"},
+           {"/api/search?q=" + std::string(1200, 'a'), 400, "query.too-long"},
+           {"/api/search?q=a&q=b", 400, "param.repeated"},
+           {"/api/doc/NO-SUCH-DOC", 404, "document.not-found"},
+           {"/api/related/NO-SUCH-DOC", 404, "document.not-found"},
+           {"/api/related/KT-C0123?limit=0", 400, "param.limit"},
+           {"/api/nothing-here", 404, "route.not-found"},
+           {"/api/doc/..%2F..%2Fetc%2Fpasswd", 404, "route.not-found"},  // ids never touch files
+       }) {
+    CAPTURE(k.path);
+    const auto r = c.Get(k.path.c_str());
+    REQUIRE(r);
+    CHECK(r->status == k.status);
+    CHECK(r->get_header_value("Content-Type").find("application/json") == 0);
+    const auto j = Json(r);
+    CHECK(j["error"]["rule"] == k.rule);
+    CHECK_FALSE(j["error"]["message"].get<std::string>().empty());
+  }
+  for (const auto& [path, status] :
+       std::vector<std::pair<std::string, int>>{{"/nothing-here", 404},
+                                                {"/doc/NO-SUCH-DOC", 404},
+                                                {"/search?page=abc", 400},
+                                                {"/static/../../etc/passwd", 404},
+                                                {"/static/nothing.css", 404},
+                                                {"/dashboard?x=1", 400}}) {
+    CAPTURE(path);
+    const auto r = c.Get(path.c_str());
+    REQUIRE(r);
+    CHECK(r->status == status);
+    CHECK(r->body.find("/work/") == std::string::npos);  // no internals (paths) in messages
+  }
+  const auto post = c.Post("/search", "q=x", "application/x-www-form-urlencoded");
+  REQUIRE(post);
+  CHECK(post->status == 413);
+  const auto del = c.Delete("/search");
+  REQUIRE(del);
+  CHECK(del->status == 405);
+}
+
+TEST_CASE("web: CR/LF in a parameter cannot inject a header", "[http][web]") {
+  TestServer server(CorpusAndHostile());
+  auto c = server.Client();
+  const auto r =
+      c.Get(("/doc/KT-C0123?back=" + Enc("/search?q=x\r\nSet-Cookie: injected=1")).c_str());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK_FALSE(r->has_header("Set-Cookie"));
+  CHECK(r->body.find("injected") == std::string::npos);
+}
+
+TEST_CASE("web: a newer index generation is picked up without a restart", "[http][web]") {
+  const auto corpus = SourceDir() / "corpus";
+  TestServer server({(corpus / "methods").string()});
+  auto c = server.Client();
+  const auto missing = c.Get("/api/doc/TR-2025-01");
+  REQUIRE(missing);
+  CHECK(missing->status == 404);
+  const auto before = Json(c.Get("/api/facets"));
+  const CommandResult r = Yuimaru({"index", "--db", server.db(), (corpus / "training").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto after = Json(c.Get("/api/facets"));
+  CHECK(after["total"].get<int>() == before["total"].get<int>() + 12);
+  CHECK(Json(c.Get("/api/doc/TR-2025-01"))["id"] == "TR-2025-01");
+}
+
+TEST_CASE("web: the document page has the metadata table, related documents and the way back",
+          "[http][web]") {
+  TestServer server(CorpusAndHostile());
+  auto c = server.Client();
+  const std::string back = "/search?q=" + Enc("事業承継");
+  const auto r = c.Get(("/doc/CS-2025-061?back=" + Enc(back)).c_str());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body.find("<caption>文書の情報</caption>") != std::string::npos);
+  CHECK(r->body.find("関連する文書") != std::string::npos);
+  CHECK(r->body.find("href=\"" + web::Escape(back) + "\"") != std::string::npos);
+  const auto api = Json(c.Get("/api/doc/CS-2025-061"));
+  CHECK(api["id"] == "CS-2025-061");
+  CHECK_FALSE(api["related"].empty());
+  for (const auto& rel : api["related"]) CHECK(rel["id"] != "CS-2025-061");
+  CHECK(api["markdown"].get<std::string>().find("##") != std::string::npos);
+}
+
+TEST_CASE("web: a zero-result search says which filter to drop", "[http][web]") {
+  TestServer server(CorpusAndHostile());
+  auto c = server.Client();
+  const auto r = c.Get(("/search?q=" + Enc("もずく") + "&industry=" + Enc("建設業")).c_str());
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body.find("該当する文書がありません") != std::string::npos);
+  CHECK(r->body.find("業種: 建設業 を外す") != std::string::npos);
+}
+
+TEST_CASE("web: the dashboard counts by 業種, 地域, 支援フェーズ, 課題 and 年度 as linked bars",
+          "[http][web]") {
+  TestServer server({(SourceDir() / "corpus").string()});
+  auto c = server.Client();
+  const auto r = c.Get("/dashboard");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  for (const char* title : {"業種別の文書数", "地域別の文書数", "支援フェーズ別の文書数",
+                            "課題別の文書数", "年度別の文書数"}) {
+    CAPTURE(title);
+    CHECK(r->body.find(title) != std::string::npos);
+  }
+  CHECK(r->body.find("<svg") != std::string::npos);
+  // A bar's link leads to the filtered search with the same count.
+  const auto facets = Json(c.Get("/api/facets"));
+  const int mfg = facets["facets"]["industry"]["製造業"];
+  CHECK(r->body.find("<title>製造業: " + std::to_string(mfg) + " 件</title>") != std::string::npos);
+  CHECK(r->body.find("href=\"/search?industry=" + Enc("製造業") + "\"") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing

@@ -1,0 +1,175 @@
+#include "web/markdown_html.h"
+
+#include <cmark.h>
+
+#include <memory>
+#include <regex>
+#include <vector>
+
+#include "web/html.h"
+
+namespace yuimaru::web {
+namespace {
+
+struct NodeDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+
+std::string Literal(cmark_node* n) {
+  const char* l = cmark_node_get_literal(n);
+  return l ? l : "";
+}
+
+// The plain text of a node's inline children, soft breaks as newlines.
+std::string InlineText(cmark_node* node) {
+  std::string out;
+  for (cmark_node* c = cmark_node_first_child(node); c; c = cmark_node_next(c)) {
+    switch (cmark_node_get_type(c)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+        out += Literal(c);
+        break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK:
+        out += '\n';
+        break;
+      case CMARK_NODE_HTML_INLINE:
+        break;
+      default:
+        out += InlineText(c);
+    }
+  }
+  return out;
+}
+
+// Images → "[画像: alt]" text; headings one level down. Changes the tree in place.
+void Rewrite(cmark_node* root) {
+  std::vector<cmark_node*> images;
+  cmark_iter* it = cmark_iter_new(root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node* n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER) continue;
+    if (cmark_node_get_type(n) == CMARK_NODE_IMAGE) images.push_back(n);
+    if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+      cmark_node_set_heading_level(n, std::min(6, cmark_node_get_heading_level(n) + 1));
+    }
+  }
+  cmark_iter_free(it);
+  for (cmark_node* img : images) {
+    cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+    cmark_node_set_literal(text, ("[画像: " + InlineText(img) + "]").c_str());
+    cmark_node_insert_before(img, text);
+    cmark_node_free(img);  // unlinks it
+  }
+}
+
+bool IsSeparatorRow(const std::string& row) {
+  static const std::regex kSep(R"(^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$)");
+  return std::regex_match(row, kSep);
+}
+
+std::vector<std::string> Cells(const std::string& row) {
+  std::string r = row;
+  if (!r.empty() && r.front() == '|') r.erase(0, 1);
+  if (!r.empty() && r.back() == '|') r.pop_back();
+  std::vector<std::string> cells;
+  size_t start = 0;
+  while (true) {
+    const size_t bar = r.find('|', start);
+    std::string cell = r.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+    const size_t b = cell.find_first_not_of(' '), e = cell.find_last_not_of(' ');
+    cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  return cells;
+}
+
+// A paragraph written as a GitHub pipe table (header, separator, rows) as an HTML table.
+bool RenderTable(const std::string& text, std::string& out) {
+  std::vector<std::string> rows;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    std::string line = text.substr(start, nl - start);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (!line.empty()) rows.push_back(line);
+    start = nl + 1;
+  }
+  if (rows.size() < 2 || rows[0].empty() || rows[0][0] != '|' || !IsSeparatorRow(rows[1]))
+    return false;
+  out += "<div class=\"table-wrap\"><table>\n<thead><tr>";
+  for (const auto& c : Cells(rows[0])) out += "<th scope=\"col\">" + Escape(c) + "</th>";
+  out += "</tr></thead>\n<tbody>\n";
+  for (size_t i = 2; i < rows.size(); ++i) {
+    out += "<tr>";
+    for (const auto& c : Cells(rows[i])) out += "<td>" + Escape(c) + "</td>";
+    out += "</tr>\n";
+  }
+  out += "</tbody></table></div>\n";
+  return true;
+}
+
+struct Marker {
+  bool begin;
+  std::string level, reason;
+};
+
+bool ParsePrivateMarker(const std::string& html, Marker& m) {
+  static const std::regex kMarker(
+      R"(^\s*<!--\s*(?:private|非公開)\s*(?::|：)\s*(begin|end)([^>]*)-->\s*$)");
+  static const std::regex kLevel(R"re(level\s*=\s*"([^"]*)")re");
+  static const std::regex kReason(R"re(reason\s*=\s*"([^"]*)")re");
+  std::smatch sm;
+  if (!std::regex_match(html, sm, kMarker)) return false;
+  m.begin = sm[1] == "begin";
+  const std::string attrs = sm[2];
+  std::smatch a;
+  if (std::regex_search(attrs, a, kLevel)) m.level = a[1];
+  if (std::regex_search(attrs, a, kReason)) m.reason = a[1];
+  return true;
+}
+
+}  // namespace
+
+std::string RenderMarkdownHtml(std::string_view markdown) {
+  std::unique_ptr<cmark_node, NodeDeleter> doc(
+      cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT));
+  Rewrite(doc.get());
+  std::string out;
+  int open_sections = 0;
+  for (cmark_node* n = cmark_node_first_child(doc.get()); n; n = cmark_node_next(n)) {
+    const cmark_node_type type = cmark_node_get_type(n);
+    if (type == CMARK_NODE_HTML_BLOCK) {
+      Marker m;
+      if (!ParsePrivateMarker(Literal(n), m)) continue;  // other raw HTML: dropped
+      if (m.begin) {
+        std::string label = "非公開（" + (m.level.empty() ? std::string("内部") : m.level) +
+                            (m.reason.empty() ? "" : "・" + m.reason) + "）";
+        out += "<section class=\"private\" aria-label=\"" + Escape(label) +
+               "\"><p class=\"private-label\">" + Escape(label) + "</p>\n";
+        ++open_sections;
+      } else if (open_sections > 0) {
+        out += "</section>\n";
+        --open_sections;
+      }
+      continue;
+    }
+    if (type == CMARK_NODE_PARAGRAPH && RenderTable(InlineText(n), out)) continue;
+    char* html = cmark_render_html(n, CMARK_OPT_SAFE);
+    std::string block = html ? html : "";
+    free(html);
+    // No referrer to any site a document links to (the header says so too).
+    size_t pos = 0;
+    while ((pos = block.find("<a href=", pos)) != std::string::npos) {
+      block.replace(pos, 8, "<a rel=\"noreferrer noopener\" href=");
+      pos += 30;
+    }
+    out += block;
+  }
+  while (open_sections-- > 0) out += "</section>\n";
+  return out;
+}
+
+}  // namespace yuimaru::web

@@ -1,0 +1,440 @@
+#include "web/render.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "search/core/fiscal_year.h"
+#include "search/core/schema.h"
+#include "web/html.h"
+#include "web/markdown_html.h"
+
+namespace yuimaru::web {
+namespace {
+
+// Facets shown in the sidebar, in this order (all facet fields; consultants last).
+const std::vector<std::string>& SidebarFields() {
+  static const auto* fields = new std::vector<std::string>{
+      "doc_type", "fiscal_year", "industry", "region",          "ritou",        "phase",
+      "issues",   "bridge_to",   "methods",  "outcome",         "employees",    "visit_mode",
+      "audience", "format",      "status",   "confidentiality", "revenue_band", "consultants"};
+  return *fields;
+}
+
+std::string FieldLabel(const std::string& key) {
+  if (key == "doc_id") return "文書ID";
+  if (key == "company_id") return "企業ID";
+  const core::FieldDef* f = core::FindField(key);
+  return f ? std::string(f->label) : key;
+}
+
+std::string DocTypeCode(const std::string& label) {
+  const core::DocTypeDef* t = core::FindDocType(label);
+  return t ? std::string(t->code) : "other";
+}
+
+std::string Head(const std::string& title) {
+  return "<!doctype html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+         Escape(title) +
+         "</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
+         "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n"
+         "<script src=\"/static/app.js\" defer></script>\n</head>\n";
+}
+
+std::string Header(const PageContext& ctx, const SearchState* state) {
+  std::string out =
+      "<body>\n<a class=\"skip\" href=\"#main\">本文へ移動</a>\n<header class=\"site\">\n"
+      "<a class=\"brand\" href=\"/\">ゆいまーる<span "
+      "class=\"brand-sub\">伴走支援ノウハウ検索</span></a>\n"
+      "<form class=\"searchbox\" role=\"search\" action=\"/search\" method=\"get\">\n"
+      "<label for=\"q\" class=\"visually-hidden\">検索語</label>\n"
+      "<input id=\"q\" name=\"q\" type=\"search\" value=\"" +
+      Escape(state ? state->q : "") +
+      "\" placeholder=\"例: 事業承継 後継者\" autocomplete=\"off\" accesskey=\"s\">\n";
+  if (state) {
+    // A new query keeps the filters and the order.
+    for (const auto& [k, v] : state->filters) {
+      out += "<input type=\"hidden\" name=\"" + Escape(k) + "\" value=\"" + Escape(v) + "\">\n";
+    }
+    if (!state->from.empty())
+      out += "<input type=\"hidden\" name=\"from\" value=\"" + Escape(state->from) + "\">\n";
+    if (!state->to.empty())
+      out += "<input type=\"hidden\" name=\"to\" value=\"" + Escape(state->to) + "\">\n";
+    if (!state->sort.empty())
+      out += "<input type=\"hidden\" name=\"sort\" value=\"" + Escape(state->sort) + "\">\n";
+  }
+  out +=
+      "<button type=\"submit\">検索</button>\n</form>\n<nav class=\"site-nav\" "
+      "aria-label=\"サイト\">"
+      "<a href=\"/search\">検索</a> <a href=\"/dashboard\">実績の見える化</a></nav>\n"
+      "<p class=\"session\">閲覧区分: <strong>" +
+      Escape(ctx.clearance_label) + "</strong>" +
+      (ctx.user.empty() ? "" : "（" + Escape(ctx.user) + "）") + "</p>\n</header>\n";
+  return out;
+}
+
+std::string Footer() {
+  return "<footer class=\"site\"><p>ゆいまーる — 沖縄官民合同伴走型支援事業の支援ノウハウ検索。"
+         "掲載文書は匿名化済みです（企業はID、担当者はKで表記）。</p></footer>\n</body>\n</html>\n";
+}
+
+std::string Snippet(const std::vector<search::SnippetPart>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    out += p.match ? "<mark>" + Escape(p.text) + "</mark>" : Escape(p.text);
+  }
+  return out;
+}
+
+// 12345 → "12,345".
+std::string FormatCount(uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string Sidebar(const SearchPage& page) {
+  const SearchState& st = page.state;
+  std::string out =
+      "<aside class=\"facets\" aria-labelledby=\"facets-title\">\n<h2 "
+      "id=\"facets-title\">絞り込み</h2>\n";
+  if (!st.filters.empty() || !st.from.empty() || !st.to.empty()) {
+    out += "<section class=\"active\" aria-label=\"適用中の絞り込み\"><h3>適用中</h3><ul>\n";
+    for (const auto& [k, v] : st.filters) {
+      out += "<li><a class=\"remove\" href=\"" + Escape(StateUrl(st.WithoutFilter(k, v))) +
+             "\" aria-label=\"" + Escape(FieldLabel(k) + " " + v + " を外す") + "\">" +
+             Escape(FieldLabel(k)) + ": " + Escape(v) +
+             " <span aria-hidden=\"true\">×</span></a></li>\n";
+    }
+    if (!st.from.empty() || !st.to.empty()) {
+      SearchState no_dates = st;
+      no_dates.from.clear();
+      no_dates.to.clear();
+      no_dates.page = 1;
+      out += "<li><a class=\"remove\" href=\"" + Escape(StateUrl(no_dates)) +
+             "\">期間: " + Escape(st.from) + "〜" + Escape(st.to) +
+             " <span aria-hidden=\"true\">×</span></a></li>\n";
+    }
+    out += "</ul></section>\n";
+  }
+  // Date range: a small form that keeps the rest of the state.
+  out +=
+      "<section class=\"facet\"><h3 id=\"dates-title\">期間（日付）</h3>\n"
+      "<form class=\"dates\" action=\"/search\" method=\"get\" aria-labelledby=\"dates-title\">\n";
+  if (!st.q.empty()) out += "<input type=\"hidden\" name=\"q\" value=\"" + Escape(st.q) + "\">\n";
+  for (const auto& [k, v] : st.filters) {
+    out += "<input type=\"hidden\" name=\"" + Escape(k) + "\" value=\"" + Escape(v) + "\">\n";
+  }
+  if (!st.sort.empty())
+    out += "<input type=\"hidden\" name=\"sort\" value=\"" + Escape(st.sort) + "\">\n";
+  out +=
+      "<label for=\"from\">開始日</label><input id=\"from\" name=\"from\" type=\"date\" value=\"" +
+      Escape(st.from) +
+      "\">\n<label for=\"to\">終了日</label><input id=\"to\" name=\"to\" type=\"date\" value=\"" +
+      Escape(st.to) + "\">\n<button type=\"submit\">期間で絞り込む</button>\n</form></section>\n";
+  for (const std::string& key : SidebarFields()) {
+    const search::FacetResult* facet = nullptr;
+    for (const auto& f : page.response.facets) {
+      if (f.key == key) facet = &f;
+    }
+    if (!facet || facet->values.empty()) continue;
+    out += "<section class=\"facet\"><h3 id=\"f-" + Escape(key) + "\">" + Escape(facet->label) +
+           "</h3>\n<ul aria-labelledby=\"f-" + Escape(key) + "\">\n";
+    for (const auto& v : facet->values) {
+      const bool on = st.HasFilter(key, v.label);
+      const std::string url =
+          StateUrl(on ? st.WithoutFilter(key, v.label) : st.WithFilter(key, v.label));
+      std::string shown = v.label;
+      if (key == "fiscal_year") shown = core::FiscalYearDisplay(std::atoi(v.label.c_str()));
+      out += "<li><a href=\"" + Escape(url) + "\"" +
+             (on ? " class=\"selected\" aria-current=\"true\"" : "") +
+             "><span class=\"check\" aria-hidden=\"true\">" + (on ? "☑" : "☐") + "</span>" +
+             Escape(shown) + " <span class=\"count\">" + FormatCount(v.count) +
+             "</span></a></li>\n";
+    }
+    out += "</ul></section>\n";
+  }
+  out += "</aside>\n";
+  return out;
+}
+
+std::string Hit(const SearchPage& page, const search::Hit& h) {
+  const SearchState& st = page.state;
+  std::string out = "<li class=\"hit" + std::string(h.partial ? " partial" : "") +
+                    "\">\n<h2><a href=\"/doc/" + UrlEncode(h.id) +
+                    "?back=" + UrlEncode(StateUrl(st)) + "\">" + Escape(h.title) + "</a></h2>\n";
+  out += "<p class=\"meta\"><span class=\"badge badge-" + Escape(DocTypeCode(h.doc_type)) + "\">" +
+         Escape(h.doc_type) + "</span> <time datetime=\"" + Escape(h.date) + "\">" +
+         Escape(h.date) + "</time> <span class=\"docid\">" + Escape(h.id) + "</span>";
+  if (h.confidentiality != "公開")
+    out += " <span class=\"level\">" + Escape(h.confidentiality) + "</span>";
+  if (h.partial) out += " <span class=\"partial-note\">一部の語のみ一致</span>";
+  out += "</p>\n";
+  if (!h.snippet.empty()) out += "<p class=\"snippet\">" + Snippet(h.snippet) + "</p>\n";
+  std::string chips;
+  for (const char* key : {"industry", "region", "phase", "issues"}) {
+    for (const auto& [k, labels] : h.facets) {
+      if (k != key) continue;
+      for (const auto& l : labels) {
+        chips += "<a class=\"tag\" href=\"" + Escape(StateUrl(st.WithFilter(k, l))) + "\">" +
+                 Escape(FieldLabel(k)) + ": " + Escape(l) + "</a> ";
+      }
+    }
+  }
+  if (!chips.empty()) out += "<p class=\"tags\">" + chips + "</p>\n";
+  if (!h.explain.empty()) {
+    out +=
+        "<details class=\"explain\"><summary>この文書が出た理由</summary>\n<table><thead><tr><th "
+        "scope=\"col\">語</th>"
+        "<th scope=\"col\">種類</th><th scope=\"col\">一致した場所</th><th "
+        "scope=\"col\">重み</th></tr></thead><tbody>\n";
+    for (const auto& e : h.explain) {
+      std::string fields;
+      for (const auto& f : e.fields) {
+        fields += (fields.empty() ? "" : "・") + std::string(f == "title"     ? "題名"
+                                                             : f == "heading" ? "見出し"
+                                                                              : "本文");
+      }
+      char w[32];
+      std::snprintf(w, sizeof w, "%.3f", e.weight);
+      const std::string kind = e.kind == "word" ? "単語" : e.kind == "bigram" ? "2文字" : "同義語";
+      out += "<tr><td>" + Escape(e.text) + "</td><td>" + kind + "</td><td>" + fields + "</td><td>" +
+             w + "</td></tr>\n";
+    }
+    out += "</tbody></table></details>\n";
+  }
+  out += "</li>\n";
+  return out;
+}
+
+std::string Pagination(const SearchPage& page) {
+  const SearchState& st = page.state;
+  const uint64_t listed = page.response.total + page.response.partial_total;
+  const int pages = static_cast<int>(std::min<uint64_t>(kMaxPage, (listed + st.per - 1) / st.per));
+  if (pages <= 1) return "";
+  std::string out = "<nav class=\"pages\" aria-label=\"ページ\"><ul>\n";
+  if (st.page > 1)
+    out += "<li><a rel=\"prev\" href=\"" + Escape(StateUrl(st.WithPage(st.page - 1))) +
+           "\">前へ</a></li>\n";
+  const int first = std::max(1, st.page - 4), last = std::min(pages, first + 8);
+  for (int p = first; p <= last; ++p) {
+    if (p == st.page) {
+      out += "<li><span aria-current=\"page\">" + std::to_string(p) + "</span></li>\n";
+    } else {
+      out += "<li><a href=\"" + Escape(StateUrl(st.WithPage(p))) + "\">" + std::to_string(p) +
+             "</a></li>\n";
+    }
+  }
+  if (st.page < pages)
+    out += "<li><a rel=\"next\" href=\"" + Escape(StateUrl(st.WithPage(st.page + 1))) +
+           "\">次へ</a></li>\n";
+  out += "</ul></nav>\n";
+  return out;
+}
+
+}  // namespace
+
+std::string SafeBackUrl(const std::string& candidate) {
+  if (candidate == "/search" || candidate.rfind("/search?", 0) == 0) {
+    for (char c : candidate) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '\\') return "";
+    }
+    return candidate;
+  }
+  return "";
+}
+
+std::string RenderSearchPage(const PageContext& ctx, const SearchPage& page) {
+  const SearchState& st = page.state;
+  const search::SearchResponse& r = page.response;
+  const std::string title =
+      (st.q.empty() ? std::string("検索") : "「" + st.q + "」の検索結果") + " - ゆいまーる";
+  std::string out = Head(title) + Header(ctx, &st) + "<div class=\"layout\">\n" + Sidebar(page) +
+                    "<main id=\"main\">\n";
+  out += "<h1 class=\"visually-hidden\">検索結果</h1>\n<p class=\"summary\" role=\"status\">";
+  if (!st.q.empty()) out += "「" + Escape(st.q) + "」: ";
+  out += "<strong>" + FormatCount(r.total) + "</strong> 件";
+  if (r.interpretation.relaxed)
+    out += "（すべての語を含む文書はありません。一部の語を含む文書を表示しています）";
+  if (!r.interpretation.relaxed && r.partial_total > 0) {
+    out += "（ほかに一部の語だけを含む文書 約" + FormatCount(r.partial_total) + " 件）";
+  }
+  char took[32];
+  std::snprintf(took, sizeof took, "%.1f", r.took_ms);
+  out += " <span class=\"took\">" + std::string(took) + " ミリ秒</span></p>\n";
+  if (!r.interpretation.synonyms.empty()) {
+    std::string words;
+    for (const auto& w : r.interpretation.synonyms)
+      words += (words.empty() ? "" : "、") + Escape(w);
+    SearchState no_syn = st;
+    no_syn.synonyms = false;
+    out += "<p class=\"synonyms\">同義語も検索しました: " + words + " <a href=\"" +
+           Escape(StateUrl(no_syn)) + "\">同義語を使わずに検索</a></p>\n";
+  }
+  std::string chips;
+  for (const auto& s : r.interpretation.suggestions) {
+    if (s.applied || st.HasFilter(s.key, s.value)) continue;
+    const std::string shown =
+        s.key == "fiscal_year" ? core::FiscalYearDisplay(std::atoi(s.value.c_str())) : s.value;
+    chips += "<li class=\"chip\"><a href=\"" + Escape(StateUrl(st.WithFilter(s.key, s.value))) +
+             "\">" + Escape(FieldLabel(s.key)) + ": " + Escape(shown) +
+             " で絞り込む</a>"
+             "<button type=\"button\" class=\"chip-dismiss\" hidden "
+             "aria-label=\"この候補を閉じる\">×</button></li>\n";
+  }
+  if (!chips.empty()) {
+    out +=
+        "<section class=\"suggestions\" "
+        "aria-label=\"絞り込みの候補\"><p>検索語から読み取った条件:</p><ul>\n" +
+        chips + "</ul></section>\n";
+  }
+  out += "<nav class=\"sort\" aria-label=\"並べ替え\"><ul>";
+  // Browsing without words is newest first (the server's default when there is no query).
+  const std::string current_sort = st.q.empty() && st.sort.empty() ? "newest" : st.sort;
+  for (const auto& [key, label] : std::vector<std::pair<std::string, std::string>>{
+           {"", "関連度順"}, {"newest", "新しい順"}, {"oldest", "古い順"}}) {
+    if (current_sort == key) {
+      out += "<li><span aria-current=\"true\">" + label + "</span></li>";
+    } else {
+      out += "<li><a href=\"" + Escape(StateUrl(st.WithSort(key))) + "\">" + label + "</a></li>";
+    }
+  }
+  SearchState toggled = st;
+  toggled.explain = !st.explain;
+  out += "<li><a href=\"" + Escape(StateUrl(toggled)) + "\">" +
+         (st.explain ? "理由を隠す" : "出た理由を表示") + "</a></li></ul></nav>\n";
+  if (r.hits.empty()) {
+    out += "<section class=\"zero\"><h2>該当する文書がありません</h2>\n";
+    if (!page.dropped.empty()) {
+      out += "<p>次の絞り込みを外すと見つかります:</p><ul>\n";
+      for (const auto& d : page.dropped) {
+        out += "<li><a href=\"" + Escape(StateUrl(st.WithoutFilter(d.key, d.value))) + "\">" +
+               Escape(d.label) + " を外す（" + FormatCount(d.total) + " 件）</a></li>\n";
+      }
+      out += "</ul>\n";
+    }
+    if (!r.interpretation.related.empty()) {
+      out += "<p>関連する語で検索:</p><ul class=\"related-words\">\n";
+      for (const auto& w : r.interpretation.related) {
+        SearchState other = st;
+        other.q = w;
+        other.page = 1;
+        out += "<li><a href=\"" + Escape(StateUrl(other)) + "\">" + Escape(w) + "</a></li>\n";
+      }
+      out += "</ul>\n";
+    }
+    out +=
+        "<p>ヒント: 語を減らす、ひらがなを漢字に（または逆に）、「事業承継」のような短い語にする、"
+        "期間の絞り込みを外す、などを試してください。</p></section>\n";
+  } else {
+    out += "<ol class=\"results\" start=\"" + std::to_string(r.hits.front().rank) + "\">\n";
+    for (const auto& h : r.hits) out += Hit(page, h);
+    out += "</ol>\n" + Pagination(page);
+  }
+  out += "</main>\n</div>\n" + Footer();
+  return out;
+}
+
+std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page) {
+  const search::DocumentView& d = page.doc;
+  std::string out = Head(d.title + " - ゆいまーる") + Header(ctx, nullptr) +
+                    "<div class=\"layout doc\">\n<main id=\"main\">\n<article>\n";
+  out += "<p class=\"back\"><a href=\"" +
+         Escape(page.back_url.empty() ? "/search" : page.back_url) + "\">" +
+         (page.back_url.empty() ? "検索へ" : "← 検索結果に戻る") + "</a></p>\n";
+  out += "<h1>" + Escape(d.title) + "</h1>\n<p class=\"meta\"><span class=\"badge badge-" +
+         Escape(DocTypeCode(d.doc_type)) + "\">" + Escape(d.doc_type) +
+         "</span> <time datetime=\"" + Escape(d.date) + "\">" + Escape(d.date) + "</time></p>\n";
+  out += "<table class=\"docmeta\"><caption>文書の情報</caption><tbody>\n";
+  for (const auto& [label, value] : d.meta) {
+    out += "<tr><th scope=\"row\">" + Escape(label) + "</th><td>" + Escape(value) + "</td></tr>\n";
+  }
+  out += "</tbody></table>\n<div class=\"doc-body\">\n" + RenderMarkdownHtml(d.markdown) +
+         "</div>\n</article>\n</main>\n";
+  out +=
+      "<aside class=\"related\" aria-labelledby=\"related-title\"><h2 "
+      "id=\"related-title\">関連する文書</h2>\n";
+  if (page.related.empty()) {
+    out += "<p>見つかりませんでした。</p>\n";
+  } else {
+    out += "<ul>\n";
+    for (const auto& r : page.related) {
+      out += "<li><a href=\"/doc/" + UrlEncode(r.id) +
+             (page.back_url.empty() ? "" : "?back=" + UrlEncode(page.back_url)) + "\">" +
+             Escape(r.title) + "</a> <span class=\"badge badge-" + Escape(DocTypeCode(r.doc_type)) +
+             "\">" + Escape(r.doc_type) + "</span> <time datetime=\"" + Escape(r.date) + "\">" +
+             Escape(r.date) + "</time></li>\n";
+    }
+    out += "</ul>\n";
+  }
+  out += "</aside>\n</div>\n" + Footer();
+  return out;
+}
+
+std::string RenderDashboard(const PageContext& ctx, const search::IndexStats& stats) {
+  std::string out = Head("実績の見える化 - ゆいまーる") + Header(ctx, nullptr) +
+                    "<main id=\"main\" class=\"dashboard\">\n";
+  out += "<h1>実績の見える化</h1>\n<p>索引にある文書 <strong>" + FormatCount(stats.documents) +
+         "</strong> 件の内訳です。棒を選ぶと、その条件で絞り込んだ検索に移ります。</p>\n";
+  const std::vector<std::pair<std::string, std::string>> charts = {
+      {"industry", "業種別"}, {"region", "地域別"},      {"phase", "支援フェーズ別"},
+      {"issues", "課題別"},   {"fiscal_year", "年度別"}, {"doc_type", "文書種別"}};
+  int chart_no = 0;
+  for (const auto& [key, title] : charts) {
+    const search::FacetResult* facet = nullptr;
+    for (const auto& f : stats.facets) {
+      if (f.key == key) facet = &f;
+    }
+    if (!facet || facet->values.empty()) continue;
+    std::vector<search::FacetValueCount> values = facet->values;
+    if (key == "fiscal_year") std::reverse(values.begin(), values.end());  // oldest first
+    uint64_t max = 1;
+    for (const auto& v : values) max = std::max(max, v.count);
+    const int row = 28, label_w = 260, bar_w = 420;
+    const int height = static_cast<int>(values.size()) * row + 10;
+    const std::string id = "chart-" + std::to_string(++chart_no);
+    out += "<figure class=\"chart\"><figcaption id=\"" + id + "\">" + Escape(title) +
+           "の文書数</figcaption>\n"
+           "<svg viewBox=\"0 0 " +
+           std::to_string(label_w + bar_w + 70) + " " + std::to_string(height) +
+           "\" role=\"img\" aria-labelledby=\"" + id + "\" class=\"bars\">\n";
+    int y = 5;
+    for (const auto& v : values) {
+      const int w = static_cast<int>(static_cast<double>(bar_w) * static_cast<double>(v.count) /
+                                     static_cast<double>(max));
+      SearchState s;
+      s.filters.emplace_back(key, v.label);
+      const std::string shown =
+          key == "fiscal_year" ? core::FiscalYearDisplay(std::atoi(v.label.c_str())) : v.label;
+      out += "<a href=\"" + Escape(StateUrl(s)) + "\"><title>" +
+             Escape(shown + ": " + std::to_string(v.count) + " 件") +
+             "</title><text class=\"label\" x=\"" + std::to_string(label_w - 8) + "\" y=\"" +
+             std::to_string(y + 17) + "\" text-anchor=\"end\">" + Escape(shown) +
+             "</text><rect class=\"bar\" x=\"" + std::to_string(label_w) + "\" y=\"" +
+             std::to_string(y + 4) + "\" width=\"" + std::to_string(std::max(w, 2)) +
+             "\" height=\"" + std::to_string(row - 8) + "\"/><text class=\"value\" x=\"" +
+             std::to_string(label_w + std::max(w, 2) + 6) + "\" y=\"" + std::to_string(y + 17) +
+             "\">" + std::to_string(v.count) + "</text></a>\n";
+      y += row;
+    }
+    out += "</svg></figure>\n";
+  }
+  out += "</main>\n" + Footer();
+  return out;
+}
+
+std::string RenderErrorPage(const PageContext& ctx, int status, const std::string& message) {
+  const std::string title = status == 404  ? "見つかりません"
+                            : status < 500 ? "リクエストに誤りがあります"
+                                           : "サーバーでエラーが起きました";
+  return Head(title + " - ゆいまーる") + Header(ctx, nullptr) +
+         "<main id=\"main\" class=\"error\">\n<h1>" + Escape(title) + "（" +
+         std::to_string(status) + "）</h1>\n<p>" + Escape(message) +
+         "</p>\n<p><a href=\"/search\">検索へ戻る</a></p>\n</main>\n" + Footer();
+}
+
+}  // namespace yuimaru::web

@@ -1,0 +1,53 @@
+// The HTML pages of the web front end, server-rendered and usable without JavaScript. Pure:
+// values in, a page out; every string from a request or a document is escaped here.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "search/core/result.h"
+#include "search/search.h"
+#include "web/params.h"
+
+namespace yuimaru::web {
+
+// What every page shows about the session.
+struct PageContext {
+  std::string clearance_label;  // 公開 / 内部 / 機密
+  std::string user;             // display name; empty when not signed in
+};
+
+// A search without one of the active filters, for the zero-result page.
+struct DroppedFilter {
+  std::string key, value, label;  // label: "業種: 製造業"
+  uint64_t total = 0;
+};
+
+struct SearchPage {
+  SearchState state;
+  search::SearchResponse response;
+  std::vector<DroppedFilter> dropped;  // filled when there are no hits
+};
+
+std::string RenderSearchPage(const PageContext& ctx, const SearchPage& page);
+
+struct DocumentPage {
+  search::DocumentView doc;
+  std::vector<search::RelatedDoc> related;
+  std::string back_url;  // the search to return to ("/search?…"), or empty
+};
+
+std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page);
+
+std::string RenderDashboard(const PageContext& ctx, const search::IndexStats& stats);
+
+// 4xx/5xx page: the status, the message and the way back. The message must not carry
+// internals (paths, library errors); callers pass user-facing text.
+std::string RenderErrorPage(const PageContext& ctx, int status, const std::string& message);
+
+// Only a link back into the search ("/search" or "/search?…") is followed; anything else
+// (another site, javascript:, a header-splitting attempt) becomes empty.
+std::string SafeBackUrl(const std::string& candidate);
+
+}  // namespace yuimaru::web
