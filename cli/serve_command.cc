@@ -10,7 +10,8 @@
 namespace yuimaru::cli {
 int RunServeCommand(const Args& args) {
   constexpr char kUsage[] =
-      "yuimaru serve --db DB [--bind 127.0.0.1] [--port 8080] [--threads N] [--clearance 公開|内部|機密]";
+      "yuimaru serve --db DB [--bind 127.0.0.1] [--port 8080] [--threads N] [--clearance "
+      "公開|内部|機密]";
   Flags flags(args, {{"db"}, {"bind"}, {"port"}, {"threads"}, {"clearance"}, {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kUsage);
@@ -26,7 +27,8 @@ int RunServeCommand(const Args& args) {
   options.bind = flags.Get("bind").value_or("127.0.0.1");
   if (const auto c = flags.Get("clearance")) {
     const auto parsed = core::ParseClearance(*c);
-    if (!parsed) return UsageError("serve", "--clearance は 公開 / 内部 / 機密 のいずれかです", kUsage);
+    if (!parsed)
+      return UsageError("serve", "--clearance は 公開 / 内部 / 機密 のいずれかです", kUsage);
     options.clearance = *parsed;
   }
   auto server = web::Server::Create(options);
@@ -53,9 +55,10 @@ int RunServeCommand(const Args& args) {
     sigwait(&signals, &sig);
     if (sig != SIGUSR2) raw->Stop();
   });
-  const std::string host = options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
-  std::printf("ゆいまーる: http://%s:%d/ で待ち受けています（閲覧区分 %s、終了は Ctrl+C）\n", host.c_str(), *port,
-              std::string(core::ClearanceLabel(options.clearance)).c_str());
+  const std::string host =
+      options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
+  std::printf("ゆいまーる: http://%s:%d/ で待ち受けています（閲覧区分 %s、終了は Ctrl+C）\n",
+              host.c_str(), *port, std::string(core::ClearanceLabel(options.clearance)).c_str());
   std::fflush(stdout);
   auto st = (*server)->Listen();
   if (stopper.joinable()) {
