@@ -1,7 +1,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -11,7 +13,23 @@ namespace yuimaru::cli {
 namespace {
 
 constexpr char kUsage[] =
-    "yuimaru index --db DB [--synonyms FILE] [--threads N] [--full] [--json] PATH...";
+    "yuimaru index --db DB [--synonyms FILE] [--deny-list FILE] [--threads N] [--full] [--json] "
+    "PATH...";
+
+// The deny-list of real names: --deny-list FILE, else $YUIMARU_DENY_LIST, else none.
+std::optional<Error> LoadPiiOptions(const Flags& flags, core::PiiOptions& pii) {
+  std::string path;
+  if (auto f = flags.Get("deny-list")) {
+    path = *f;
+  } else if (const char* env = std::getenv("YUIMARU_DENY_LIST"); env && *env) {
+    path = env;
+  }
+  if (path.empty()) return std::nullopt;
+  auto names = core::LoadDenyList(path);
+  if (!names) return names.error();
+  pii.deny_list = std::move(*names);
+  return std::nullopt;
+}
 
 void PrintErrors(const std::vector<Error>& errors) {
   for (const Error& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
@@ -20,8 +38,13 @@ void PrintErrors(const std::vector<Error>& errors) {
 }  // namespace
 
 int RunIndexCommand(const Args& args) {
-  Flags flags(
-      args, {{"db"}, {"synonyms"}, {"threads"}, {"full", false}, {"json", false}, {"help", false}});
+  Flags flags(args, {{"db"},
+                     {"synonyms"},
+                     {"deny-list"},
+                     {"threads"},
+                     {"full", false},
+                     {"json", false},
+                     {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kUsage);
     return kExitOk;
@@ -36,6 +59,10 @@ int RunIndexCommand(const Args& args) {
   for (const auto& p : flags.positional()) options.paths.emplace_back(p);
   if (auto s = flags.Get("synonyms")) options.synonyms = *s;
   if (flags.Has("full")) options.rebuild = indexer::RebuildMode::kFull;
+  if (auto e = LoadPiiOptions(flags, options.pii)) {
+    std::fprintf(stderr, "%s\n", e->ToString().c_str());
+    return kExitFailure;
+  }
   const bool tty = isatty(STDERR_FILENO);
   if (tty) {
     options.progress = [](const indexer::IndexProgress& p) {
@@ -94,8 +121,8 @@ int RunIndexCommand(const Args& args) {
 }
 
 int RunLintCommand(const Args& args) {
-  constexpr char kLintUsage[] = "yuimaru lint [--strict] [--json] PATH...";
-  Flags flags(args, {{"strict", false}, {"json", false}, {"help", false}});
+  constexpr char kLintUsage[] = "yuimaru lint [--strict] [--deny-list FILE] [--json] PATH...";
+  Flags flags(args, {{"strict", false}, {"deny-list"}, {"json", false}, {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kLintUsage);
     return kExitOk;
@@ -104,8 +131,15 @@ int RunLintCommand(const Args& args) {
   if (flags.positional().empty())
     return UsageError("lint", "検査する PATH がありません", kLintUsage);
   std::vector<std::filesystem::path> paths(flags.positional().begin(), flags.positional().end());
-  auto report = indexer::RunLint(paths, flags.Has("strict") ? indexer::LintStrictness::kStrict
-                                                            : indexer::LintStrictness::kLenient);
+  core::PiiOptions pii;
+  if (auto e = LoadPiiOptions(flags, pii)) {
+    std::fprintf(stderr, "%s\n", e->ToString().c_str());
+    return kExitFailure;
+  }
+  auto report = indexer::RunLint(
+      paths,
+      flags.Has("strict") ? indexer::LintStrictness::kStrict : indexer::LintStrictness::kLenient,
+      pii);
   if (!report) {
     std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
     return kExitFailure;

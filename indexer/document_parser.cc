@@ -451,7 +451,8 @@ core::Clearance ParsedDoc::MaxLevel() const {
   return max;
 }
 
-ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintMode mode) {
+ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintMode mode,
+                           const core::PiiOptions& pii) {
   ParseOutcome out;
   ParsedDoc& doc = out.doc;
   doc.source = std::string(source);
@@ -468,6 +469,16 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintM
                   "UTF-8 として不正なバイト列です（オフセット " + std::to_string(bad) + "）",
                   pos.line, pos.column));
     return out;
+  }
+  for (const core::PiiFinding& f : core::FindPii(text, pii)) {
+    Error e = MakeError(ErrorCode::kInvalidInput, f.rule,
+                        "個人情報の可能性があります（" + f.masked +
+                            "）。匿名化するか、正当な理由があればその行に <!-- pii-allow: 理由 --> "
+                            "を付けてください");
+    e.source = std::string(source);
+    e.line = f.line;
+    e.column = f.column;
+    out.errors.push_back(std::move(e));
   }
   auto split = SplitFrontMatter(text);
   if (!split) {

@@ -10,6 +10,7 @@
 
 #include "search/core/facet_codes.h"
 #include "search/core/markdown_reader.h"
+#include "search/core/pii.h"
 #include "search/core/result.h"
 #include "search/core/schema.h"
 
@@ -54,6 +55,9 @@ struct ParseOutcome {
 // Parses and validates one file. Every error names `source`, a line and a rule. In kLenient
 // mode (indexing) only doc_id/title are needed and other fields are checked when present; in
 // kStrict mode (lint --strict) each document type's required fields must be there too.
-ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintMode mode);
+// Personal data (DOMAIN.md §6, core::FindPii with `pii`'s deny-list) anywhere in the file,
+// front matter included, is an error "pii/<rule>" at its line and column.
+ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintMode mode,
+                           const core::PiiOptions& pii = {});
 
 }  // namespace yuimaru::indexer

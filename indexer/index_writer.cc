@@ -182,7 +182,8 @@ struct Scanned {
   std::vector<Error> errors;
 };
 
-Scanned ScanFile(const SourceFile& file, const Manifest& prev, bool need_parse) {
+Scanned ScanFile(const SourceFile& file, const Manifest& prev, bool need_parse,
+                 const core::PiiOptions& pii) {
   Scanned s;
   s.file = file;
   auto data = ReadFile(file.path, kMaxFileBytes);
@@ -201,7 +202,7 @@ Scanned ScanFile(const SourceFile& file, const Manifest& prev, bool need_parse) 
     s.doc_id = it->second.doc_id;
     return s;
   }
-  ParseOutcome parsed = ParseDocument(file.path, *data, LintMode::kLenient);
+  ParseOutcome parsed = ParseDocument(file.path, *data, LintMode::kLenient, pii);
   if (!parsed.errors.empty()) {
     s.errors = std::move(parsed.errors);
     return s;
@@ -214,7 +215,7 @@ Scanned ScanFile(const SourceFile& file, const Manifest& prev, bool need_parse) 
 }
 
 // Parses `s` again for indexing; the file must still have the content that was scanned.
-Result<ParsedDoc> ReparseForIndex(const Scanned& s) {
+Result<ParsedDoc> ReparseForIndex(const Scanned& s, const core::PiiOptions& pii) {
   auto data = ReadFile(s.file.path, kMaxFileBytes);
   if (!data) return data.error();
   if (ContentHash(*data) != s.hash) {
@@ -223,7 +224,7 @@ Result<ParsedDoc> ReparseForIndex(const Scanned& s) {
     e.source = s.file.path;
     return e;
   }
-  ParseOutcome parsed = ParseDocument(s.file.path, *data, LintMode::kLenient);
+  ParseOutcome parsed = ParseDocument(s.file.path, *data, LintMode::kLenient, pii);
   if (!parsed.errors.empty()) return parsed.errors.front();
   return std::move(parsed.doc);
 }
@@ -326,7 +327,7 @@ class Builder {
         std::lock_guard<std::mutex> lock(mu);
         if (fatal) return;
       }
-      auto doc = ReparseForIndex(*docs[i]);
+      auto doc = ReparseForIndex(*docs[i], options_.pii);
       if (!doc) {
         std::lock_guard<std::mutex> lock(mu);
         late_errors.push_back(doc.error());
@@ -378,7 +379,7 @@ class Builder {
       }
       uint64_t done = 0;
       for (const Scanned* s : docs) {
-        auto doc = ReparseForIndex(*s);
+        auto doc = ReparseForIndex(*s, options_.pii);
         if (!doc) {
           late_errors.push_back(doc.error());
           dropped.insert(s->file.key);
@@ -583,7 +584,8 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   std::atomic<uint64_t> scanned_count{0};
   std::mutex progress_mu;
   ParallelFor(files->size(), threads, [&](int, size_t i) {
-    scanned[i] = ScanFile((*files)[i], prev, !prev_gen.has_value());
+    scanned[i] = ScanFile((*files)[i], prev,
+                          !prev_gen.has_value() || !options.pii.deny_list.empty(), options.pii);
     const uint64_t done = scanned_count.fetch_add(1) + 1;
     if (options.progress && (done % 1000 == 0 || done == files->size())) {
       std::lock_guard<std::mutex> l(progress_mu);
@@ -624,7 +626,22 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   for (auto& s : scanned) {
     if (s.state == Scanned::State::kRejected) {
       ++report.rejected_files;
+      const bool pii = std::any_of(s.errors.begin(), s.errors.end(),
+                                   [](const Error& e) { return e.rule.rfind("pii/", 0) == 0; });
       for (auto& e : s.errors) report.errors.push_back(std::move(e));
+      // An earlier version of a file found to hold personal data most likely holds it too: it
+      // leaves the index rather than staying as "the last good version".
+      if (const auto it = next.files.find(s.file.key); pii && it != next.files.end()) {
+        Error e = MakeError(ErrorCode::kInvalidInput, "pii.withdrawn",
+                            "以前の版（" + it->second.doc_id +
+                                "）を索引から外しました。ディスク上の痕跡まで消すには yuimaru "
+                                "purge を実行してください");
+        e.source = s.file.path;
+        report.errors.push_back(std::move(e));
+        remove_ids.push_back(it->second.doc_id);
+        next.files.erase(it);
+        ++report.deleted;
+      }
       continue;
     }
     if (s.state == Scanned::State::kUnchanged) {
@@ -744,7 +761,8 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   return report;
 }
 
-Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness strictness) {
+Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness strictness,
+                           const core::PiiOptions& pii) {
   auto files = CollectFiles(paths);
   if (!files) return files.error();
   const LintMode mode =
@@ -759,7 +777,7 @@ Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness st
       read_errors[i] = data.error();
       return;
     }
-    outcomes[i] = ParseDocument((*files)[i].path, *data, mode);
+    outcomes[i] = ParseDocument((*files)[i].path, *data, mode, pii);
   });
   std::map<std::string, std::string> owner;  // doc_id → path
   for (size_t i = 0; i < files->size(); ++i) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "search/core/pii.h"
 #include "search/core/result.h"
 
 namespace yuimaru::indexer {
@@ -33,6 +34,9 @@ struct IndexOptions {
   int threads = 0;  // 0: one per core
   RebuildMode rebuild = RebuildMode::kAuto;
   std::function<void(const IndexProgress&)> progress;  // called from the indexing thread
+  // Personal-data check before anything is indexed; a deny-list makes every file be checked
+  // again, unchanged ones included (a name added to the list must be found in old files too).
+  core::PiiOptions pii;
 };
 
 struct IndexReport {
@@ -72,6 +76,6 @@ enum class LintStrictness { kLenient, kStrict };
 // The checks of RunIndex without indexing; kStrict also requires each document type's full
 // schema and that related/uses_cases name documents among `paths`.
 Result<LintReport> RunLint(const std::vector<std::filesystem::path>& paths,
-                           LintStrictness strictness);
+                           LintStrictness strictness, const core::PiiOptions& pii = {});
 
 }  // namespace yuimaru::indexer

@@ -1,0 +1,314 @@
+#include "search/core/pii.h"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+
+#include "search/core/normalizer.h"
+#include "search/core/utf8.h"
+
+namespace yuimaru::core {
+namespace {
+
+// The 41 municipalities (DOMAIN.md §1.7): a street address starts with one of them.
+constexpr const char* kMunicipalities[] = {
+    "名護市",   "本部町",   "金武町",   "国頭村",   "大宜味村", "東村",     "今帰仁村",
+    "恩納村",   "宜野座村", "伊江村",   "伊平屋村", "伊是名村", "沖縄市",   "うるま市",
+    "宜野湾市", "読谷村",   "嘉手納町", "北谷町",   "北中城村", "中城村",   "西原町",
+    "那覇市",   "浦添市",   "糸満市",   "豊見城市", "南城市",   "与那原町", "南風原町",
+    "八重瀬町", "久米島町", "渡嘉敷村", "座間味村", "粟国村",   "渡名喜村", "南大東村",
+    "北大東村", "宮古島市", "多良間村", "石垣市",   "竹富町",   "与那国町"};
+
+// What a line must contain for a rule to be worth running (std::regex is slow; most lines of
+// prose have none of these).
+enum class Trigger { kAt, kDot, kDigits, kAddress };
+
+struct Rule {
+  const char* id;
+  std::regex pattern;
+  int group;                                // the capture group that is the finding
+  bool (*check)(const std::string& match);  // extra condition, or nullptr
+  Trigger trigger;
+};
+
+std::string DigitsOnly(const std::string& s) {
+  std::string d;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') d.push_back(c);
+  }
+  return d;
+}
+
+bool MyNumberCheck(const std::string& m) {
+  const std::string d = DigitsOnly(m);
+  return d.size() == 12 && ValidMyNumber(d);
+}
+
+bool CorporateCheck(const std::string& m) {
+  const std::string d = DigitsOnly(m);
+  return d.size() == 13 && ValidCorporateNumber(d);
+}
+
+std::string MunicipalityAlternation() {
+  std::string alt;
+  for (const char* m : kMunicipalities) alt += (alt.empty() ? "" : "|") + std::string(m);
+  return alt;
+}
+
+bool LuhnCheck(const std::string& m) {
+  const std::string d = DigitsOnly(m);
+  if (d.size() < 13 || d.size() > 19) return false;
+  int sum = 0;
+  for (size_t i = 0; i < d.size(); ++i) {
+    int v = d[d.size() - 1 - i] - '0';
+    if (i % 2 == 1) v = v * 2 > 9 ? v * 2 - 9 : v * 2;
+    sum += v;
+  }
+  return sum % 10 == 0;
+}
+
+const std::vector<Rule>& Rules() {
+  // Patterns run on normalized text (NFKC, casefolded, dash variants folded): full-width digits,
+  // ＠, （） and the many dashes have become ASCII. ECMAScript regex has no look-behind, so a
+  // leading (^|[^0-9]) group stands for "not preceded by a digit". kSep: the separators people
+  // put between digit groups.
+  static const std::string kSep = "[ \\-.]?";
+  static const std::string kMuni = MunicipalityAlternation();
+  static const auto* rules = new std::vector<Rule>{
+      {"pii/email",
+       std::regex(
+           R"(([a-z0-9._%+\-]+ ?(?:@|\[at\]|\(at\)|\[@\]) ?[a-z0-9\-]+(?: ?(?:\.|\[dot\]|\(dot\)) ?[a-z0-9\-]+)+))"),
+       1, nullptr, Trigger::kAt},
+      {"pii/url",
+       std::regex(
+           R"re((https?://[^\s<>()"']+|(?:^|[^a-z0-9@.\-])((?:[a-z0-9\-]+\.)+(?:jp|com|net|org|okinawa|info|biz|shop))(?![a-z0-9\-])))re"),
+       1, nullptr, Trigger::kDot},
+      {"pii/sns-handle", std::regex(R"((?:^|[^a-z0-9._%+\-@])(@[a-z0-9_]{3,30})(?![a-z0-9_.@]))"),
+       1, nullptr, Trigger::kAt},
+      {"pii/postal-address",
+       std::regex(
+           "(^|[^0-9])((?:〒|郵便番号[: ]*) "
+           "?[0-9]{3}-?[0-9]{4}(?![0-9])|[0-9]{3}-[0-9]{4}(?![0-9]).{0,60}?(?:沖縄県|都|道|府|県|" +
+           kMuni + "))"),
+       2, nullptr, Trigger::kDigits},
+      {"pii/address",
+       std::regex("((?:沖縄県 ?)?(?:" + kMuni +
+                  ")(?:(?:(?!。|、)[^\\n0-9]){0,36}?(?:[0-9]+丁目|(?:〇|一|二|三|四|五|六|七|八|九|"
+                  "十)+丁目|[0-9]+番地|[0-9]+番[0-9]+号|[0-9]{1,3}-[0-9]{1,4}(?:-[0-9]{1,4})?)|"
+                  " ?(?:大)?字(?:(?!、|。)\\S){1,24}))"),
+       1, nullptr, Trigger::kAddress},
+      {"pii/my-number",
+       std::regex("(^|[^0-9])([0-9]{4}" + kSep + "[0-9]{4}" + kSep + "[0-9]{4})(?![0-9])"), 2,
+       MyNumberCheck, Trigger::kDigits},
+      {"pii/corporate-number",
+       std::regex("(^|[^0-9a-z])([1-9](?:" + kSep + "[0-9]{4}){3})(?![0-9])"), 2, CorporateCheck,
+       Trigger::kDigits},
+      {"pii/invoice-number", std::regex(R"((^|[^0-9a-z])(t[ \-]?[0-9]{13})(?![0-9]))"), 2, nullptr,
+       Trigger::kDigits},
+      {"pii/corporate-registry-number",
+       std::regex(R"((^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{6})(?![0-9]))"), 2, nullptr,
+       Trigger::kDigits},
+      {"pii/bank-account",
+       std::regex(
+           R"(((?:口座|普通|当座|預金|支店|店番|振込|ゆうちょ|記号)[^0-9\n]{0,90}(?:[0-9]{7}(?![0-9])|[01][0-9]{4}-[0-9]{1,8}(?![0-9]))|[0-9]{4}-[0-9]{3}-[0-9]{7}(?![0-9])))"),
+       1, nullptr, Trigger::kDigits},
+      {"pii/card-number", std::regex(R"((^|[^0-9])([0-9](?:[ \-]?[0-9]){14,18})(?![0-9]))"), 2,
+       LuhnCheck, Trigger::kDigits},
+      {"pii/phone",
+       std::regex("(^|[^0-9])(0[5789]0" + kSep + "[0-9]{4}" + kSep + "[0-9]{4}|0(?:120|570)" +
+                  kSep + "[0-9]{3}" + kSep + "[0-9]{3}|0800" + kSep + "[0-9]{3}" + kSep +
+                  "[0-9]{4}|0(?:[0-9]" + kSep + "[0-9]{4}|[0-9]{2}" + kSep + "[0-9]{3}|[0-9]{3}" +
+                  kSep + "[0-9]{2}|[0-9]{4}" + kSep + "[0-9])" + kSep +
+                  "[0-9]{4}|0[0-9]{1,4}\\([0-9]{1,4}\\)[0-9]{4}|\\(0[0-9]{1,4}\\) ?[0-9]{1,4}" +
+                  kSep + "[0-9]{4}|\\+81[ \\-]?\\(?0?\\)?[1-9][0-9 \\-]{7,12}[0-9])(?![0-9])"),
+       2, nullptr, Trigger::kDigits},
+  };
+  return *rules;
+}
+
+std::string Mask(std::string_view original) {
+  const auto cps = DecodeUtf8(original);
+  if (!cps) return "***";
+  std::u32string m = *cps;
+  for (size_t i = 0; i < m.size(); ++i) {
+    const bool keep = i < 2 || i + 2 >= m.size();
+    if (!keep && m[i] != U'-' && m[i] != U' ' && m[i] != U'@') m[i] = U'*';
+  }
+  if (m.size() <= 4) {
+    for (auto& c : m) c = U'*';
+  }
+  return EncodeUtf8(m);
+}
+
+// A digit group that continues past a separator on either side ("4111 1111 1111 | 1111") is
+// part of a longer number: a rule that matched only part of it has the wrong length.
+bool PartOfLongerNumber(std::string_view line, size_t b, size_t e) {
+  auto digit = [&](size_t i) { return i < line.size() && line[i] >= '0' && line[i] <= '9'; };
+  auto sep = [&](size_t i) {
+    return i < line.size() && (line[i] == ' ' || line[i] == '-' || line[i] == '.');
+  };
+  // A match that starts with a context word (口座, 普通 …) has no number to extend on its left.
+  return (digit(b) && b >= 2 && sep(b - 1) && digit(b - 2)) || (sep(e) && digit(e + 1));
+}
+
+bool LineAllowed(std::string_view line) {
+  static const std::regex kAllow(R"(<!--\s*pii-allow\s*:\s*\S[^>]*-->)");
+  return std::regex_search(line.begin(), line.end(), kAllow);
+}
+
+}  // namespace
+
+bool ValidCorporateNumber(std::string_view d) {
+  if (d.size() != 13 || d[0] == '0') return false;
+  int sum = 0;
+  for (int n = 1; n <= 12; ++n) {
+    const int p = d[13 - n] - '0';  // n-th digit of the 12-digit base, from the right
+    sum += p * (n % 2 == 1 ? 1 : 2);
+  }
+  return 9 - sum % 9 == d[0] - '0';
+}
+
+bool ValidMyNumber(std::string_view d) {
+  if (d.size() != 12) return false;
+  int sum = 0;
+  for (int n = 1; n <= 11; ++n) {
+    const int p = d[11 - n] - '0';  // n-th digit of the first 11, from the right
+    sum += p * (n <= 6 ? n + 1 : n - 5);
+  }
+  const int r = sum % 11;
+  return (r <= 1 ? 0 : 11 - r) == d[11] - '0';
+}
+
+std::vector<PiiFinding> FindPii(std::string_view text, const PiiOptions& options) {
+  const NormalizedText norm = NormalizeWithOffsets(text);
+  // Normalized UTF-8 and, for each of its bytes, the code point it belongs to.
+  std::string utf8;
+  std::vector<uint32_t> cp_of_byte;
+  for (size_t i = 0; i < norm.text.size(); ++i) {
+    const size_t before = utf8.size();
+    AppendUtf8(norm.text[i], utf8);
+    cp_of_byte.insert(cp_of_byte.end(), utf8.size() - before, static_cast<uint32_t>(i));
+  }
+  cp_of_byte.push_back(static_cast<uint32_t>(norm.text.size()));
+  auto source_of = [&](size_t utf8_pos) { return norm.source_offsets[cp_of_byte[utf8_pos]]; };
+
+  std::vector<PiiFinding> found;
+  auto add = [&](const char* rule, size_t nb, size_t ne) {
+    const size_t sb = source_of(nb), se = source_of(ne);
+    // Exempt: the source line carries an allow marker with a reason.
+    const size_t ls = text.rfind('\n', sb == 0 ? 0 : sb - 1);
+    const size_t line_start = (ls == std::string_view::npos || sb == 0) ? 0 : ls + 1;
+    const size_t le = text.find('\n', sb);
+    if (LineAllowed(text.substr(line_start,
+                                (le == std::string_view::npos ? text.size() : le) - line_start)))
+      return;
+    for (const auto& f : found) {
+      if (f.begin < se && sb < f.end) return;  // one finding per stretch of text
+    }
+    const Utf8Position pos = PositionOf(text, sb);
+    found.push_back({rule, pos.line, pos.column, sb, se, Mask(text.substr(sb, se - sb))});
+  };
+  // Line by line, each rule only where its trigger is present.
+  size_t line_begin = 0;
+  while (line_begin < utf8.size()) {
+    size_t line_end = utf8.find('\n', line_begin);
+    if (line_end == std::string::npos) line_end = utf8.size();
+    const std::string_view line(utf8.data() + line_begin, line_end - line_begin);
+    const int digits = static_cast<int>(
+        std::count_if(line.begin(), line.end(), [](char c) { return c >= '0' && c <= '9'; }));
+    const bool at = line.find('@') != std::string_view::npos ||
+                    line.find("at]") != std::string_view::npos ||
+                    line.find("at)") != std::string_view::npos;
+    const bool dot =
+        line.find("://") != std::string_view::npos || line.find('.') != std::string_view::npos;
+    const bool place = line.find("市") != std::string_view::npos ||
+                       line.find("町") != std::string_view::npos ||
+                       line.find("村") != std::string_view::npos;
+    for (const Rule& r : Rules()) {
+      bool run = false;
+      switch (r.trigger) {
+        case Trigger::kAt:
+          run = at;
+          break;
+        case Trigger::kDot:
+          run = dot;
+          break;
+        case Trigger::kDigits:
+          run = digits >= 7;
+          break;
+        case Trigger::kAddress:
+          run = place && (digits >= 2 || line.find("字") != std::string_view::npos ||
+                          line.find("丁目") != std::string_view::npos);
+          break;
+      }
+      if (!run) continue;
+      for (auto it = std::cregex_iterator(line.data(), line.data() + line.size(), r.pattern);
+           it != std::cregex_iterator(); ++it) {
+        const auto& m = *it;
+        if (m.length(r.group) == 0) continue;
+        if (r.check && !r.check(m.str(r.group))) continue;
+        const size_t lb = static_cast<size_t>(m.position(r.group));
+        if (r.trigger == Trigger::kDigits &&
+            PartOfLongerNumber(line, lb, lb + static_cast<size_t>(m.length(r.group))))
+          continue;
+        const size_t b = line_begin + lb;
+        add(r.id, b, b + static_cast<size_t>(m.length(r.group)));
+      }
+    }
+    line_begin = line_end + 1;
+  }
+  // Names are compared without spaces: a list's "山田 太郎" is also 山田太郎 in a memo.
+  auto strip = [](std::string_view in, std::vector<size_t>* origin) {
+    std::string out;
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (in[i] == ' ' || in[i] == '\t') continue;
+      out.push_back(in[i]);
+      if (origin) origin->push_back(i);
+    }
+    if (origin) origin->push_back(in.size());
+    return out;
+  };
+  std::vector<size_t> origin;
+  const std::string compact = options.deny_list.empty() ? std::string() : strip(utf8, &origin);
+  for (const std::string& name : options.deny_list) {
+    const std::string needle = strip(NormalizeToUtf8(name), nullptr);
+    if (CountCodePoints(needle) < 2) continue;
+    for (size_t pos = compact.find(needle); pos != std::string::npos;
+         pos = compact.find(needle, pos + 1)) {
+      add("pii/deny-list", origin[pos], origin[pos + needle.size() - 1] + 1);
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const PiiFinding& a, const PiiFinding& b) { return a.begin < b.begin; });
+  return found;
+}
+
+std::string RedactPii(std::string_view text, const PiiOptions& options) {
+  std::string out;
+  size_t pos = 0;
+  for (const PiiFinding& f : FindPii(text, options)) {
+    out.append(text.substr(pos, f.begin - pos));
+    out += "[" + f.rule + "]";
+    pos = f.end;
+  }
+  out.append(text.substr(pos));
+  return out;
+}
+
+Result<std::vector<std::string>> LoadDenyList(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    Error e = MakeError(ErrorCode::kIo, "pii.deny-list", "禁止語リストを読めません");
+    e.source = path;
+    return e;
+  }
+  std::vector<std::string> names;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    names.push_back(line);
+  }
+  return names;
+}
+
+}  // namespace yuimaru::core

@@ -1,0 +1,48 @@
+// Personal and identifying data that must never be indexed (DOMAIN.md §6): e-mail addresses,
+// Japanese phone numbers, postal codes with addresses, street addresses, マイナンバー and 法人番号
+// (with their check digits), bank accounts, and the names of a local deny-list. Pure: text in,
+// findings out. The indexer rejects a document with a finding; the audit trail masks them in
+// logged queries.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "search/core/result.h"
+
+namespace yuimaru::core {
+
+struct PiiFinding {
+  std::string rule;  // "pii/email", "pii/phone", "pii/postal-address", "pii/address",
+                     // "pii/my-number", "pii/corporate-number", "pii/bank-account",
+                     // "pii/deny-list"
+  int line = 0;      // 1-based, in the scanned text
+  int column = 0;    // 1-based code point column
+  size_t begin = 0;  // byte range in the scanned text
+  size_t end = 0;
+  std::string masked;  // the finding with most characters replaced by * (safe to print)
+};
+
+struct PiiOptions {
+  // Names that must not appear (people and firms of the secretariat's 対応表), one per entry;
+  // compared after normalization. Never printed: findings carry only a masked form.
+  std::vector<std::string> deny_list;
+};
+
+// Every finding in `text` (valid UTF-8), in order. A line that carries an allow marker with a
+// reason — `<!-- pii-allow: 理由 -->` — is exempt (for the rare legitimate case, e.g. a public
+// body's published number in 研修資料).
+std::vector<PiiFinding> FindPii(std::string_view text, const PiiOptions& options);
+
+// `text` with every finding replaced by "[pii/…]" (for logs).
+std::string RedactPii(std::string_view text, const PiiOptions& options);
+
+// Check digits (DOMAIN.md §6.4). `digits` must be exactly 13 / 12 ASCII digits.
+bool ValidCorporateNumber(std::string_view digits);  // 法人番号: the leftmost digit checks
+bool ValidMyNumber(std::string_view digits);  // マイナンバー: the rightmost digit checks
+
+// The names of a deny-list file: one per line, # comments. Fails with kIo.
+Result<std::vector<std::string>> LoadDenyList(const std::string& path);
+
+}  // namespace yuimaru::core
