@@ -2,6 +2,8 @@
 // output and an exit code (kExitOk, kExitFailure, kExitUsage, kExitRejected).
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,12 @@ int RunEvalCommand(const Args& args);
 int RunRelatedCommand(const Args& args);
 int RunShowCommand(const Args& args);
 int RunServeCommand(const Args& args);
+int RunUserCommand(const Args& args);
+int RunAuditCommand(const Args& args);
+
+// The roster file: --users FILE, else DB/users.json; empty if neither is given.
+std::filesystem::path UsersPath(const std::optional<std::string>& users,
+                                const std::optional<std::string>& db);
 
 // Prints "yuimaru <command>: message" and the usage line to stderr; returns kExitUsage.
 int UsageError(const std::string& command, const std::string& message, const std::string& usage);

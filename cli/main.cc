@@ -24,6 +24,8 @@ constexpr Command kCommands[] = {
     {"related", "似た文書を探す", RunRelatedCommand},
     {"stats", "索引の文書数・ファセット別件数・サイズ", RunStatsCommand},
     {"eval", "検索の適合性を評価する（MRR@10, nDCG@10, Recall）", RunEvalCommand},
+    {"user", "情報取扱者名簿（利用者・役割・閲覧区分）を管理する", RunUserCommand},
+    {"audit", "監査ログのハッシュ連鎖を検証する", RunAuditCommand},
 };
 
 int Help(FILE* out) {

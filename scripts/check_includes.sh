@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails on any project #include that crosses a module boundary the wrong way (docs/architecture.md):
 #   search/core/ → search/core/           search/ → search/, search/core/
-#   indexer/ → indexer/, search/core/     web/ → web/, search/search.h, search/json.h, search/core/
+#   indexer/ → indexer/, search/core/     web/ → web/, search/search.h, search/json.h, search/core/,
+#   access/ → access/, search/core/                                                  access/
 # cli/ and tests/ may include anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +31,6 @@ check_core() {
 check_core
 check search 'search/'
 check indexer 'indexer/|search/core/'
-check web 'web/|search/search\.h|search/json\.h|search/core/'
+check web 'web/|search/search\.h|search/json\.h|search/core/|access/'
+check access 'access/|search/core/'
 exit $status

@@ -1,0 +1,176 @@
+// `yuimaru user …` (the handler roster) and `yuimaru audit verify` (the audit chain).
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "access/access.h"
+#include "cli/commands.h"
+#include "cli/flags.h"
+
+namespace yuimaru::cli {
+namespace {
+
+constexpr char kUserUsage[] =
+    "yuimaru user add|passwd|disable|enable|list (--users FILE | --db DB) [--audit FILE] "
+    "[--name 表示名] [--role 閲覧者|コンサルタント|事務局|管理者] [--clearance 公開|内部|機密] "
+    "[--generate-password] [ID]";
+
+// A password from stdin: typed without echo on a terminal, else the first line (scripts).
+std::string ReadPassword(const char* prompt) {
+  const bool tty = isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::fprintf(stderr, "%s", prompt);
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::fprintf(stderr, "\n");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int Fail(const Error& e) {
+  std::fprintf(stderr, "%s\n", e.ToString().c_str());
+  return e.code == ErrorCode::kInvalidInput ? kExitUsage : kExitFailure;
+}
+
+}  // namespace
+
+std::filesystem::path UsersPath(const std::optional<std::string>& users,
+                                const std::optional<std::string>& db) {
+  if (users) return *users;
+  if (db) return std::filesystem::path(*db) / "users.json";
+  return {};
+}
+
+int RunUserCommand(const Args& args) {
+  Flags flags(args, {{"users"},
+                     {"db"},
+                     {"audit"},
+                     {"name"},
+                     {"role"},
+                     {"clearance"},
+                     {"generate-password", false},
+                     {"help", false}});
+  if (flags.Has("help")) {
+    std::printf("使い方: %s\n", kUserUsage);
+    return kExitOk;
+  }
+  if (!flags.error().empty()) return UsageError("user", flags.error(), kUserUsage);
+  const auto& pos = flags.positional();
+  if (pos.empty())
+    return UsageError("user", "操作（add / passwd / disable / enable / list）がありません",
+                      kUserUsage);
+  const std::string op = pos[0];
+  const std::filesystem::path path = UsersPath(flags.Get("users"), flags.Get("db"));
+  if (path.empty()) return UsageError("user", "--users か --db が必要です", kUserUsage);
+  auto roster = access::Roster::Load(path);
+  if (!roster) return Fail(roster.error());
+  const auto now = std::chrono::system_clock::now();
+
+  if (op == "list") {
+    if (pos.size() != 1) return UsageError("user", "list は ID を取りません", kUserUsage);
+    std::printf("%-16s %-14s %-10s %-6s %-8s %s\n", "ID", "表示名", "役割", "区分", "状態", "更新");
+    for (const auto& u : roster->users()) {
+      std::printf("%-16s %-14s %-10s %-6s %-8s %s\n", u.id.c_str(), u.name.c_str(),
+                  std::string(access::RoleLabel(u.role)).c_str(),
+                  std::string(core::ClearanceLabel(u.clearance)).c_str(),
+                  u.disabled ? "停止中" : "有効", u.updated.c_str());
+    }
+    return kExitOk;
+  }
+  if (pos.size() != 2) return UsageError("user", op + " には ID が 1 つ必要です", kUserUsage);
+  const std::string id = pos[1];
+  std::string password;
+  auto take_password = [&]() {
+    if (flags.Has("generate-password")) {
+      password = access::RandomHex(9);  // 18 characters, 72 bits
+      return;
+    }
+    password = ReadPassword("パスワード（12文字以上）: ");
+  };
+  Status status = Status::Ok();
+  std::string action;
+  if (op == "add") {
+    access::User user;
+    user.id = id;
+    user.name = flags.Get("name").value_or(id);
+    if (auto r = flags.Get("role")) {
+      const auto role = access::ParseRole(*r);
+      if (!role) return UsageError("user", "--role が不明です: " + *r, kUserUsage);
+      user.role = *role;
+    }
+    if (auto c = flags.Get("clearance")) {
+      const auto clearance = core::ParseClearance(*c);
+      if (!clearance)
+        return UsageError("user", "--clearance は 公開 / 内部 / 機密 です", kUserUsage);
+      user.clearance = *clearance;
+    }
+    take_password();
+    status = roster->Add(std::move(user), password, now);
+    action = "user-add";
+  } else if (op == "passwd") {
+    take_password();
+    status = roster->SetPassword(id, password, now);
+    action = "user-passwd";
+  } else if (op == "disable" || op == "enable") {
+    status = roster->SetDisabled(id, op == "disable", now);
+    action = "user-" + op;
+  } else {
+    return UsageError("user", "不明な操作: " + op, kUserUsage);
+  }
+  if (!status) return Fail(status.error());
+  if (Status saved = roster->Save(path); !saved) return Fail(saved.error());
+  if (auto audit = flags.Get("audit")) {
+    const access::User* u = roster->Find(id);
+    access::AuditEvent event{action, "(cli)", "local", {{"target", id}}};
+    if (u) {
+      event.fields.emplace_back("role", std::string(access::RoleLabel(u->role)));
+      event.fields.emplace_back("clearance", std::string(core::ClearanceLabel(u->clearance)));
+    }
+    if (Status s = access::AuditLog(*audit).Append(event, now); !s) return Fail(s.error());
+  }
+  if (flags.Has("generate-password") && !password.empty()) {
+    // The only place the password ever appears: the operator's terminal, once.
+    std::printf("%s のパスワード: %s\n", id.c_str(), password.c_str());
+  } else {
+    std::printf("%s: %s を更新しました\n", id.c_str(), path.c_str());
+  }
+  return kExitOk;
+}
+
+int RunAuditCommand(const Args& args) {
+  constexpr char kAuditUsage[] = "yuimaru audit verify FILE";
+  Flags flags(args, {{"help", false}});
+  if (flags.Has("help")) {
+    std::printf("使い方: %s\n", kAuditUsage);
+    return kExitOk;
+  }
+  if (!flags.error().empty()) return UsageError("audit", flags.error(), kAuditUsage);
+  const auto& pos = flags.positional();
+  if (pos.size() != 2 || pos[0] != "verify")
+    return UsageError("audit", "verify FILE を指定してください", kAuditUsage);
+  auto v = access::VerifyAuditLog(pos[1]);
+  if (!v) return Fail(v.error());
+  if (v->first_broken != 0) {
+    std::printf("%s:%llu: audit.chain-broken: %s（%llu 行目までは検証済み）\n", pos[1].c_str(),
+                static_cast<unsigned long long>(v->first_broken), v->reason.c_str(),
+                static_cast<unsigned long long>(v->first_broken - 1));
+    return kExitRejected;
+  }
+  std::printf("%s: %llu 行、ハッシュ連鎖は正常です（最終ハッシュ %s）\n", pos[1].c_str(),
+              static_cast<unsigned long long>(v->lines), v->last_hash.c_str());
+  return kExitOk;
+}
+
+}  // namespace yuimaru::cli

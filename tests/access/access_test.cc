@@ -1,0 +1,165 @@
+// The handler roster and the audit chain, on files in a temporary directory.
+#include "access/access.h"
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace yuimaru::testing {
+namespace {
+
+using access::Role;
+using core::Clearance;
+const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1'790'000'000));
+
+std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST_CASE("roster: add, verify, change password, disable; saved without the password", "[access]") {
+  TempDir t;
+  const auto path = t / "users.json";
+  auto roster = access::Roster::Load(path);
+  REQUIRE(roster);
+  CHECK(roster->users().empty());
+  access::User u;
+  u.id = "higa.k";
+  u.name = "比嘉（K-07）";
+  u.role = Role::kConsultant;
+  u.clearance = Clearance::kInternal;
+  REQUIRE(roster->Add(u, "ゆいまーる-支援-2026", kNow));
+  CHECK(roster->Add(u, "another-password-1", kNow).error().rule == "user.exists");
+  access::User bad = u;
+  bad.id = "Has Space";
+  CHECK(roster->Add(bad, "another-password-1", kNow).error().rule == "user.id.invalid");
+  bad.id = "short.pw";
+  CHECK(roster->Add(bad, "tooshort", kNow).error().rule == "user.password.weak");
+  REQUIRE(roster->Save(path));
+
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0077) == 0);  // owner only
+  const std::string text = Slurp(path);
+  CHECK(text.find("ゆいまーる-支援-2026") == std::string::npos);
+  CHECK(text.find("$argon2id$") != std::string::npos);
+
+  auto loaded = access::Roster::Load(path);
+  REQUIRE(loaded);
+  const access::User* found = loaded->Find("higa.k");
+  REQUIRE(found);
+  CHECK(found->name == "比嘉（K-07）");
+  CHECK(found->role == Role::kConsultant);
+  CHECK(found->clearance == Clearance::kInternal);
+  CHECK(access::VerifyPassword(found->password_hash, "ゆいまーる-支援-2026"));
+  CHECK_FALSE(access::VerifyPassword(found->password_hash, "ゆいまーる-支援-2025"));
+  CHECK_FALSE(access::VerifyPassword("not a hash", "ゆいまーる-支援-2026"));
+
+  REQUIRE(loaded->SetPassword("higa.k", "new-password-for-k07", kNow));
+  CHECK(access::VerifyPassword(loaded->Find("higa.k")->password_hash, "new-password-for-k07"));
+  CHECK_FALSE(
+      access::VerifyPassword(loaded->Find("higa.k")->password_hash, "ゆいまーる-支援-2026"));
+  REQUIRE(loaded->SetDisabled("higa.k", true, kNow));
+  CHECK(loaded->Find("higa.k")->disabled);
+  CHECK(loaded->SetDisabled("nobody", true, kNow).error().rule == "user.unknown");
+}
+
+TEST_CASE("roster: a malformed file is an error, not an empty roster", "[access]") {
+  TempDir t;
+  WriteFile(t / "users.json", "{\"users\": [ {\"id\": 3} ");
+  auto r = access::Roster::Load(t / "users.json");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().rule == "roster.format");
+}
+
+TEST_CASE("roles and passwords: labels round-trip, random tokens differ", "[access]") {
+  for (Role r : {Role::kViewer, Role::kConsultant, Role::kSecretariat, Role::kAdmin}) {
+    CHECK(access::ParseRole(access::RoleLabel(r)) == r);
+  }
+  CHECK(access::ParseRole("admin") == Role::kAdmin);
+  CHECK_FALSE(access::ParseRole("root"));
+  const std::string a = access::RandomHex(32), b = access::RandomHex(32);
+  CHECK(a.size() == 64);
+  CHECK(a != b);
+  CHECK(access::CheckPasswordPolicy("１２文字のパスワードです。"));
+}
+
+std::vector<std::string> Lines(const std::filesystem::path& p) {
+  std::vector<std::string> lines;
+  std::ifstream in(p);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+
+void WriteLines(const std::filesystem::path& p, const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  WriteFile(p, text);
+}
+
+TEST_CASE("audit: a chained log verifies; editing, deleting or reordering names the line",
+          "[access]") {
+  TempDir t;
+  const auto path = t / "audit.jsonl";
+  access::AuditLog log(path);
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(log.Append({"search",
+                        "higa.k",
+                        "127.0.0.1",
+                        {{"query", "事業承継 " + std::to_string(i)}, {"results", "3"}}},
+                       kNow));
+  }
+  auto ok = access::VerifyAuditLog(path);
+  REQUIRE(ok);
+  CHECK(ok->lines == 5);
+  CHECK(ok->first_broken == 0);
+  CHECK(ok->last_hash.size() == 64);
+  const auto lines = Lines(path);
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[2].find("\"query\":\"事業承継 2\"") != std::string::npos);
+  CHECK(lines[0].find("\"prev\":\"000000") != std::string::npos);
+
+  SECTION("an edited field") {
+    auto edited = lines;
+    const size_t at = edited[2].find("事業承継 2");
+    edited[2].replace(at, std::string("事業承継 2").size(), "事業承継 9");
+    WriteLines(path, edited);
+    auto v = access::VerifyAuditLog(path);
+    REQUIRE(v);
+    CHECK(v->first_broken == 3);
+  }
+  SECTION("a deleted line") {
+    auto cut = lines;
+    cut.erase(cut.begin() + 1);
+    WriteLines(path, cut);
+    CHECK(access::VerifyAuditLog(path)->first_broken == 2);
+  }
+  SECTION("two lines swapped") {
+    auto swapped = lines;
+    std::swap(swapped[3], swapped[4]);
+    WriteLines(path, swapped);
+    CHECK(access::VerifyAuditLog(path)->first_broken == 4);
+  }
+  SECTION("a line that is not JSON") {
+    auto junk = lines;
+    junk.insert(junk.begin() + 4, "garbage");
+    WriteLines(path, junk);
+    CHECK(access::VerifyAuditLog(path)->first_broken == 5);
+  }
+  SECTION("appending after verification continues the chain") {
+    REQUIRE(log.Append({"logout", "higa.k", "127.0.0.1", {}}, kNow));
+    auto v = access::VerifyAuditLog(path);
+    CHECK(v->lines == 6);
+    CHECK(v->first_broken == 0);
+    CHECK(v->last_hash != ok->last_hash);
+  }
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
