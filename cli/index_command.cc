@@ -35,6 +35,10 @@ void PrintErrors(const std::vector<Error>& errors) {
   for (const Error& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
 }
 
+void PrintWarnings(const std::vector<Error>& warnings) {
+  for (const Error& e : warnings) std::fprintf(stderr, "警告: %s\n", e.ToString().c_str());
+}
+
 }  // namespace
 
 int RunIndexCommand(const Args& args) {
@@ -79,6 +83,7 @@ int RunIndexCommand(const Args& args) {
     std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
     return kExitFailure;
   }
+  PrintWarnings(report->warnings);
   PrintErrors(report->errors);
   if (flags.Has("json")) {
     nlohmann::ordered_json j = {{"added", report->added},
@@ -100,6 +105,15 @@ int RunIndexCommand(const Args& args) {
                         {"message", e.message}});
     }
     j["errors"] = std::move(errors);
+    nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+    for (const auto& e : report->warnings) {
+      warnings.push_back({{"source", e.source},
+                          {"line", e.line},
+                          {"column", e.column},
+                          {"rule", e.rule},
+                          {"message", e.message}});
+    }
+    j["warnings"] = std::move(warnings);
     nlohmann::ordered_json phases = nlohmann::ordered_json::object();
     for (const auto& [phase, seconds] : report->phases) phases[phase] = seconds;
     j["phases"] = std::move(phases);
@@ -144,6 +158,7 @@ int RunLintCommand(const Args& args) {
     std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
     return kExitFailure;
   }
+  PrintWarnings(report->warnings);
   PrintErrors(report->errors);
   if (flags.Has("json")) {
     nlohmann::ordered_json j = {{"files", report->files}, {"rejected", report->rejected_files}};
@@ -156,6 +171,15 @@ int RunLintCommand(const Args& args) {
                         {"message", e.message}});
     }
     j["errors"] = std::move(errors);
+    nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+    for (const auto& e : report->warnings) {
+      warnings.push_back({{"source", e.source},
+                          {"line", e.line},
+                          {"column", e.column},
+                          {"rule", e.rule},
+                          {"message", e.message}});
+    }
+    j["warnings"] = std::move(warnings);
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("検査: %llu 件中 %llu 件に問題\n", static_cast<unsigned long long>(report->files),

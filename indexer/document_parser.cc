@@ -471,14 +471,18 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintM
     return out;
   }
   for (const core::PiiFinding& f : core::FindPii(text, pii)) {
-    Error e = MakeError(ErrorCode::kInvalidInput, f.rule,
-                        "個人情報の可能性があります（" + f.masked +
-                            "）。匿名化するか、正当な理由があればその行に <!-- pii-allow: 理由 --> "
-                            "を付けてください");
+    Error e = MakeError(
+        ErrorCode::kInvalidInput, f.rule,
+        (f.review ? "企業を特定できる可能性があります（" : "個人情報の可能性があります（") +
+            f.masked +
+            (f.review
+                 ? "）。公的機関など問題がなければ行に <!-- pii-allow: 理由 --> を付けてください"
+                 : "）。匿名化するか、正当な理由があればその行に <!-- pii-allow: 理由 --> "
+                   "を付けてください"));
     e.source = std::string(source);
     e.line = f.line;
     e.column = f.column;
-    out.errors.push_back(std::move(e));
+    (f.review ? out.warnings : out.errors).push_back(std::move(e));
   }
   auto split = SplitFrontMatter(text);
   if (!split) {

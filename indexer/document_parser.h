@@ -49,7 +49,8 @@ struct ParsedDoc {
 
 struct ParseOutcome {
   ParsedDoc doc;
-  std::vector<Error> errors;  // empty: the document may be indexed
+  std::vector<Error> errors;    // empty: the document may be indexed
+  std::vector<Error> warnings;  // reported, but no reason to reject (pii/url, pii/sns-handle)
 };
 
 // Parses and validates one file. Every error names `source`, a line and a rule. In kLenient

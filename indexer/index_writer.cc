@@ -180,6 +180,7 @@ struct Scanned {
   int doc_id_line = 0;
   size_t bytes = 0;
   std::vector<Error> errors;
+  std::vector<Error> warnings;
 };
 
 Scanned ScanFile(const SourceFile& file, const Manifest& prev, bool need_parse,
@@ -203,6 +204,7 @@ Scanned ScanFile(const SourceFile& file, const Manifest& prev, bool need_parse,
     return s;
   }
   ParseOutcome parsed = ParseDocument(file.path, *data, LintMode::kLenient, pii);
+  s.warnings = std::move(parsed.warnings);
   if (!parsed.errors.empty()) {
     s.errors = std::move(parsed.errors);
     return s;
@@ -624,6 +626,7 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   }
   std::vector<const Scanned*> to_add;
   for (auto& s : scanned) {
+    for (auto& w : s.warnings) report.warnings.push_back(std::move(w));
     if (s.state == Scanned::State::kRejected) {
       ++report.rejected_files;
       const bool pii = std::any_of(s.errors.begin(), s.errors.end(),
@@ -779,6 +782,9 @@ Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness st
     }
     outcomes[i] = ParseDocument((*files)[i].path, *data, mode, pii);
   });
+  for (auto& o : outcomes) {
+    for (auto& w : o.warnings) report.warnings.push_back(std::move(w));
+  }
   std::map<std::string, std::string> owner;  // doc_id → path
   for (size_t i = 0; i < files->size(); ++i) {
     if (!outcomes[i].errors.empty() || read_errors[i]) continue;

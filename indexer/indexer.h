@@ -46,6 +46,7 @@ struct IndexReport {
   uint64_t skipped = 0;         // unchanged files
   uint64_t rejected_files = 0;  // files not indexed (see errors)
   std::vector<Error> errors;    // one or more per rejected file: path:line:col: rule: message
+  std::vector<Error> warnings;  // findings that do not reject a file (pii/url, pii/sns-handle)
   uint64_t documents = 0;       // documents in the index afterwards
   uint64_t generation = 0;      // the generation now current (unchanged if nothing changed)
   bool full_rebuild = false;
@@ -69,6 +70,7 @@ struct LintReport {
   uint64_t files = 0;
   uint64_t rejected_files = 0;
   std::vector<Error> errors;
+  std::vector<Error> warnings;
 };
 
 enum class LintStrictness { kLenient, kStrict };

@@ -22,6 +22,9 @@ struct PiiFinding {
   size_t begin = 0;  // byte range in the scanned text
   size_t end = 0;
   std::string masked;  // the finding with most characters replaced by * (safe to print)
+  // URLs and SNS handles identify a firm only sometimes (a public agency's page, a cited
+  // article): the indexer warns about them and indexes the file. Every other rule rejects it.
+  bool review = false;
 };
 
 struct PiiOptions {

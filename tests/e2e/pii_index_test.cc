@@ -38,6 +38,8 @@ TEST_CASE("index: a file with personal data is rejected at path:line:col, the re
             Doc("VM-2024-002", "菓子の値上げ",
                 "原価を確認した。\n代表の携帯は ０９０－１２３４－５６７８ です。"));
   WriteFile(c / "mail.md", Doc("VM-2024-003", "ホテルの採用", "応募は saiyo@example.co.jp へ。"));
+  WriteFile(c / "url.md", Doc("VM-2024-005", "蔵元のサイト改修",
+                              "現行サイト https://www.awamori-kura.co.jp/shop の導線を確認した。"));
   WriteFile(c / "allowed.md", Doc("VM-2024-004", "よろず支援拠点の紹介",
                                   "相談窓口 098-000-0000 <!-- pii-allow: 公的機関の公開番号 -->"));
   const auto db = t / "db";
@@ -46,7 +48,11 @@ TEST_CASE("index: a file with personal data is rejected at path:line:col, the re
   REQUIRE(r.exit_code == 3);
   const nlohmann::json report = r.Json();
   CHECK(report["rejected"] == 2);
-  CHECK(report["added"] == 2);
+  CHECK(report["added"] == 3);
+  // A URL may identify a firm, or be a public agency's page: a warning, and the file indexes.
+  REQUIRE(report["warnings"].size() == 1);
+  CHECK(report["warnings"][0]["rule"] == "pii/url");
+  CHECK(r.err.find("警告: ") != std::string::npos);
   std::map<std::string, nlohmann::json> by_file;
   for (const auto& e : report["errors"]) {
     by_file[std::filesystem::path(e["source"].get<std::string>()).filename().string()] = e;
@@ -65,6 +71,7 @@ TEST_CASE("index: a file with personal data is rejected at path:line:col, the re
   CHECK(SearchIds(db, "商談会") == std::set<std::string>{"VM-2024-001"});
   CHECK(SearchIds(db, "原価").empty());
   CHECK(SearchIds(db, "相談窓口") == std::set<std::string>{"VM-2024-004"});
+  CHECK(SearchIds(db, "導線") == std::set<std::string>{"VM-2024-005"});
 }
 
 TEST_CASE("index --deny-list: a listed real name rejects the file and withdraws its old version",
