@@ -11,8 +11,20 @@ namespace yuimaru::cli {
 int RunServeCommand(const Args& args) {
   constexpr char kUsage[] =
       "yuimaru serve --db DB [--bind 127.0.0.1] [--port 8080] [--threads N] [--clearance "
-      "公開|内部|機密]";
-  Flags flags(args, {{"db"}, {"bind"}, {"port"}, {"threads"}, {"clearance"}, {"help", false}});
+      "公開|内部|機密] [--users FILE (既定 DB/users.json)] [--audit FILE (既定 DB/audit.jsonl) | "
+      "--no-audit] [--allow-anonymous] [--tls-cert PEM --tls-key PEM]";
+  Flags flags(args, {{"db"},
+                     {"bind"},
+                     {"port"},
+                     {"threads"},
+                     {"clearance"},
+                     {"users"},
+                     {"audit"},
+                     {"no-audit", false},
+                     {"allow-anonymous", false},
+                     {"tls-cert"},
+                     {"tls-key"},
+                     {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kUsage);
     return kExitOk;
@@ -31,6 +43,14 @@ int RunServeCommand(const Args& args) {
       return UsageError("serve", "--clearance は 公開 / 内部 / 機密 のいずれかです", kUsage);
     options.clearance = *parsed;
   }
+  options.users = UsersPath(flags.Get("users"), db);
+  if (!flags.Has("no-audit")) {
+    options.audit =
+        flags.Get("audit").value_or((std::filesystem::path(*db) / "audit.jsonl").string());
+  }
+  options.allow_anonymous = flags.Has("allow-anonymous");
+  options.tls_cert = flags.Get("tls-cert").value_or("");
+  options.tls_key = flags.Get("tls-key").value_or("");
   auto server = web::Server::Create(options);
   if (!server) {
     std::fprintf(stderr, "%s\n", server.error().ToString().c_str());
@@ -57,8 +77,10 @@ int RunServeCommand(const Args& args) {
   });
   const std::string host =
       options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
-  std::printf("ゆいまーる: http://%s:%d/ で待ち受けています（閲覧区分 %s、終了は Ctrl+C）\n",
-              host.c_str(), *port, std::string(core::ClearanceLabel(options.clearance)).c_str());
+  std::printf("ゆいまーる: %s://%s:%d/ で待ち受けています（閲覧区分の上限 %s%s、終了は Ctrl+C）\n",
+              options.tls_cert.empty() ? "http" : "https", host.c_str(), *port,
+              std::string(core::ClearanceLabel(options.clearance)).c_str(),
+              options.allow_anonymous ? "、匿名は公開のみ" : "");
   std::fflush(stdout);
   auto st = (*server)->Listen();
   if (stopper.joinable()) {

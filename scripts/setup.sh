@@ -10,7 +10,7 @@ build=(cmake g++ make pkg-config libxapian-dev xapian-tools libicu-dev libcmark-
        nlohmann-json3-dev libssl-dev libcpp-httplib-dev libsodium-dev catch2)
 # Browser tests: Debian's chromium (no browser download), a Japanese font (else every character is
 # a box in the screenshots), node + npm for playwright-core.
-test=(clang-format python3 chromium fonts-ipafont-gothic nodejs npm)
+test=(clang-format python3 openssl chromium fonts-ipafont-gothic nodejs npm)
 bench=(groonga-bin groonga-tokenizer-mecab mecab-ipadic-utf8 python3-mecab python3-xapian python3-icu
        sqlite3 wrk hyperfine time)
 

@@ -29,6 +29,9 @@ button { font: inherit; padding: .45rem 1rem; border-radius: 6px; border: 1px so
   background: var(--accent); color: #fff; cursor: pointer; }
 .site-nav a { margin-right: .75rem; }
 .session { margin: 0; font-size: .85rem; color: var(--muted); }
+.session form.logout { display: inline; } .session button { font-size: .85rem; }
+.login-form input { width: min(24rem, 100%); padding: .4rem; font-size: 1rem; }
+.notice { border-left: 4px solid #b3261e; padding: .5rem .75rem; background: #fdecea; }
 .layout { display: grid; grid-template-columns: 17rem 1fr; gap: 1.5rem; padding: 1rem 1.25rem;
   max-width: 80rem; margin: 0 auto; }
 .layout.doc { grid-template-columns: 1fr 18rem; }

@@ -69,7 +69,16 @@ std::string Header(const PageContext& ctx, const SearchState* state) {
       "<a href=\"/search\">検索</a> <a href=\"/dashboard\">実績の見える化</a></nav>\n"
       "<p class=\"session\">閲覧区分: <strong>" +
       Escape(ctx.clearance_label) + "</strong>" +
-      (ctx.user.empty() ? "" : "（" + Escape(ctx.user) + "）") + "</p>\n</header>\n";
+      (ctx.user.empty() ? "" : "（" + Escape(ctx.user) + "）");
+  if (!ctx.csrf.empty()) {
+    out +=
+        " <form class=\"logout\" action=\"/logout\" method=\"post\"><input type=\"hidden\" "
+        "name=\"csrf\" value=\"" +
+        Escape(ctx.csrf) + "\"><button type=\"submit\">ログアウト</button></form>";
+  } else if (ctx.login_link) {
+    out += " <a href=\"/login\">ログイン</a>";
+  }
+  out += "</p>\n</header>\n";
   return out;
 }
 
@@ -424,6 +433,38 @@ std::string RenderDashboard(const PageContext& ctx, const search::IndexStats& st
     out += "</svg></figure>\n";
   }
   out += "</main>\n" + Footer();
+  return out;
+}
+
+std::string SafeNextUrl(const std::string& candidate) {
+  const bool ours = candidate == "/" || candidate == "/dashboard" || candidate == "/search" ||
+                    candidate.rfind("/search?", 0) == 0 || candidate.rfind("/doc/", 0) == 0;
+  if (!ours) return "/";
+  for (char c : candidate) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '\\') return "/";
+  }
+  return candidate;
+}
+
+std::string RenderLoginPage(const PageContext& ctx, const LoginForm& form) {
+  std::string out = Head("ログイン - ゆいまーる") + Header(ctx, nullptr) +
+                    "<main id=\"main\" class=\"login\">\n<h1>ログイン</h1>\n"
+                    "<p>情報取扱者名簿に登録された ID とパスワードでログインしてください。</p>\n";
+  if (!form.message.empty()) {
+    out += "<p class=\"notice\" role=\"alert\">" + Escape(form.message) + "</p>\n";
+  }
+  out +=
+      "<form action=\"/login\" method=\"post\" class=\"login-form\">\n"
+      "<input type=\"hidden\" name=\"csrf\" value=\"" +
+      Escape(form.csrf) + "\">\n<input type=\"hidden\" name=\"next\" value=\"" +
+      Escape(SafeNextUrl(form.next)) +
+      "\">\n<p><label for=\"id\">ID</label><br><input id=\"id\" name=\"id\" "
+      "autocomplete=\"username\" required value=\"" +
+      Escape(form.id) +
+      "\"></p>\n<p><label for=\"password\">パスワード</label><br><input id=\"password\" "
+      "name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+      "required></p>\n<p><button type=\"submit\">ログイン</button></p>\n</form>\n</main>\n" +
+      Footer();
   return out;
 }
 

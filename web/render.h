@@ -16,6 +16,8 @@ namespace yuimaru::web {
 struct PageContext {
   std::string clearance_label;  // 公開 / 内部 / 機密
   std::string user;             // display name; empty when not signed in
+  std::string csrf;             // the session's token for the logout form; empty: no session
+  bool login_link = false;      // anonymous reader: offer the login page
 };
 
 // A search without one of the active filters, for the zero-result page.
@@ -45,6 +47,18 @@ std::string RenderDashboard(const PageContext& ctx, const search::IndexStats& st
 // 4xx/5xx page: the status, the message and the way back. The message must not carry
 // internals (paths, library errors); callers pass user-facing text.
 std::string RenderErrorPage(const PageContext& ctx, int status, const std::string& message);
+
+struct LoginForm {
+  std::string message;  // why the form is shown again (wrong password, throttled …), or empty
+  std::string id;       // the login name typed before, kept
+  std::string next;     // where to go after signing in (a SafeNextUrl)
+  std::string csrf;     // must come back with the form (double-submit with a cookie)
+};
+std::string RenderLoginPage(const PageContext& ctx, const LoginForm& form);
+
+// A path on this server to return to after login ("/", "/search?…", "/doc/…", "/dashboard");
+// anything else becomes "/".
+std::string SafeNextUrl(const std::string& candidate);
 
 // Only a link back into the search ("/search" or "/search?…") is followed; anything else
 // (another site, javascript:, a header-splitting attempt) becomes empty.

@@ -1,17 +1,24 @@
 // The HTTP side of the web front end (cpp-httplib): routes, headers, the pool of Searchers.
 #include <httplib.h>
+#include <openssl/ssl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "access/access.h"
+#include "search/core/pii.h"
 #include "search/core/schema.h"
 #include "search/json.h"
 #include "web/assets.h"
+#include "web/html.h"
 #include "web/params.h"
 #include "web/render.h"
+#include "web/session.h"
 #include "web/web.h"
 
 namespace yuimaru::web {
@@ -25,7 +32,9 @@ const httplib::Headers& SecurityHeaders() {
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
       {"X-Content-Type-Options", "nosniff"},
       {"X-Frame-Options", "DENY"},
-      {"Referrer-Policy", "no-referrer"},
+      // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts,
+      // which the login/logout origin check must refuse. Nothing leaves for other sites either way.
+      {"Referrer-Policy", "same-origin"},
       {"Cross-Origin-Opener-Policy", "same-origin"},
       {"Cross-Origin-Resource-Policy", "same-origin"},
       {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
@@ -63,12 +72,211 @@ std::multimap<std::string, std::string> Params(const httplib::Request& req) {
 
 bool IsApi(const httplib::Request& req) { return req.path.rfind("/api/", 0) == 0; }
 
+constexpr char kSessionCookie[] = "yuimaru_session";
+constexpr char kLoginCookie[] = "yuimaru_login";
+constexpr size_t kMaxFormBytes = 4096;
+
+// Who is asking, and at which clearance they read.
+struct Viewer {
+  std::string user;  // roster id; empty: anonymous
+  std::string name;  // display name
+  std::string csrf;  // the session's CSRF token; empty: anonymous
+  search::Clearance clearance = search::Clearance::kPublic;
+};
+
+std::string PathWithQuery(const httplib::Request& req) {
+  std::string target = req.target.empty() ? req.path : req.target;
+  return target;
+}
+
 }  // namespace
 
 struct Server::Impl {
   ServerOptions options;
-  httplib::Server http;
+  std::unique_ptr<httplib::Server> http_owner;
+  httplib::Server& http = *http_owner;
   std::mutex mu;
+  SessionStore sessions{options.idle_timeout, options.absolute_timeout};
+  LoginThrottle account_throttle{options.login_failures_per_account, options.login_window};
+  LoginThrottle address_throttle{options.login_failures_per_address, options.login_window};
+  std::unique_ptr<access::AuditLog> audit;
+  std::mutex roster_mu;
+  access::Roster roster;
+  struct timespec roster_mtime {};
+  off_t roster_size = -1;
+
+  Impl(ServerOptions o, std::unique_ptr<httplib::Server> h)
+      : options(std::move(o)), http_owner(std::move(h)) {
+    if (!options.audit.empty()) audit = std::make_unique<access::AuditLog>(options.audit);
+  }
+
+  bool Tls() const { return !options.tls_cert.empty(); }
+
+  // The roster entry of `id` as of now (the file is re-read when it changed); nullopt if the
+  // user is unknown or disabled.
+  std::optional<access::User> CurrentUser(const std::string& id) {
+    std::lock_guard<std::mutex> lock(roster_mu);
+    if (options.users.empty()) return std::nullopt;
+    struct stat st {};
+    if (::stat(options.users.c_str(), &st) == 0 &&
+        (st.st_mtim.tv_sec != roster_mtime.tv_sec || st.st_mtim.tv_nsec != roster_mtime.tv_nsec ||
+         st.st_size != roster_size)) {
+      auto loaded = access::Roster::Load(options.users);
+      if (loaded) {
+        roster = std::move(*loaded);
+        roster_mtime = st.st_mtim;
+        roster_size = st.st_size;
+      } else {
+        std::fprintf(stderr, "yuimaru serve: %s\n", loaded.error().ToString().c_str());
+      }
+    }
+    const access::User* u = roster.Find(id);
+    if (!u || u->disabled) return std::nullopt;
+    return *u;
+  }
+
+  void Audit(const Viewer& v, const httplib::Request& req, const std::string& action,
+             std::vector<std::pair<std::string, std::string>> fields) {
+    if (!audit) return;
+    access::AuditEvent e{action, v.user.empty() ? "(anonymous)" : v.user, req.remote_addr,
+                         std::move(fields)};
+    e.fields.emplace_back("clearance", std::string(core::ClearanceLabel(v.clearance)));
+    if (Status s = audit->Append(e, Clock::now()); !s) {
+      std::fprintf(stderr, "yuimaru serve: %s\n", s.error().ToString().c_str());
+    }
+  }
+
+  // The signed-in user of a request, or the anonymous reader when that is allowed.
+  std::optional<Viewer> Authenticate(const httplib::Request& req) {
+    const std::string token = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+    if (!token.empty()) {
+      if (auto session = sessions.Touch(token, Clock::now())) {
+        if (auto user = CurrentUser(session->user)) {
+          return Viewer{user->id, user->name, session->csrf,
+                        std::min(user->clearance, options.clearance)};
+        }
+        sessions.Remove(token);  // disabled or removed from the roster since login
+      }
+    }
+    if (options.allow_anonymous) return Viewer{};
+    return std::nullopt;
+  }
+
+  // No session: pages go to the login form and come back; the API answers 401.
+  void Unauthorized(const httplib::Request& req, httplib::Response& res) {
+    if (IsApi(req)) {
+      res.status = 401;
+      res.set_content(search::ErrorJson(MakeError(ErrorCode::kInvalidInput, "auth.required",
+                                                  "ログインが必要です")),
+                      "application/json; charset=utf-8");
+      return;
+    }
+    res.status = 303;
+    res.set_header("Location", "/login?next=" + UrlEncode(SafeNextUrl(PathWithQuery(req))));
+  }
+
+  PageContext Context(const Viewer& v) const {
+    PageContext ctx{std::string(core::ClearanceLabel(v.clearance)), v.name, v.csrf, false};
+    ctx.login_link = v.user.empty() && !options.users.empty();
+    return ctx;
+  }
+
+  std::string SessionCookie(const std::string& value, bool clear) const {
+    return std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" +
+           (clear ? "; Max-Age=0" : "") + (Tls() ? "; Secure" : "");
+  }
+
+  // Cross-site form posts are refused even before the CSRF token is checked.
+  bool SameOrigin(const httplib::Request& req) const {
+    if (!req.has_header("Origin")) return true;
+    const std::string origin = req.get_header_value("Origin");
+    const std::string host = req.get_header_value("Host");
+    return origin == (Tls() ? "https://" : "http://") + host;
+  }
+
+  void LoginPage(const httplib::Request& req, httplib::Response& res, int status,
+                 const std::string& message, const std::string& id, const std::string& next) {
+    const std::string csrf = access::RandomHex(32);
+    res.status = status;
+    res.set_header("Set-Cookie", std::string(kLoginCookie) + "=" + csrf +
+                                     "; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600" +
+                                     (Tls() ? "; Secure" : ""));
+    Viewer anonymous;
+    if (auto v = Authenticate(req)) anonymous = *v;
+    PageContext ctx = Context(anonymous);
+    ctx.login_link = false;
+    res.set_content(RenderLoginPage(ctx, LoginForm{message, id, next, csrf}),
+                    "text/html; charset=utf-8");
+  }
+
+  void LoginGet(const httplib::Request& req, httplib::Response& res) {
+    LoginPage(req, res, 200, "", "", req.get_param_value("next"));
+  }
+
+  void LoginPost(const httplib::Request& req, httplib::Response& res) {
+    const std::string id = req.get_param_value("id");
+    const std::string password = req.get_param_value("password");
+    const std::string next = SafeNextUrl(req.get_param_value("next"));
+    const std::string form_csrf = req.get_param_value("csrf");
+    const std::string cookie_csrf = CookieValue(req.get_header_value("Cookie"), kLoginCookie);
+    if (!SameOrigin(req) || !SameToken(form_csrf, cookie_csrf)) {
+      return LoginPage(req, res, 403,
+                       "フォームの有効期限が切れました。もう一度ログインしてください。", "", next);
+    }
+    const auto now = Clock::now();
+    const std::string account_key = "user:" + id, address_key = "addr:" + req.remote_addr;
+    Viewer attempted{id.size() <= 64 ? id : id.substr(0, 64), "", "", search::Clearance::kPublic};
+    if (!account_throttle.Allowed(account_key, now) ||
+        !address_throttle.Allowed(address_key, now)) {
+      Audit(attempted, req, "login-throttled", {});
+      res.set_header("Retry-After", std::to_string(options.login_window.count()));
+      return LoginPage(req, res, 429,
+                       "ログインの失敗が続いたため、しばらく受け付けません。時間をおいてから"
+                       "お試しください。",
+                       id, next);
+    }
+    std::optional<access::User> user = CurrentUser(id);
+    const bool ok = user && access::VerifyPassword(user->password_hash, password);
+    if (!user) access::SpendVerifyTime(password);  // unknown ids take as long as known ones
+    if (!ok) {
+      account_throttle.Failed(account_key, now);
+      address_throttle.Failed(address_key, now);
+      Audit(attempted, req, "login-failed", {});
+      return LoginPage(req, res, 401, "ID またはパスワードが違います。", id, next);
+    }
+    account_throttle.Succeeded(account_key);
+    // A new session id at every login; an old cookie's session ends (no fixation).
+    if (const std::string old = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+        !old.empty()) {
+      sessions.Remove(old);
+    }
+    const std::string token = sessions.Create(user->id, now);
+    Viewer v{user->id, user->name, "", std::min(user->clearance, options.clearance)};
+    Audit(v, req, "login", {});
+    res.status = 303;
+    res.set_header("Set-Cookie", SessionCookie(token, false));
+    res.set_header("Location", next);
+  }
+
+  void LogoutPost(const httplib::Request& req, httplib::Response& res) {
+    const std::string token = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+    auto session = token.empty() ? std::nullopt : sessions.Touch(token, Clock::now());
+    if (!session || !SameOrigin(req) || !SameToken(req.get_param_value("csrf"), session->csrf)) {
+      res.status = 403;
+      Viewer anonymous;
+      res.set_content(
+          RenderErrorPage(Context(anonymous), 403,
+                          "この操作は受け付けられません（ページを開き直してください）。"),
+          "text/html; charset=utf-8");
+      return;
+    }
+    sessions.Remove(token);
+    Viewer v{session->user, "", "", search::Clearance::kPublic};
+    Audit(v, req, "logout", {});
+    res.status = 303;
+    res.set_header("Set-Cookie", SessionCookie("", true));
+    res.set_header("Location", "/login");
+  }
   std::vector<std::unique_ptr<search::Searcher>> idle;  // one per concurrent request
 
   // A Searcher for this request, on the newest index generation.
@@ -95,35 +303,39 @@ struct Server::Impl {
     idle.push_back(std::move(s));
   }
 
-  PageContext Context() const {
-    return PageContext{std::string(core::ClearanceLabel(options.clearance)), ""};
-  }
-
-  void SendError(const httplib::Request& req, httplib::Response& res, const Error& e) {
+  void SendError(const httplib::Request& req, httplib::Response& res, const Error& e,
+                 const Viewer& v = Viewer{}) {
     res.status = StatusOf(e);
     if (IsApi(req)) {
       res.set_content(search::ErrorJson(PublicError(e)), "application/json; charset=utf-8");
     } else {
-      res.set_content(RenderErrorPage(Context(), res.status, PublicMessage(e)),
+      res.set_content(RenderErrorPage(Context(v), res.status, PublicMessage(e)),
                       "text/html; charset=utf-8");
     }
   }
 
-  // Runs `f` with a Searcher; errors become 4xx/5xx pages or JSON.
+  // Runs `f` with the request's viewer and a Searcher; no session → login (or 401); errors
+  // become 4xx/5xx pages or JSON.
   template <typename F>
   void WithSearcher(const httplib::Request& req, httplib::Response& res, F&& f) {
+    const std::optional<Viewer> viewer = Authenticate(req);
+    if (!viewer) return Unauthorized(req, res);
     auto s = Acquire();
-    if (!s) return SendError(req, res, s.error());
-    Status status = f(**s);
+    if (!s) return SendError(req, res, s.error(), *viewer);
+    Status status = f(*viewer, **s);
     Release(std::move(*s));
-    if (!status) SendError(req, res, status.error());
+    if (!status) SendError(req, res, status.error(), *viewer);
   }
 
+  // Queries are logged with pattern PII masked (a phone number typed into the search box does
+  // not end up in the trail in clear).
+  static std::string LoggedQuery(const std::string& q) { return core::RedactPii(q, {}); }
+
   void SearchPageRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](search::Searcher& s) -> Status {
+    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       auto state = ParseSearchState(Params(req));
       if (!state) return state.error();
-      auto request = ToRequest(*state, options.clearance);
+      auto request = ToRequest(*state, v.clearance);
       // Browsing without words: newest first (the state, and so the links, keep "relevance").
       if (state->q.empty() && state->sort.empty()) request.sort = search::SortOrder::kNewest;
       auto r = s.Run(request);
@@ -131,74 +343,82 @@ struct Server::Impl {
       SearchPage page{*state, std::move(*r), {}};
       if (page.response.hits.empty()) {
         // Which filter to drop: the same search without each one, counted.
-        for (const auto& [k, v] : state->filters) {
-          auto req2 = ToRequest(state->WithoutFilter(k, v), options.clearance);
+        for (const auto& [k, value] : state->filters) {
+          auto req2 = ToRequest(state->WithoutFilter(k, value), v.clearance);
           req2.limit = 0;
           req2.snippets = search::SnippetMode::kSkip;
           auto r2 = s.Run(req2);
           if (r2 && r2->total > 0) {
             const core::FieldDef* f = core::FindField(k);
-            page.dropped.push_back({k, v, (f ? std::string(f->label) : k) + ": " + v, r2->total});
+            page.dropped.push_back(
+                {k, value, (f ? std::string(f->label) : k) + ": " + value, r2->total});
           }
         }
       }
-      res.set_content(RenderSearchPage(Context(), page), "text/html; charset=utf-8");
+      Audit(v, req, "search",
+            {{"query", LoggedQuery(state->q)}, {"results", std::to_string(page.response.total)}});
+      res.set_content(RenderSearchPage(Context(v), page), "text/html; charset=utf-8");
       return Status::Ok();
     });
   }
 
   void DocumentRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](search::Searcher& s) -> Status {
+    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       for (const auto& [k, v] : req.params) {
         if (k != "back")
           return MakeError(ErrorCode::kInvalidInput, "param.unknown",
                            "不明なパラメータ「" + k + "」です");
       }
       const std::string id = req.matches[1];
-      auto doc = s.Document(id, options.clearance);
+      auto doc = s.Document(id, v.clearance);
       if (!doc) return doc.error();
-      auto related = s.Related(id, options.clearance, 6);
+      auto related = s.Related(id, v.clearance, 6);
       DocumentPage page{std::move(*doc),
                         related ? std::move(*related) : std::vector<search::RelatedDoc>(),
                         SafeBackUrl(req.get_param_value("back"))};
-      res.set_content(RenderDocumentPage(Context(), page), "text/html; charset=utf-8");
+      Audit(v, req, "view", {{"doc", id}});
+      res.set_content(RenderDocumentPage(Context(v), page), "text/html; charset=utf-8");
       return Status::Ok();
     });
   }
 
   void DashboardRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](search::Searcher& s) -> Status {
+    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       if (!req.params.empty())
         return MakeError(ErrorCode::kInvalidInput, "param.unknown", "パラメータは使えません");
-      auto stats = s.Stats(options.clearance);
+      auto stats = s.Stats(v.clearance);
       if (!stats) return stats.error();
-      res.set_content(RenderDashboard(Context(), *stats), "text/html; charset=utf-8");
+      Audit(v, req, "dashboard", {});
+      res.set_content(RenderDashboard(Context(v), *stats), "text/html; charset=utf-8");
       return Status::Ok();
     });
   }
 
   void ApiSearchRoute(const httplib::Request& req, httplib::Response& res, bool facets_only) {
-    WithSearcher(req, res, [&](search::Searcher& s) -> Status {
+    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       auto state = ParseSearchState(Params(req));
       if (!state) return state.error();
-      auto request = ToRequest(*state, options.clearance);
+      auto request = ToRequest(*state, v.clearance);
       if (facets_only) {
         request.limit = 0;
         request.snippets = search::SnippetMode::kSkip;
       }
       auto r = s.Run(request);
       if (!r) return r.error();
+      Audit(v, req, facets_only ? "api-facets" : "api-search",
+            {{"query", LoggedQuery(state->q)}, {"results", std::to_string(r->total)}});
       res.set_content(search::SearchResponseJson(*r, state->q), "application/json; charset=utf-8");
       return Status::Ok();
     });
   }
 
   void ApiDocRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](search::Searcher& s) -> Status {
+    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       const std::string id = req.matches[1];
-      auto doc = s.Document(id, options.clearance);
+      auto doc = s.Document(id, v.clearance);
       if (!doc) return doc.error();
-      auto related = s.Related(id, options.clearance, 6);
+      auto related = s.Related(id, v.clearance, 6);
+      Audit(v, req, "api-view", {{"doc", id}});
       res.set_content(
           search::DocumentJson(*doc, related ? *related : std::vector<search::RelatedDoc>()),
           "application/json; charset=utf-8");
@@ -207,7 +427,7 @@ struct Server::Impl {
   }
 
   void ApiRelatedRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](search::Searcher& s) -> Status {
+    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       const std::string id = req.matches[1];
       int limit = 10;
       if (req.has_param("limit")) {
@@ -219,7 +439,7 @@ struct Server::Impl {
         }
         limit = static_cast<int>(n);
       }
-      auto related = s.Related(id, options.clearance, static_cast<size_t>(limit));
+      auto related = s.Related(id, v.clearance, static_cast<size_t>(limit));
       if (!related) return related.error();
       res.set_content(search::RelatedJson(id, *related), "application/json; charset=utf-8");
       return Status::Ok();
@@ -227,8 +447,8 @@ struct Server::Impl {
   }
 
   void Routes() {
-    http.set_tcp_nodelay(true);              // else every response waits ~40 ms (Nagle)
-    http.set_payload_max_length(64 * 1024);  // GET only for now; bodies are refused below
+    http.set_tcp_nodelay(true);                  // else every response waits ~40 ms (Nagle)
+    http.set_payload_max_length(kMaxFormBytes);  // login/logout forms only; see below
     http.set_read_timeout(10, 0);
     http.set_write_timeout(10, 0);
     http.set_keep_alive_max_count(100);
@@ -240,24 +460,42 @@ struct Server::Impl {
       return new httplib::ThreadPool(static_cast<size_t>(threads));
     };
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      // 0.11.4's payload limit does not cover chunked bodies: refuse any request body here.
-      if (req.has_header("Transfer-Encoding") ||
-          (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0")) {
-        res.status = 413;
+      using Handled = httplib::Server::HandlerResponse;
+      const bool form_post =
+          req.method == "POST" && (req.path == "/login" || req.path == "/logout");
+      // 0.11.4's payload limit does not cover chunked bodies: refuse them, and any body but a
+      // small login or logout form. Headers only here: the body is not read yet.
+      const std::string length = req.get_header_value("Content-Length");
+      const bool has_body = req.has_header("Transfer-Encoding") ||
+                            (req.has_header("Content-Length") && length != "0");
+      if (has_body && (!form_post || req.has_header("Transfer-Encoding") || length.size() > 5 ||
+                       std::strtoul(length.c_str(), nullptr, 10) > kMaxFormBytes)) {
         SendError(
             req, res,
             MakeError(ErrorCode::kInvalidInput, "request.body", "リクエスト本文は受け付けません"));
         res.status = 413;
-        return httplib::Server::HandlerResponse::Handled;
+        return Handled::Handled;
       }
-      if (req.method != "GET" && req.method != "HEAD") {
+      if (req.method != "GET" && req.method != "HEAD" && !form_post) {
         SendError(req, res,
                   MakeError(ErrorCode::kInvalidInput, "request.method", "この操作はできません"));
         res.status = 405;
-        res.set_header("Allow", "GET, HEAD");
-        return httplib::Server::HandlerResponse::Handled;
+        res.set_header("Allow", req.path == "/login" ? "GET, HEAD, POST" : "GET, HEAD");
+        return Handled::Handled;
       }
-      return httplib::Server::HandlerResponse::Unhandled;
+      if (form_post &&
+          req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0) {
+        SendError(req, res,
+                  MakeError(ErrorCode::kInvalidInput, "request.content-type",
+                            "フォームの形式が違います"));
+        res.status = 415;
+        return Handled::Handled;
+      }
+      return Handled::Unhandled;
+    });
+    // Pages and API answers depend on who asks: never stored by a browser or a proxy.
+    http.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (req.path.rfind("/static/", 0) != 0) res.set_header("Cache-Control", "no-store");
     });
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (res.status == 404 && res.body.empty()) {
@@ -271,6 +509,11 @@ struct Server::Impl {
           std::fprintf(stderr, "yuimaru serve: internal error on %s\n", req.path.c_str());
           SendError(req, res, MakeError(ErrorCode::kInternal, "server.error", "internal"));
         });
+    http.Get("/login", [this](const httplib::Request& q, httplib::Response& r) { LoginGet(q, r); });
+    http.Post("/login",
+              [this](const httplib::Request& q, httplib::Response& r) { LoginPost(q, r); });
+    http.Post("/logout",
+              [this](const httplib::Request& q, httplib::Response& r) { LogoutPost(q, r); });
     http.Get("/",
              [this](const httplib::Request& q, httplib::Response& r) { SearchPageRoute(q, r); });
     http.Get("/search",
@@ -307,8 +550,39 @@ Server::~Server() = default;
 Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   auto probe = search::Searcher::Open(options.db);
   if (!probe) return probe.error();
-  auto impl = std::make_unique<Impl>();
-  impl->options = options;
+  if (options.users.empty() && !options.allow_anonymous) {
+    return MakeError(ErrorCode::kInvalidInput, "serve.no-users",
+                     "利用者名簿（--users）がなく、匿名閲覧（--allow-anonymous）も無効です");
+  }
+  if (!options.users.empty()) {
+    auto roster = access::Roster::Load(options.users);
+    if (!roster) return roster.error();
+    const bool anyone = std::any_of(roster->users().begin(), roster->users().end(),
+                                    [](const access::User& u) { return !u.disabled; });
+    if (!anyone && !options.allow_anonymous) {
+      return MakeError(ErrorCode::kInvalidInput, "serve.no-users",
+                       "利用者名簿 " + options.users.string() +
+                           " に有効な利用者がいません（yuimaru user add で登録してください）");
+    }
+  }
+  std::unique_ptr<httplib::Server> http;
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return MakeError(ErrorCode::kInvalidInput, "serve.tls",
+                     "--tls-cert と --tls-key は両方指定してください");
+  }
+  if (!options.tls_cert.empty()) {
+    auto tls =
+        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    if (!tls->is_valid()) {
+      return MakeError(ErrorCode::kInvalidInput, "serve.tls",
+                       "TLS の証明書または秘密鍵を読めません: " + options.tls_cert.string());
+    }
+    SSL_CTX_set_min_proto_version(tls->ssl_context(), TLS1_2_VERSION);
+    http = std::move(tls);
+  } else {
+    http = std::make_unique<httplib::Server>();
+  }
+  auto impl = std::make_unique<Impl>(options, std::move(http));
   impl->idle.push_back(std::make_unique<search::Searcher>(std::move(*probe)));
   impl->Routes();
   return std::unique_ptr<Server>(new Server(std::move(impl)));

@@ -1,8 +1,9 @@
 // yuimaru's web front end: server-rendered search pages for consultants and trainers, the
 // document page, the dashboard and a JSON API, on cpp-httplib. Start here: Server::Create, then
-// Bind and Listen (or Run). Depends on search/ only.
+// Bind and Listen (or Run). Depends on search/ and access/ (roster, audit trail).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -17,8 +18,24 @@ struct ServerOptions {
   std::string bind = "127.0.0.1";  // loopback unless told otherwise
   int port = 8080;                 // 0: any free port (see Bind)
   int threads = 0;                 // 0: one per core, at least 4
-  // The clearance every request reads at. TODO(#5): from the signed-in user's roster entry.
+  // The highest clearance this server serves: a signed-in user reads at the lower of this and
+  // their roster clearance (a public kiosk can be capped at 公開 whatever the users hold).
   search::Clearance clearance = search::Clearance::kConfidential;
+  // The handler roster (access::Roster); users sign in at /login. Re-read when the file
+  // changes, so `yuimaru user disable` ends that user's sessions at their next request.
+  std::filesystem::path users;
+  // The audit trail (access::AuditLog): logins, failed logins, logouts, searches with their
+  // result counts, document views. Empty: none (tests and benchmarks only).
+  std::filesystem::path audit;
+  // Without signing in, read at 公開 only. Off: every page but /login needs a session.
+  bool allow_anonymous = false;
+  // Serve HTTPS only (TLS 1.2 or newer) with this PEM certificate chain and key.
+  std::filesystem::path tls_cert, tls_key;
+  std::chrono::seconds idle_timeout{30 * 60};
+  std::chrono::seconds absolute_timeout{8 * 60 * 60};
+  int login_failures_per_account = 5;   // within login_window, then refused (429)
+  int login_failures_per_address = 20;  // within login_window, then refused (429)
+  std::chrono::seconds login_window{15 * 60};
 };
 
 class Server {

@@ -17,6 +17,11 @@ const check = (ok, what) => { if (!ok) failures.push(what); console.log(`${ok ? 
 
 const index = spawnSync(binary, ["index", "--db", join(work, "db"), join(source, "corpus")], { encoding: "utf8" });
 if (index.status !== 0) { console.error(index.stderr); process.exit(1); }
+// A handler with 機密 clearance and a generated password, as an operator would create one.
+const user = spawnSync(binary, ["user", "add", "--db", join(work, "db"), "--name", "ブラウザ試験", "--role", "コンサルタント",
+                                "--clearance", "機密", "--generate-password", "browser"], { encoding: "utf8" });
+if (user.status !== 0) { console.error(user.stderr); process.exit(1); }
+const password = user.stdout.trim().split(" ").pop();
 
 const server = spawn(binary, ["serve", "--db", join(work, "db"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
 const base = await new Promise((resolve, reject) => {
@@ -49,7 +54,22 @@ try {
   });
   const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
+  // Not signed in: the login form, then back to where we were going.
   await page.goto(`${base}/`);
+  check(new URL(page.url()).pathname === "/login", "an anonymous visit goes to the login form");
+  await shot("00-login");
+  await page.getByLabel("ID").fill("browser");
+  await page.getByLabel("パスワード").fill("wrong password here");
+  await page.getByRole("button", { name: "ログイン" }).click();
+  check((await page.locator("[role=alert]").textContent()).includes("違います"), "a wrong password is reported");
+  // That answer is a 401, which chromium logs as a failed resource: expected here, and only here.
+  const expected401 = consoleErrors.findIndex((e) => e.includes("/login") && e.includes("401"));
+  check(expected401 >= 0, "the wrong password was answered with 401");
+  if (expected401 >= 0) consoleErrors.splice(expected401, 1);
+  await page.getByLabel("パスワード").fill(password);
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.waitForURL(`${base}/`);
+  check((await page.locator(".session").textContent()).includes("ブラウザ試験"), "signed in: the header names the user");
   await shot("01-home");
   check((await page.title()).includes("ゆいまーる"), "home page has the product title");
 
@@ -109,6 +129,11 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
   check(overflow <= 376, `no horizontal scrolling at 375px (${overflow})`);
   await shot("07-phone");
+
+  // Logout ends the session: the next page asks for the login again.
+  await Promise.all([page.waitForURL(/\/login/), page.getByRole("button", { name: "ログアウト" }).click()]);
+  await page.goto(`${base}/search`);
+  check(new URL(page.url()).pathname === "/login", "after logout the search needs a login again");
   await context.close();
 } catch (e) {
   failures.push(`exception: ${e.stack || e}`);

@@ -29,7 +29,7 @@ TEST_CASE("Render: the search page escapes the query, hits, snippets and facets"
   SearchPage page;
   page.state.q = "\"><script>alert('q')</script>";
   page.response = Response();
-  const std::string html = RenderSearchPage(PageContext{"機密", "<u>"}, page);
+  const std::string html = RenderSearchPage(PageContext{"機密", "<u>", "", false}, page);
   CHECK(html.find("<script>alert") == std::string::npos);
   CHECK(html.find("<img") == std::string::npos);
   CHECK(html.find("<b>製造業") == std::string::npos);
@@ -48,7 +48,7 @@ TEST_CASE("Render: the zero-result page says which filter to drop", "[render]") 
   page.state.filters = {{"industry", "漁業"}};
   page.dropped = {{"industry", "漁業", "業種: 漁業", 12}};
   page.response.interpretation.related = {"後継者育成"};
-  const std::string html = RenderSearchPage(PageContext{"公開", ""}, page);
+  const std::string html = RenderSearchPage(PageContext{"公開", "", "", false}, page);
   CHECK(html.find("該当する文書がありません") != std::string::npos);
   CHECK(html.find("業種: 漁業 を外す（12 件）") != std::string::npos);
   CHECK(html.find("後継者育成") != std::string::npos);
@@ -73,7 +73,7 @@ TEST_CASE("Render: the dashboard draws a linked bar per value as inline SVG", "[
   f.label = "業種";
   f.values = {{"製造業", "E", 3, false}, {"建設業", "D", 2, false}};
   stats.facets.push_back(f);
-  const std::string html = RenderDashboard(PageContext{"機密", ""}, stats);
+  const std::string html = RenderDashboard(PageContext{"機密", "", "", false}, stats);
   CHECK(html.find("<svg") != std::string::npos);
   CHECK(html.find("href=\"/search?industry=%E8%A3%BD%E9%80%A0%E6%A5%AD\"") != std::string::npos);
   CHECK(html.find("業種別の文書数") != std::string::npos);

@@ -1,0 +1,314 @@
+// Need-to-know access on a real server: login, sessions, CSRF, throttling, anonymous reading,
+// the clearance cap, cache headers, the audit trail and TLS.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "access/access.h"
+#include "tests/support/command.h"
+#include "tests/support/test_server.h"
+
+namespace yuimaru::testing {
+namespace {
+
+using search::Clearance;
+
+std::vector<std::string> Corpus() { return {(SourceDir() / "corpus").string()}; }
+
+std::string ReadAll(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+uint64_t Total(httplib::Client& c, const std::string& query) {
+  auto r = c.Get(("/api/search?q=" + query).c_str());
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  return nlohmann::json::parse(r->body)["total"].get<uint64_t>();
+}
+
+TEST_CASE("web auth: without a session pages go to the login form and the API answers 401",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  auto anon = server.AnonymousClient();
+  auto page = anon.Get("/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99");
+  REQUIRE(page);
+  CHECK(page->status == 303);
+  // cpp-httplib's client decodes header values once: the server sent next=%2Fsearch%3Fq%3D%25E4….
+  CHECK(page->get_header_value("Location") ==
+        "/login?next=/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99");
+  for (const char* path :
+       {"/api/search?q=x", "/api/facets", "/api/doc/CS-2024-001", "/api/related/CS-2024-001"}) {
+    auto api = anon.Get(path);
+    REQUIRE(api);
+    INFO(path);
+    CHECK(api->status == 401);
+    CHECK(nlohmann::json::parse(api->body)["error"]["rule"] == "auth.required");
+  }
+  for (const char* path : {"/doc/CS-2024-001", "/dashboard", "/"}) {
+    auto r = anon.Get(path);
+    REQUIRE(r);
+    CHECK(r->status == 303);
+  }
+  auto css = anon.Get("/static/app.css");
+  REQUIRE(css);
+  CHECK(css->status == 200);
+  auto form = anon.Get("/login");
+  REQUIRE(form);
+  CHECK(form->status == 200);
+  CHECK(form->body.find("name=\"password\"") != std::string::npos);
+  const std::string set_cookie = form->get_header_value("Set-Cookie");
+  CHECK(set_cookie.find("HttpOnly") != std::string::npos);
+  CHECK(set_cookie.find("SameSite=Strict") != std::string::npos);
+  // A hostile next= never leaves the site.
+  auto evil = anon.Get("/login?next=https%3A%2F%2Fevil.example%2F");
+  REQUIRE(evil);
+  CHECK(evil->body.find("evil.example") == std::string::npos);
+}
+
+TEST_CASE("web auth: login sets a new 256-bit HttpOnly SameSite=Strict session every time",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  const LoginResult wrong = server.Login("tester", "not-the-password");
+  CHECK(wrong.status == 401);
+  CHECK(wrong.cookie.empty());
+  const LoginResult unknown = server.Login("nobody", "not-the-password");
+  CHECK(unknown.status == 401);
+
+  const LoginResult first = server.Login("tester", TestServer::kPassword, "/dashboard");
+  REQUIRE(first.status == 303);
+  CHECK(first.location == "/dashboard");
+  CHECK(std::regex_match(first.cookie, std::regex("yuimaru_session=[0-9a-f]{64}")));
+  CHECK(first.set_cookie.find("HttpOnly") != std::string::npos);
+  CHECK(first.set_cookie.find("SameSite=Strict") != std::string::npos);
+  CHECK(first.set_cookie.find("Secure") == std::string::npos);  // plain HTTP on loopback
+  CHECK(first.cookie != server.cookie());
+  // Both sessions of the same user work until one logs out.
+  httplib::Client c = server.AnonymousClient();
+  c.set_default_headers({{"Cookie", first.cookie}});
+  auto ok = c.Get("/search");
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  CHECK(ok->body.find("テスト担当") != std::string::npos);
+  CHECK(ok->get_header_value("Cache-Control") == "no-store");
+  // A made-up cookie is no session.
+  c.set_default_headers({{"Cookie", "yuimaru_session=" + std::string(64, 'a')}});
+  CHECK(c.Get("/search")->status == 303);
+}
+
+TEST_CASE("web auth: logout needs the session's CSRF token and ends the session", "[http][auth]") {
+  TestServer server(Corpus());
+  auto c = server.Client();
+  auto page = c.Get("/search");
+  REQUIRE(page);
+  std::smatch m;
+  REQUIRE(std::regex_search(page->body, m, std::regex("name=\"csrf\" value=\"([0-9a-f]{64})\"")));
+  const std::string csrf = m[1];
+  auto forged = c.Post("/logout", httplib::Params{{"csrf", std::string(64, '0')}});
+  REQUIRE(forged);
+  CHECK(forged->status == 403);
+  CHECK(c.Get("/search")->status == 200);
+  auto cross =
+      c.Post("/logout", {{"Origin", "http://evil.example"}}, httplib::Params{{"csrf", csrf}});
+  REQUIRE(cross);
+  CHECK(cross->status == 403);
+  auto out = c.Post("/logout", httplib::Params{{"csrf", csrf}});
+  REQUIRE(out);
+  CHECK(out->status == 303);
+  CHECK(out->get_header_value("Set-Cookie").find("Max-Age=0") != std::string::npos);
+  CHECK(c.Get("/search")->status == 303);
+  // A login form posted without its token cookie is refused (login CSRF).
+  auto anon = server.AnonymousClient();
+  auto blind = anon.Post(
+      "/login",
+      httplib::Params{{"id", "tester"}, {"password", TestServer::kPassword}, {"csrf", csrf}});
+  REQUIRE(blind);
+  CHECK(blind->status == 403);
+}
+
+TEST_CASE("web auth: failed logins are throttled per account, then per address", "[http][auth]") {
+  TestServer server(Corpus(), Clearance::kConfidential, [](web::ServerOptions& o) {
+    o.login_failures_per_account = 3;
+    o.login_failures_per_address = 5;
+  });
+  for (int i = 0; i < 3; ++i)
+    CHECK(server.Login("tester", "wrong-password-" + std::to_string(i)).status == 401);
+  // The right password does not help once the account is throttled.
+  CHECK(server.Login("tester", TestServer::kPassword).status == 429);
+  // Another account from the same address still may, until the address limit.
+  CHECK(server.Login("other", "wrong-password").status == 401);
+  CHECK(server.Login("other2", "wrong-password").status == 401);
+  CHECK(server.Login("other3", "wrong-password").status == 429);
+  const std::string trail = ReadAll(server.audit());
+  CHECK(trail.find("\"action\":\"login-throttled\"") != std::string::npos);
+  CHECK(trail.find("wrong-password") == std::string::npos);
+  CHECK(trail.find(TestServer::kPassword) == std::string::npos);
+}
+
+TEST_CASE("web auth: idle and absolute time-outs end a session", "[http][auth]") {
+  SECTION("idle") {
+    TestServer server(Corpus(), Clearance::kConfidential,
+                      [](web::ServerOptions& o) { o.idle_timeout = std::chrono::seconds(1); });
+    auto c = server.Client();
+    CHECK(c.Get("/search")->status == 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    CHECK(c.Get("/search")->status == 303);
+  }
+  SECTION("absolute, even while active") {
+    TestServer server(Corpus(), Clearance::kConfidential,
+                      [](web::ServerOptions& o) { o.absolute_timeout = std::chrono::seconds(2); });
+    auto c = server.Client();
+    for (int i = 0; i < 4; ++i) {
+      CHECK(c.Get("/api/facets")->status == 200);
+      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    CHECK(c.Get("/api/facets")->status == 401);
+  }
+}
+
+TEST_CASE("web auth: disabling a user in the roster ends their session at the next request",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  auto c = server.Client();
+  CHECK(c.Get("/search")->status == 200);
+  auto roster = access::Roster::Load(server.users());
+  REQUIRE(roster);
+  REQUIRE(roster->SetDisabled("tester", true, std::chrono::system_clock::now()));
+  REQUIRE(roster->Save(server.users()));
+  CHECK(c.Get("/search")->status == 303);
+  CHECK(server.Login("tester", TestServer::kPassword).status == 401);
+}
+
+TEST_CASE("web auth: anonymous reading is 公開 only; the server's cap bounds every user",
+          "[http][auth]") {
+  TestServer confidential(Corpus(), Clearance::kConfidential,
+                          [](web::ServerOptions& o) { o.allow_anonymous = true; });
+  TestServer public_user(Corpus(), Clearance::kPublic);
+  TestServer capped(Corpus(), Clearance::kConfidential,
+                    [](web::ServerOptions& o) { o.clearance = Clearance::kPublic; });
+  auto anon = confidential.AnonymousClient();
+  auto signed_in = confidential.Client();
+  auto pub = public_user.Client();
+  auto cap = capped.Client();
+  const uint64_t all = Total(signed_in, "");
+  const uint64_t visible = Total(pub, "");
+  CHECK(visible < all);
+  CHECK(Total(anon, "") == visible);
+  CHECK(Total(cap, "") == visible);
+  auto page = anon.Get("/search");
+  REQUIRE(page);
+  CHECK(page->body.find("閲覧区分: <strong>公開</strong>") != std::string::npos);
+  CHECK(page->body.find("href=\"/login\"") != std::string::npos);
+}
+
+TEST_CASE("web auth: searches and views are in the audit trail, PII masked, chain intact",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  auto c = server.Client();
+  REQUIRE(c.Get("/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99")->status == 200);
+  REQUIRE(c.Get("/api/search?q=090-1234-5678")->status == 200);
+  REQUIRE(c.Get("/doc/CS-2024-001")->status == 200);
+  const std::string trail = ReadAll(server.audit());
+  CHECK(trail.find("\"action\":\"login\"") != std::string::npos);
+  CHECK(trail.find("\"action\":\"search\",\"query\":\"事業承継\",\"results\":\"") !=
+        std::string::npos);
+  CHECK(trail.find("1234-5678") == std::string::npos);
+  CHECK(trail.find("[pii/phone]") != std::string::npos);
+  CHECK(trail.find("\"action\":\"view\",\"doc\":\"CS-2024-001\"") != std::string::npos);
+  CHECK(trail.find("\"addr\":\"127.0.0.1\"") != std::string::npos);
+  const CommandResult verify = Yuimaru({"audit", "verify", server.audit().string()});
+  CHECK(verify.exit_code == 0);
+}
+
+TEST_CASE("web auth: bodies, methods and content types outside the two forms are refused",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  auto c = server.Client();
+  auto post = c.Post("/search", "q=x", "application/x-www-form-urlencoded");
+  REQUIRE(post);
+  CHECK(post->status == 413);
+  auto empty_post = c.Post("/search");
+  REQUIRE(empty_post);
+  CHECK(empty_post->status == 405);
+  auto big = c.Post("/login", std::string(5000, 'a'), "application/x-www-form-urlencoded");
+  REQUIRE(big);
+  CHECK(big->status == 413);
+  auto json = c.Post("/login", "{}", "application/json");
+  REQUIRE(json);
+  CHECK(json->status == 415);
+}
+
+TEST_CASE("web auth: TLS serves HTTPS only, 1.2 or newer, with Secure cookies",
+          "[http][auth][tls]") {
+  TempDir t;
+  const std::string cert = (t / "cert.pem").string(), key = (t / "key.pem").string();
+  const CommandResult gen =
+      RunCommand({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                  key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"});
+  INFO(gen.err);
+  REQUIRE(gen.exit_code == 0);
+  TempDir scratch;
+  // The TestServer's own login runs over plain HTTP, so build this one by hand.
+  const CommandResult idx =
+      Yuimaru({"index", "--db", (scratch / "db").string(), (SourceDir() / "corpus").string()});
+  REQUIRE(idx.exit_code == 0);
+  auto roster = access::Roster::Load(scratch / "users.json");
+  REQUIRE(roster);
+  access::User u;
+  u.id = "tls";
+  u.clearance = Clearance::kInternal;
+  REQUIRE(roster->Add(u, "tls-password-2026", std::chrono::system_clock::now()));
+  REQUIRE(roster->Save(scratch / "users.json"));
+  web::ServerOptions o;
+  o.db = scratch / "db";
+  o.port = 0;
+  o.users = scratch / "users.json";
+  o.tls_cert = cert;
+  o.tls_key = key;
+  auto server = web::Server::Create(o);
+  REQUIRE(server);
+  auto port = (*server)->Bind();
+  REQUIRE(port);
+  std::thread th([&] { (void)(*server)->Listen(); });
+  while (!(*server)->IsRunning()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+  httplib::SSLClient s("127.0.0.1", *port);
+  s.enable_server_certificate_verification(false);
+  auto form = s.Get("/login");
+  REQUIRE(form);
+  const std::string login_cookie = form->get_header_value("Set-Cookie");
+  CHECK(login_cookie.find("; Secure") != std::string::npos);
+  const std::string token = login_cookie.substr(14, 64);
+  auto login =
+      s.Post("/login", {{"Cookie", "yuimaru_login=" + token}},
+             httplib::Params{
+                 {"id", "tls"}, {"password", "tls-password-2026"}, {"csrf", token}, {"next", "/"}});
+  REQUIRE(login);
+  CHECK(login->status == 303);
+  CHECK(login->get_header_value("Set-Cookie").find("; Secure") != std::string::npos);
+  // Plain HTTP to the TLS port gets no page.
+  httplib::Client plain("127.0.0.1", *port);
+  plain.set_connection_timeout(2, 0);
+  plain.set_read_timeout(2, 0);
+  auto clear = plain.Get("/login");
+  CHECK((!clear || clear->status >= 400));
+  // A client that offers at most TLS 1.1 is refused.
+  const CommandResult old =
+      RunCommand({"/usr/bin/openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(*port),
+                  "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"},
+                 "");
+  CHECK(old.exit_code == 1);
+  // The server's alert, not the client's own refusal.
+  CHECK(old.err.find("alert protocol version") != std::string::npos);
+  const CommandResult modern = RunCommand(
+      {"/usr/bin/openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(*port), "-tls1_2"},
+      "");
+  CHECK(modern.exit_code == 0);
+  (*server)->Stop();
+  th.join();
+}
+
+}  // namespace
+}  // namespace yuimaru::testing

@@ -1,0 +1,104 @@
+#include "web/session.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "access/access.h"
+
+namespace yuimaru::web {
+namespace {
+
+std::string Digest(const std::string& token) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(token.data(), token.size(), md, &len, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(md), len);
+}
+
+}  // namespace
+
+std::string SessionStore::Create(const std::string& user, Clock::time_point now) {
+  const std::string token = access::RandomHex(32);
+  Session s{user, access::RandomHex(32), now, now};
+  std::lock_guard<std::mutex> lock(mu_);
+  // Forget expired sessions now and then, so the map does not grow with abandoned logins.
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    const bool expired = now - it->second.last_seen > idle_ || now - it->second.created > absolute_;
+    it = expired ? sessions_.erase(it) : std::next(it);
+  }
+  sessions_[Digest(token)] = std::move(s);
+  return token;
+}
+
+std::optional<Session> SessionStore::Touch(const std::string& token, Clock::time_point now) {
+  if (token.size() != 64) return std::nullopt;
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto it = sessions_.find(Digest(token));
+  if (it == sessions_.end()) return std::nullopt;
+  if (now - it->second.last_seen > idle_ || now - it->second.created > absolute_) {
+    sessions_.erase(it);
+    return std::nullopt;
+  }
+  it->second.last_seen = now;
+  return it->second;
+}
+
+void SessionStore::Remove(const std::string& token) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sessions_.erase(Digest(token));
+}
+
+size_t SessionStore::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sessions_.size();
+}
+
+bool LoginThrottle::Allowed(const std::string& key, Clock::time_point now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return true;
+  auto& times = it->second;
+  times.erase(std::remove_if(times.begin(), times.end(),
+                             [&](Clock::time_point t) { return now - t >= window_; }),
+              times.end());
+  if (times.empty()) {
+    failures_.erase(it);
+    return true;
+  }
+  return static_cast<int>(times.size()) < limit_;
+}
+
+void LoginThrottle::Failed(const std::string& key, Clock::time_point now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  failures_[key].push_back(now);
+}
+
+void LoginThrottle::Succeeded(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  failures_.erase(key);
+}
+
+std::string CookieValue(const std::string& header, const std::string& name) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    size_t b = pos;
+    while (b < end && header[b] == ' ') ++b;
+    const size_t eq = header.find('=', b);
+    if (eq != std::string::npos && eq < end && header.compare(b, eq - b, name) == 0) {
+      return header.substr(eq + 1, end - eq - 1);
+    }
+    pos = end + 1;
+  }
+  return "";
+}
+
+bool SameToken(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace yuimaru::web
