@@ -9,6 +9,7 @@
 #include "access/access.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "indexer/indexer.h"
 
 namespace yuimaru::cli {
 namespace {
@@ -170,6 +171,60 @@ int RunAuditCommand(const Args& args) {
   }
   std::printf("%s: %llu 行、ハッシュ連鎖は正常です（最終ハッシュ %s）\n", pos[1].c_str(),
               static_cast<unsigned long long>(v->lines), v->last_hash.c_str());
+  return kExitOk;
+}
+
+int RunPurgeCommand(const Args& args) {
+  constexpr char kPurgeUsage[] = "yuimaru purge --db DB [--audit FILE (既定 DB/audit.jsonl)] ID...";
+  Flags flags(args, {{"db"}, {"audit"}, {"help", false}});
+  if (flags.Has("help")) {
+    std::printf("使い方: %s\n", kPurgeUsage);
+    return kExitOk;
+  }
+  if (!flags.error().empty()) return UsageError("purge", flags.error(), kPurgeUsage);
+  const auto db = flags.Get("db");
+  if (!db) return UsageError("purge", "--db がありません", kPurgeUsage);
+  if (flags.positional().empty())
+    return UsageError("purge", "消去する ID がありません", kPurgeUsage);
+  indexer::PurgeOptions options;
+  options.db = *db;
+  options.ids = flags.positional();
+  auto report = indexer::RunPurge(options);
+  if (!report) return Fail(report.error());
+  const auto now = std::chrono::system_clock::now();
+  std::string ids;
+  for (const auto& id : report->ids) ids += (ids.empty() ? "" : ",") + id;
+  const std::string audit_path =
+      flags.Get("audit").value_or((std::filesystem::path(*db) / "audit.jsonl").string());
+  access::AuditEvent event{"purge",
+                           "(cli)",
+                           "local",
+                           {{"ids", ids},
+                            {"generation", std::to_string(report->generation)},
+                            {"sha256", report->checksum},
+                            {"probes", std::to_string(report->probes)},
+                            {"found_after", std::to_string(report->probes_found_after)}}};
+  if (Status s = access::AuditLog(audit_path).Append(event, now); !s) return Fail(s.error());
+  for (const auto& src : report->sources) {
+    if (std::filesystem::exists(src)) {
+      std::fprintf(stderr,
+                   "注意: 元ファイル %s は残っています（次の yuimaru index で戻ります。"
+                   "返却・削除してください）\n",
+                   src.c_str());
+    }
+  }
+  std::printf(
+      "廃棄証明: ids=%s time=%s db=%s generation=%llu documents=%llu sha256=%s "
+      "verify=固有文字列 %llu 個 / 消去前 %llu 件検出 / 消去後 %llu 件（%llu ファイル %llu "
+      "バイト走査）\n",
+      ids.c_str(), access::IsoTime(now).c_str(), db->c_str(),
+      static_cast<unsigned long long>(report->generation),
+      static_cast<unsigned long long>(report->documents), report->checksum.c_str(),
+      static_cast<unsigned long long>(report->probes),
+      static_cast<unsigned long long>(report->probes_found_before),
+      static_cast<unsigned long long>(report->probes_found_after),
+      static_cast<unsigned long long>(report->files_scanned),
+      static_cast<unsigned long long>(report->bytes_scanned));
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 // RunIndex and RunLint: the I/O side of the indexer (files, the index directory, Xapian).
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/file.h>
 #include <unistd.h>
 #include <xapian.h>
@@ -761,6 +762,214 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   report.generation = generation;
   report.documents = next.files.size();
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return report;
+}
+
+namespace {
+
+// Terms of `ids`' versions that no other document has (their bigrams, katakana trigrams, id
+// terms). Raw term bytes are what Xapian's B-trees store as keys.
+std::vector<std::string> PurgeProbes(const fs::path& gen, const std::set<std::string>& ids) {
+  std::map<std::string, uint64_t> own;  // term → versions of the purged documents with it
+  std::vector<Xapian::Database> shards;
+  for (const auto& name : core::AllShardNames()) shards.emplace_back((gen / name).string());
+  for (auto& db : shards) {
+    for (const auto& id : ids) {
+      const std::string q = std::string(core::kDocIdPrefix) + id;
+      for (auto p = db.postlist_begin(q); p != db.postlist_end(q); ++p) {
+        const Xapian::Document doc = db.get_document(*p);
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) ++own[*t];
+      }
+    }
+  }
+  std::vector<std::string> probes;
+  for (const auto& [term, count] : own) {
+    uint64_t total = 0;
+    for (auto& db : shards) total += db.get_termfreq(term);
+    // Unique to the purged documents and long enough not to occur by chance. Only prefixed
+    // terms (B bigrams, C trigrams, Q ids, X filters): an unprefixed word such as 忘れ is also a
+    // substring of other documents' terms (B忘れ), while text is case-folded, so an uppercase
+    // prefix starts nothing but the term itself — unless a longer term extends it (Q ids).
+    if (total != count || term.size() < 5 || term[0] < 'A' || term[0] > 'Z') continue;
+    bool extended = false;
+    for (auto& db : shards) {
+      for (auto t = db.allterms_begin(term); t != db.allterms_end(term) && !extended; ++t) {
+        extended = *t != term;
+      }
+    }
+    if (!extended) probes.push_back(term);
+  }
+  return probes;
+}
+
+// Counts the probes found in the files under `root` (skipping `skip` names), reading in
+// overlapping chunks so a probe across a chunk boundary is still seen.
+uint64_t ScanForProbes(const fs::path& root, const std::vector<std::string>& probes,
+                       const std::set<std::string>& skip, uint64_t* files, uint64_t* bytes,
+                       std::string* where = nullptr) {
+  size_t longest = 0;
+  for (const auto& p : probes) longest = std::max(longest, p.size());
+  std::set<size_t> found;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file() || skip.count(it->path().filename().string())) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    if (files) ++*files;
+    std::string window;
+    std::vector<char> buf(1 << 20);
+    while (in) {
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      const size_t n = static_cast<size_t>(in.gcount());
+      if (n == 0) break;
+      if (bytes) *bytes += n;
+      window.append(buf.data(), n);
+      for (size_t i = 0; i < probes.size(); ++i) {
+        if (!found.count(i) && window.find(probes[i]) != std::string::npos) {
+          found.insert(i);
+          if (where && where->empty()) *where = it->path().string();
+        }
+      }
+      if (window.size() > longest) window.erase(0, window.size() - longest);
+    }
+  }
+  return found.size();
+}
+
+// SHA-256 over the generation's files, in path order: relative path, NUL, content.
+std::string TreeChecksum(const fs::path& root) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file()) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<char> buf(1 << 20);
+  for (const auto& f : files) {
+    const std::string rel = fs::relative(f, root).string();
+    EVP_DigestUpdate(ctx, rel.data(), rel.size() + 1);
+    std::ifstream in(f, std::ios::binary);
+    while (in) {
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      if (in.gcount() > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(in.gcount()));
+    }
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, md, &len);
+  EVP_MD_CTX_free(ctx);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<PurgeReport> RunPurge(const PurgeOptions& options) {
+  const auto start = Clock::now();
+  PurgeReport report;
+  auto lock = WriterLock::Acquire(options.db);
+  if (!lock) return lock.error();
+  const auto current = core::ResolveCurrentGeneration(options.db);
+  if (!current) return current.error();
+  auto prev = LoadManifest(*current);
+  if (!prev) return IoError("purge.manifest", "cannot read the manifest", *current);
+  const std::set<std::string> ids(options.ids.begin(), options.ids.end());
+  if (ids.empty()) return MakeError(ErrorCode::kInvalidInput, "purge.no-ids", "ID がありません");
+
+  Manifest next = *prev;
+  std::vector<std::string> carry;
+  std::set<std::string> seen;
+  for (auto it = next.files.begin(); it != next.files.end();) {
+    if (ids.count(it->second.doc_id)) {
+      seen.insert(it->second.doc_id);
+      report.sources.push_back(it->second.path);
+      it = next.files.erase(it);
+    } else {
+      carry.push_back(it->second.doc_id);
+      ++it;
+    }
+  }
+  std::vector<std::string> unknown;
+  for (const auto& id : ids) {
+    if (!seen.count(id)) unknown.push_back(id);
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const auto& id : unknown) list += (list.empty() ? "" : ", ") + id;
+    return MakeError(ErrorCode::kNotFound, "purge.unknown-id",
+                     "索引にない ID です（何も消していません）: " + list);
+  }
+  report.ids.assign(ids.begin(), ids.end());
+
+  std::vector<std::string> probes;
+  const std::set<std::string> skip = {"users.json", "audit.jsonl", std::string(core::kLockFile)};
+  try {
+    probes = PurgeProbes(*current, ids);
+  } catch (const Xapian::Error& e) {
+    return IoError("purge.xapian", e.get_description(), *current);
+  }
+  report.probes = probes.size();
+  report.probes_found_before = ScanForProbes(*current, probes, skip, nullptr, nullptr);
+
+  // Rebuild: every remaining document copied from the current generation into fresh parts,
+  // merged by compaction into new databases.
+  const uint64_t generation = NextGeneration(options.db, *prev);
+  next.generation = generation;
+  const std::string gen_name = core::GenerationDirName(generation);
+  const fs::path tmp = options.db / (gen_name + ".tmp");
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp, ec);
+  if (ec) return IoError("purge.create", ec.message(), tmp);
+  IndexOptions build_options;
+  build_options.db = options.db;
+  Builder builder(build_options, tmp);
+  std::vector<Error> late_errors;
+  std::set<std::string> dropped;
+  if (Status built = builder.Full({}, *current, carry, late_errors, dropped); !built) {
+    fs::remove_all(tmp, ec);
+    return built.error();
+  }
+  if (auto data = ReadFile((*current / kSynonymsFile).string(), kMaxFileBytes)) {
+    if (auto s = WriteFileSynced(tmp / kSynonymsFile, *data); !s) return s.error();
+  }
+  if (auto s = WriteManifest(tmp, next); !s) return s.error();
+  if (auto s = SyncTree(tmp); !s) return s.error();
+  const fs::path final_dir = options.db / gen_name;
+  if (::rename(tmp.c_str(), final_dir.c_str()) != 0) {
+    return IoError("purge.publish", "rename failed", final_dir);
+  }
+  if (auto s = SyncPath(options.db); !s) return s.error();
+  if (auto s = SwitchCurrent(options.db, gen_name); !s) return s.error();
+  // Unlike an index run, no older generation is kept for readers: all of them held the text.
+  // A reader that still has files open keeps reading them until it reopens (it checks between
+  // requests); the names are gone now and the blocks are freed when it closes them.
+  for (const auto& e : fs::directory_iterator(options.db, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("gen-", 0) == 0 && name != gen_name) fs::remove_all(e.path(), ec);
+  }
+  if (auto s = SyncPath(options.db); !s) return s.error();
+
+  report.generation = generation;
+  report.documents = next.files.size();
+  std::string where;
+  report.probes_found_after =
+      ScanForProbes(options.db, probes, skip, &report.files_scanned, &report.bytes_scanned, &where);
+  report.checksum = TreeChecksum(final_dir);
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (report.probes_found_after != 0) {
+    return MakeError(ErrorCode::kInternal, "purge.verify",
+                     "消去後も " + std::to_string(report.probes_found_after) +
+                         " 個の固有文字列が索引ディレクトリに残っています（" + where + " など）");
+  }
   return report;
 }
 

@@ -66,6 +66,36 @@ struct IndexReport {
 // (kBusy) or a database error (kIo).
 Result<IndexReport> RunIndex(const IndexOptions& options);
 
+struct PurgeOptions {
+  std::filesystem::path db;
+  std::vector<std::string> ids;  // doc_ids to erase
+};
+
+struct PurgeReport {
+  std::vector<std::string> ids;
+  std::vector<std::string> sources;  // their source files (still on disk: the operator's part)
+  uint64_t generation = 0;           // the rebuilt generation, now the only one
+  uint64_t documents = 0;            // documents left
+  std::string checksum;              // SHA-256 over the generation's files (path, content)
+  // Verification: strings that only the purged documents had (their unique terms, ids, titles),
+  // looked for byte by byte in every file under DB except the roster and the audit trail.
+  uint64_t probes = 0;
+  uint64_t probes_found_before = 0;  // in the previous generation, for the record
+  uint64_t probes_found_after = 0;   // must be 0
+  uint64_t files_scanned = 0;
+  uint64_t bytes_scanned = 0;
+  double seconds = 0;
+};
+
+// Erases documents so that none of their text remains in the index directory: the generation
+// is rebuilt from the remaining documents (copied from the current one, never re-read from
+// source files), published atomically, and every older generation is deleted (delete_document
+// and even xapian-compact would keep text in free blocks or value bounds). Then every file is
+// scanned for the purged documents' unique strings. Fails with kNotFound (nothing changed) if
+// any id is not in the index, kBusy under a concurrent writer, kIo on database errors, and
+// kInternal if the scan still finds a probe.
+Result<PurgeReport> RunPurge(const PurgeOptions& options);
+
 struct LintReport {
   uint64_t files = 0;
   uint64_t rejected_files = 0;

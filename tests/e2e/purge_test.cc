@@ -1,0 +1,129 @@
+// `yuimaru purge`: after it, no byte of the index directory holds a purged document's unique
+// strings; the rest of the index answers as before; the audit trail records it.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "search/core/normalizer.h"
+#include "search/core/utf8.h"
+#include "tests/support/command.h"
+#include "tests/support/temp_dir.h"
+
+namespace yuimaru::testing {
+namespace {
+
+std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool Letter(char32_t c) {
+  return (c >= 0x3041 && c <= 0x30FA) || (c >= 0x4E00 && c <= 0x9FFF);  // kana, kanji
+}
+
+// Two-letter strings (kana, kanji) of `text`, normalized, as UTF-8.
+std::set<std::string> Bigrams(const std::string& text) {
+  std::set<std::string> out;
+  const auto cps = core::DecodeUtf8(core::NormalizeToUtf8(text));
+  REQUIRE(cps);
+  for (size_t i = 0; i + 1 < cps->size(); ++i) {
+    if (!Letter((*cps)[i]) || !Letter((*cps)[i + 1])) continue;
+    std::string s;
+    core::AppendUtf8((*cps)[i], s);
+    core::AppendUtf8((*cps)[i + 1], s);
+    out.insert(s);
+  }
+  return out;
+}
+
+// How many of `needles` occur in any file under `dir`, except the roster and the audit trail.
+size_t FoundOnDisk(const std::filesystem::path& dir, const std::set<std::string>& needles) {
+  std::set<std::string> found;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path().filename() == "audit.jsonl") continue;
+    const std::string bytes = Slurp(e.path());
+    for (const auto& n : needles) {
+      if (bytes.find(n) != std::string::npos) found.insert(n);
+    }
+  }
+  return found.size();
+}
+
+uint64_t Total(const std::filesystem::path& db, const std::string& q) {
+  const CommandResult r = Yuimaru({"search", "--db", db.string(), "--json", "--limit", "0", q});
+  REQUIRE(r.exit_code == 0);
+  return r.Json()["total"].get<uint64_t>();
+}
+
+TEST_CASE("purge: none of a purged document's unique strings is left on disk", "[disk][purge]") {
+  TempDir t;
+  const auto corpus = SourceDir() / "corpus";
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), corpus.string()}).exit_code == 0);
+  // Two runs, so there are two generations holding the document.
+  REQUIRE(Yuimaru({"index", "--db", db.string(), "--full", corpus.string()}).exit_code == 0);
+
+  // A firm's case (with 非公開 sections: several versions in several shards) and its public copy.
+  const std::set<std::string> targets = {"CS-2024-003", "CS-2024-003-P"};
+  std::set<std::string> unique;
+  std::set<std::string> others;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(corpus)) {
+    if (e.path().extension() != ".md") continue;
+    const auto grams = Bigrams(Slurp(e.path()));
+    if (targets.count(e.path().stem().string())) {
+      unique.insert(grams.begin(), grams.end());
+    } else {
+      others.insert(grams.begin(), grams.end());
+    }
+  }
+  for (const auto& g : others) unique.erase(g);
+  REQUIRE(unique.size() >= 10);
+  // The scan can see them before: otherwise "none after" would prove nothing.
+  const size_t before = FoundOnDisk(db, unique);
+  CHECK(before >= unique.size() / 2);
+  const std::string some = *unique.begin();
+  CHECK(Total(db, some) == 1);
+  const uint64_t all_before = Total(db, "");
+  const uint64_t succession_before = Total(db, "事業承継");
+
+  const CommandResult r = Yuimaru({"purge", "--db", db.string(), "CS-2024-003", "CS-2024-003-P"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("廃棄証明: ids=CS-2024-003,CS-2024-003-P ") != std::string::npos);
+  CHECK(r.out.find("消去後 0 件") != std::string::npos);
+  CHECK(r.err.find("CS-2024-003.md は残っています") != std::string::npos);
+
+  CHECK(FoundOnDisk(db, unique) == 0);
+  CHECK(Total(db, some) == 0);
+  CHECK(Total(db, "") == all_before - 2);
+  CHECK(Total(db, "事業承継") <= succession_before);
+  for (const auto& id : targets) CHECK(Yuimaru({"show", "--db", db.string(), id}).exit_code != 0);
+  CHECK(Yuimaru({"show", "--db", db.string(), "CS-2024-001"}).exit_code == 0);
+
+  const std::string trail = Slurp(db / "audit.jsonl");
+  CHECK(trail.find("\"action\":\"purge\",\"ids\":\"CS-2024-003,CS-2024-003-P\"") !=
+        std::string::npos);
+  CHECK(Yuimaru({"audit", "verify", (db / "audit.jsonl").string()}).exit_code == 0);
+}
+
+TEST_CASE("purge: an unknown id changes nothing", "[disk][purge]") {
+  TempDir t;
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), (SourceDir() / "corpus").string()}).exit_code ==
+          0);
+  const auto gen_before = std::filesystem::read_symlink(db / "CURRENT");
+  const CommandResult r = Yuimaru({"purge", "--db", db.string(), "CS-2024-003", "NO-SUCH-ID"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("NO-SUCH-ID") != std::string::npos);
+  CHECK(std::filesystem::read_symlink(db / "CURRENT") == gen_before);
+  CHECK(Total(db, "") > 0);
+  const CommandResult show = Yuimaru({"show", "--db", db.string(), "CS-2024-003"});
+  CHECK(show.exit_code == 0);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
