@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <fstream>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "search/core/analyzer.h"
 #include "search/core/doc_record.h"
@@ -168,6 +170,45 @@ struct WordsOnly : Xapian::ExpandDecider {
     return core::CountCodePoints(term) >= 2;
   }
 };
+
+// Expansion terms of the documents `rdocs` (pseudo-relevance feedback, related documents): the
+// dictionary words of those documents, weighted by Xapian's TradEWeight formula over the view's
+// combined statistics, best first (ties by term). Not Enquire::get_eset: Xapian 1.4 weighs with
+// statistics that depend on how a view is split into shards, so a clearance view would rank
+// unlike an index of only its visible text.
+std::vector<std::pair<std::string, double>> ExpansionTerms(Xapian::Database& db,
+                                                           const std::vector<Xapian::docid>& rdocs,
+                                                           size_t limit) {
+  const double n_docs = db.get_doccount(), r_docs = static_cast<double>(rdocs.size());
+  const double avlen = std::max(db.get_avlength(), 1.0);
+  std::map<std::string, std::pair<double, double>> stats;  // term → (rtermfreq, multiplier)
+  WordsOnly words;
+  for (const Xapian::docid did : rdocs) {
+    const double len = db.get_doclength(did);
+    for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+      if (!words(*t)) continue;
+      const double wdf = t.get_wdf();
+      auto& st = stats[*t];
+      st.first += 1;
+      st.second += 2.0 * wdf / (len / avlen + wdf);  // (k+1)·wdf / (k·len/avlen + wdf), k = 1
+    }
+  }
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& [term, st] : stats) {
+    const double tf = db.get_termfreq(term), rtf = st.first;
+    double tw = (rtf + 0.5) * (n_docs - r_docs - tf + rtf + 0.5) /
+                ((r_docs - rtf + 0.5) * (tf - rtf + 0.5));
+    if (tw < 2) tw = tw * 0.5 + 1;
+    const double w = st.second * std::log(tw);
+    if (w > 0) ranked.emplace_back(-w, term);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<std::pair<std::string, double>> out;
+  for (size_t i = 0; i < ranked.size() && i < limit; ++i) {
+    out.emplace_back(ranked[i].second, -ranked[i].first);
+  }
+  return out;
+}
 
 Error DbError(const Xapian::Error& e, const fs::path& where) {
   Error err = MakeError(ErrorCode::kIo, "index.xapian", e.get_description());
@@ -408,18 +449,26 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
       const RankingConfig& rc = impl_->ranking;
       if (rc.prf_docs > 0) {
         enquire->set_query(CombineQuery(*built, MatchMode::kRelaxed));
-        Xapian::MSet top = enquire->get_mset(0, static_cast<Xapian::doccount>(rc.prf_docs));
-        Xapian::RSet rset;
-        for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
-        WordsOnly words;
-        Xapian::ESet eset =
-            enquire->get_eset(static_cast<Xapian::termcount>(rc.prf_terms), rset, &words);
+        // Pseudo-relevance feedback. The top documents by weight, then doc_id, from a full
+        // (unpruned) match: with a small limit Xapian 1.4's pruning has skipped the best one,
+        // and which one it skipped depended on the shard layout of the view.
+        const size_t want = static_cast<size_t>(rc.prf_docs);
+        Xapian::MSet top = enquire->get_mset(0, static_cast<Xapian::doccount>(want + 20),
+                                             std::max<Xapian::doccount>(all, 1));
+        std::vector<std::tuple<double, std::string, Xapian::docid>> ranked;
+        for (auto it = top.begin(); it != top.end(); ++it) {
+          ranked.emplace_back(-it.get_weight(), it.get_document().get_value(core::kDocIdSlot), *it);
+        }
+        std::sort(ranked.begin(), ranked.end());
+        std::vector<Xapian::docid> rdocs;
+        for (size_t i = 0; i < ranked.size() && i < want; ++i)
+          rdocs.push_back(std::get<2>(ranked[i]));
+        const auto eset = ExpansionTerms(*db, rdocs, static_cast<size_t>(rc.prf_terms));
         std::vector<Xapian::Query> expansion;
-        double max_w = 0;
-        for (auto e = eset.begin(); e != eset.end(); ++e) max_w = std::max(max_w, e.get_weight());
-        for (auto e = eset.begin(); e != eset.end(); ++e) {
-          expansion.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*e),
-                                 rc.prf_weight * e.get_weight() / max_w);
+        const double max_w = eset.empty() ? 1 : eset.front().second;
+        for (const auto& [term, w] : eset) {
+          expansion.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term),
+                                 rc.prf_weight * w / max_w);
         }
         if (!expansion.empty()) {
           built->rank = Xapian::Query(
@@ -505,7 +554,11 @@ Result<SearchResponse> Searcher::Run(const SearchRequest& request) const {
       const size_t start = request.offset > strict_total ? request.offset - strict_total : 0;
       const size_t count =
           request.offset + request.limit - std::max<size_t>(request.offset, strict_total);
-      partial = partial_enquire->get_mset(start, count, 0, nullptr, &partial_check);
+      // Counted exactly (check_at_least: every document), as totals are: an estimate depends
+      // on how the view is split into shards, which an index of the visible text alone would
+      // not reproduce, and a small unpruned limit has skipped better documents.
+      partial =
+          partial_enquire->get_mset(start, count, db->get_doccount(), nullptr, &partial_check);
       response.partial_total = partial.get_matches_estimated();
     }
     size_t rank = request.offset;
@@ -657,15 +710,11 @@ Result<std::vector<RelatedDoc>> Searcher::Related(const std::string& id, Clearan
     }
     // Expansion terms of the document: its most distinctive dictionary words. Bigrams and
     // boolean terms (an upper-case prefix) are left out: words carry the topic.
-    WordsOnly decider;
     Xapian::Enquire enquire(*db);
     enquire.set_weighting_scheme(impl_->Weighting());
-    Xapian::RSet rset;
-    rset.add_document(*it);
-    Xapian::ESet eset = enquire.get_eset(40, rset, &decider);
     std::vector<Xapian::Query> terms;
-    for (auto e = eset.begin(); e != eset.end(); ++e) {
-      terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*e), e.get_weight());
+    for (const auto& [term, w] : ExpansionTerms(*db, {*it}, 40)) {
+      terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), w);
     }
     std::vector<RelatedDoc> out;
     if (terms.empty()) return out;
@@ -673,7 +722,8 @@ Result<std::vector<RelatedDoc>> Searcher::Related(const std::string& id, Clearan
                                     Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
                                     Xapian::Query(idterm)));
     enquire.set_sort_by_relevance_then_value(core::kDocIdSlot, false);
-    Xapian::MSet mset = enquire.get_mset(0, limit);
+    // Unpruned (check_at_least: every document), for the same reason as feedback above.
+    Xapian::MSet mset = enquire.get_mset(0, limit, db->get_doccount());
     for (auto m = mset.begin(); m != mset.end(); ++m) {
       auto record = core::DecodeDocRecord(m.get_document().get_data());
       if (!record) return record.error();

@@ -31,7 +31,7 @@ void CheckSecurityHeaders(const httplib::Result& r) {
   CHECK(csp.find("default-src 'self'") != std::string::npos);
   CHECK(csp.find("frame-ancestors 'none'") != std::string::npos);
   CHECK(r->get_header_value("X-Content-Type-Options") == "nosniff");
-  CHECK(r->get_header_value("Referrer-Policy") == "same-origin");
+  CHECK(r->get_header_value("Referrer-Policy") == "no-referrer");
   CHECK(r->get_header_value("X-Frame-Options") == "DENY");
 }
 

@@ -1,0 +1,270 @@
+// Clearance as an attacker sees it. (1) Every search at a clearance returns exactly what an index
+// built from only the text visible at that clearance returns: hits, scores, order, totals, facet
+// counts, snippets, related documents. (2) On the web page and the API, a term that occurs only
+// in text above the reader's clearance gets the same response as a term that occurs nowhere.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "search/core/analyzer.h"
+#include "tests/support/command.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_server.h"
+#include "web/html.h"
+
+namespace yuimaru::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using search::Clearance;
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int Level(const std::string& label) { return label == "公開" ? 0 : label == "内部" ? 1 : 2; }
+
+// The corpus as a reader at `clearance` (0 公開, 1 内部) may see it: documents above it left out,
+// private sections above it cut (marker lines included); everything else byte for byte.
+void RedactCorpus(const fs::path& src, const fs::path& dst, int clearance) {
+  static const std::regex kConf(R"(^confidentiality:\s*(\S+))");
+  static const std::regex kBegin(
+      "^<!--\\s*(?:private|非公開)\\s*(?::|：)\\s*begin.*level=\"([^\"]*)\"");
+  static const std::regex kEnd(R"(^<!--\s*(?:private|非公開)\s*(?::|：)\s*end)");
+  for (const auto& e : fs::recursive_directory_iterator(src)) {
+    if (!e.is_regular_file()) continue;
+    const fs::path out = dst / fs::relative(e.path(), src);
+    fs::create_directories(out.parent_path());
+    if (e.path().extension() != ".md") {
+      fs::copy_file(e.path(), out);
+      continue;
+    }
+    std::istringstream in(Slurp(e.path()));
+    std::string kept, line;
+    int doc_level = 1;  // 内部 when not given (the indexer's default)
+    bool cutting = false;
+    while (std::getline(in, line)) {
+      std::smatch m;
+      if (std::regex_search(line, m, kConf)) doc_level = Level(m[1]);
+      if (!cutting && std::regex_search(line, m, kBegin) && Level(m[1]) > clearance) {
+        cutting = true;
+        continue;
+      }
+      if (cutting) {
+        if (std::regex_search(line, kEnd)) cutting = false;
+        continue;
+      }
+      kept += line + "\n";
+    }
+    if (doc_level <= clearance) WriteFile(out, kept);
+  }
+}
+
+// A search response without what may differ between two indexes of the same text: the time
+// taken and the source paths.
+nlohmann::json Comparable(nlohmann::json j) {
+  j.erase("took_ms");
+  for (auto& h : j["hits"]) h.erase("path");
+  return j;
+}
+
+// Equal, scores within 1e-12 relative: the views sum document lengths over shards in another
+// order, which moves the last bit of a score (7.546988445365914 against …915).
+bool Equivalent(nlohmann::json a, nlohmann::json b, const char* list = "hits") {
+  if (a[list].size() != b[list].size()) return false;
+  for (size_t i = 0; i < a[list].size(); ++i) {
+    const double sa = a[list][i]["score"], sb = b[list][i]["score"];
+    if (std::abs(sa - sb) > 1e-12 * std::max(1.0, std::abs(sa))) return false;
+    a[list][i].erase("score");
+    b[list][i].erase("score");
+  }
+  return a == b;
+}
+
+nlohmann::json Search(const fs::path& db, const std::string& clearance,
+                      const std::vector<std::string>& extra, const std::string& limit = "50") {
+  std::vector<std::string> args = {"search",  "--db", db.string(),   "--json",
+                                   "--limit", limit,  "--clearance", clearance};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const CommandResult r = Yuimaru(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return Comparable(r.Json());
+}
+
+// Word terms (ICU words of two or more characters) of every Markdown file under `dir`.
+std::set<std::string> Words(const fs::path& dir) {
+  auto analyzer = core::Analyzer::Create();
+  REQUIRE(analyzer);
+  std::set<std::string> words;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().extension() != ".md") continue;
+    const core::Analysis a = analyzer->Analyze(Slurp(e.path()));
+    for (const auto& w : a.words) {
+      const std::u32string_view word(a.norm.data() + w.start, w.end - w.start);
+      if (word.size() < 2 || word[0] < 0x3041 || !core::IsIndexableWord(word)) continue;
+      words.insert(core::WordTerm(word));
+    }
+  }
+  return words;
+}
+
+// Every `step`-th element, for a deterministic sample.
+std::vector<std::string> Sample(const std::set<std::string>& all, size_t max) {
+  std::vector<std::string> out;
+  const size_t step = std::max<size_t>(1, all.size() / max);
+  size_t i = 0;
+  for (const auto& s : all) {
+    if (i++ % step == 0) out.push_back(s);
+  }
+  return out;
+}
+
+struct Views {
+  TempDir dir;
+  fs::path full = dir / "full";
+  fs::path redacted[2] = {dir / "r0", dir / "r1"};
+  std::set<std::string> hidden[2];  // words only above 公開 / 内部
+  Views() {
+    const fs::path corpus = SourceDir() / "corpus";
+    REQUIRE(Yuimaru({"index", "--db", full.string(), corpus.string()}).exit_code == 0);
+    const std::set<std::string> all = Words(corpus);
+    for (int c = 0; c < 2; ++c) {
+      RedactCorpus(corpus, dir / ("c" + std::to_string(c)), c);
+      REQUIRE(Yuimaru({"index", "--db", redacted[c].string(),
+                       (dir / ("c" + std::to_string(c))).string()})
+                  .exit_code == 0);
+      const std::set<std::string> visible = Words(dir / ("c" + std::to_string(c)));
+      for (const auto& w : all) {
+        if (!visible.count(w)) hidden[c].insert(w);
+      }
+    }
+  }
+};
+
+Views& SharedViews() {
+  static Views* v = new Views();
+  return *v;
+}
+
+TEST_CASE(
+    "clearance attack: every search equals the same search on an index of only the "
+    "visible text",
+    "[disk][clearance][attack]") {
+  Views& v = SharedViews();
+  std::vector<std::vector<std::string>> queries = {{""},
+                                                   {"--filter", "業種=製造業", ""},
+                                                   {"--filter", "文書種別=企業カルテ", ""},
+                                                   {"--sort", "newest", "事業承継"},
+                                                   {"--no-synonyms", "DX"}};
+  std::istringstream tsv(Slurp(SourceDir() / "corpus" / "queries.tsv"));
+  for (std::string line; std::getline(tsv, line);) {
+    const size_t tab = line.find('\t');
+    if (tab != std::string::npos && line[0] != '#') queries.push_back({line.substr(tab + 1)});
+  }
+  for (int c = 0; c < 2; ++c) {
+    const std::string label = c == 0 ? "公開" : "内部";
+    REQUIRE(v.hidden[c].size() >= 20);
+    auto all = queries;
+    for (const auto& w : Sample(v.hidden[c], 60)) all.push_back({w});
+    for (const auto& q : all) {
+      INFO(label << " " << q.back());
+      CHECK(Equivalent(Search(v.full, label, q), Search(v.redacted[c], label, q)));
+    }
+    // Related documents, from the visible text only, for every document the view has.
+    const nlohmann::json listing = Search(v.redacted[c], label, {""}, "200");
+    int compared = 0;
+    for (const auto& hit : listing["hits"]) {
+      if (compared++ % 7 != 0) continue;
+      const std::string id = hit["id"];
+      const CommandResult a =
+          Yuimaru({"related", "--db", v.full.string(), "--json", "--clearance", label, id});
+      const CommandResult b =
+          Yuimaru({"related", "--db", v.redacted[c].string(), "--json", "--clearance", label, id});
+      INFO(label << " related " << id);
+      CHECK(a.exit_code == b.exit_code);
+      CHECK(Equivalent(a.Json(), b.Json(), "related"));
+    }
+    CHECK(compared > 5);
+  }
+}
+
+// `body` with the echoed query (raw, HTML-escaped, URL-encoded) and the time taken blanked.
+std::string Blank(std::string body, const std::string& q) {
+  for (const std::string& form : {web::UrlEncode(q), web::Escape(q), q}) {
+    for (size_t p = body.find(form); p != std::string::npos; p = body.find(form, p)) {
+      body.replace(p, form.size(), "@Q@");
+    }
+  }
+  body = std::regex_replace(body, std::regex(R"([0-9.]+ ミリ秒)"), "@T@");
+  body = std::regex_replace(body, std::regex(R"re("took_ms":[0-9.e+-]+)re"), "\"took_ms\":@T@");
+  return body;
+}
+
+TEST_CASE(
+    "clearance attack: a hidden term answers exactly like a term that occurs nowhere, "
+    "on the page and the API",
+    "[http][clearance][attack]") {
+  Views& v = SharedViews();
+  const std::string nowhere = "龘靐";
+  for (int c = 0; c < 2; ++c) {
+    const Clearance clearance = c == 0 ? Clearance::kPublic : Clearance::kInternal;
+    const std::string label = c == 0 ? "公開" : "内部";
+    // The hidden words that an index of the visible text answers like the nowhere word: all of
+    // them but those whose visible parts still match in the relaxed fallback (those are held to
+    // the index-equality test above).
+    const nlohmann::json empty = Search(v.redacted[c], label, {nowhere});
+    std::vector<std::string> words;
+    for (const auto& w : v.hidden[c]) {
+      nlohmann::json r = Search(v.redacted[c], label, {w});
+      r["query"] = nowhere;
+      if (r == empty) words.push_back(w);
+      if (words.size() >= 150) break;
+    }
+    INFO(label << ": " << words.size() << " of " << v.hidden[c].size() << " hidden words");
+    REQUIRE(words.size() >= 20);
+    TestServer server({(SourceDir() / "corpus").string()}, clearance);
+    auto client = server.Client();
+    auto get = [&](const std::string& path, const std::string& q) {
+      auto r = client.Get((path + "?q=" + web::UrlEncode(q)).c_str());
+      REQUIRE(r);
+      return std::make_pair(r->status, Blank(r->body, q));
+    };
+    const auto page0 = get("/search", nowhere);
+    const auto api0 = get("/api/search", nowhere);
+    const auto facets0 = get("/api/facets", nowhere);
+    CHECK(page0.first == 200);
+    const std::string page_text = client.Get("/search?q=%E9%BE%98%E9%9D%90")->body;
+    int pages = 0;
+    for (const auto& w : words) {
+      INFO(label << " " << w);
+      // A word the page's own text contains (アウト in ログアウト) cannot be told from its echo.
+      if (page_text.find(w) == std::string::npos) {
+        CHECK(get("/search", w) == page0);
+        ++pages;
+      }
+      CHECK(get("/api/search", w) == api0);
+      CHECK(get("/api/facets", w) == facets0);
+    }
+    CHECK(pages >= static_cast<int>(words.size()) * 3 / 4);
+    // And the reader who may see them does.
+    TestServer confidential({(SourceDir() / "corpus").string()}, Clearance::kConfidential);
+    auto cc = confidential.Client();
+    int found = 0;
+    for (const auto& w : words) {
+      auto r = cc.Get(("/api/search?q=" + web::UrlEncode(w)).c_str());
+      REQUIRE(r);
+      found += nlohmann::json::parse(r->body)["total"].get<int>() > 0;
+    }
+    CHECK(found == static_cast<int>(words.size()));
+  }
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
