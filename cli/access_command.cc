@@ -2,14 +2,18 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "access/access.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "indexer/indexer.h"
+#include "search/core/pii.h"
+#include "search/core/utf8.h"
 
 namespace yuimaru::cli {
 namespace {
@@ -172,6 +176,70 @@ int RunAuditCommand(const Args& args) {
   std::printf("%s: %llu 行、ハッシュ連鎖は正常です（最終ハッシュ %s）\n", pos[1].c_str(),
               static_cast<unsigned long long>(v->lines), v->last_hash.c_str());
   return kExitOk;
+}
+
+int RunAnonymizeCommand(const Args& args) {
+  constexpr char kUsage[] = "yuimaru anonymize --map 対応表.tsv IN OUT（ファイルかディレクトリ）";
+  Flags flags(args, {{"map"}, {"help", false}});
+  if (flags.Has("help")) {
+    std::printf("使い方: %s\n", kUsage);
+    return kExitOk;
+  }
+  if (!flags.error().empty()) return UsageError("anonymize", flags.error(), kUsage);
+  const auto map_path = flags.Get("map");
+  if (!map_path) return UsageError("anonymize", "--map がありません", kUsage);
+  if (flags.positional().size() != 2)
+    return UsageError("anonymize", "IN と OUT が必要です", kUsage);
+  auto map = core::LoadAnonymizeMap(*map_path);
+  if (!map) return Fail(map.error());
+  namespace fs = std::filesystem;
+  const fs::path in = flags.positional()[0], out = flags.positional()[1];
+  std::error_code ec;
+  if (fs::exists(out, ec) && fs::equivalent(in, out, ec)) {
+    return UsageError("anonymize", "OUT は IN と別の場所にしてください（原本は残します）", kUsage);
+  }
+  std::vector<std::pair<fs::path, fs::path>> files;  // (source, destination)
+  if (fs::is_directory(in, ec)) {
+    for (const auto& e : fs::recursive_directory_iterator(in, ec)) {
+      if (e.is_regular_file() && e.path().extension() == ".md") {
+        files.emplace_back(e.path(), out / fs::relative(e.path(), in));
+      }
+    }
+    std::sort(files.begin(), files.end());
+  } else {
+    files.emplace_back(in, out);
+  }
+  if (files.empty())
+    return UsageError("anonymize", "Markdown ファイルがありません: " + in.string(), kUsage);
+  core::PiiOptions pii;
+  for (const auto& [name, id] : *map) pii.deny_list.push_back(name);
+  size_t replaced = 0, remaining = 0;
+  for (const auto& [src, dst] : files) {
+    std::ifstream is(src, std::ios::binary);
+    if (!is)
+      return Fail(MakeError(ErrorCode::kIo, "anonymize.read", "読めません: " + src.string()));
+    const std::string text((std::istreambuf_iterator<char>(is)), {});
+    if (core::FindInvalidUtf8(text) != std::string_view::npos) {
+      return Fail(MakeError(ErrorCode::kInvalidInput, "file.invalid-utf8",
+                            "UTF-8 として不正です: " + src.string()));
+    }
+    const core::AnonymizeResult r = core::AnonymizeText(text, *map);
+    replaced += r.replaced;
+    if (!dst.parent_path().empty()) fs::create_directories(dst.parent_path(), ec);
+    std::ofstream os(dst, std::ios::binary | std::ios::trunc);
+    os << r.text;
+    if (!os)
+      return Fail(MakeError(ErrorCode::kIo, "anonymize.write", "書けません: " + dst.string()));
+    // What is still there for a person to look at: other personal data the map does not cover.
+    for (const auto& f : core::FindPii(r.text, pii)) {
+      ++remaining;
+      std::fprintf(stderr, "%s:%d:%d: %s: 残っています（%s）\n", dst.c_str(), f.line, f.column,
+                   f.rule.c_str(), f.masked.c_str());
+    }
+  }
+  std::printf("匿名化: %zu ファイル、%zu 箇所を置換、要確認 %zu 箇所 → %s\n", files.size(),
+              replaced, remaining, out.c_str());
+  return remaining > 0 ? kExitRejected : kExitOk;
 }
 
 int RunPurgeCommand(const Args& args) {

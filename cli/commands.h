@@ -26,6 +26,7 @@ int RunServeCommand(const Args& args);
 int RunUserCommand(const Args& args);
 int RunAuditCommand(const Args& args);
 int RunPurgeCommand(const Args& args);
+int RunAnonymizeCommand(const Args& args);
 
 // The roster file: --users FILE, else DB/users.json; empty if neither is given.
 std::filesystem::path UsersPath(const std::optional<std::string>& users,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <regex>
+#include <tuple>
 
 #include "search/core/normalizer.h"
 #include "search/core/utf8.h"
@@ -177,6 +178,48 @@ bool LineAllowed(std::string_view line) {
   return std::regex_search(line.begin(), line.end(), kAllow);
 }
 
+// Occurrences of `names` in normalized UTF-8 `utf8` as byte ranges of it, with the index of the
+// name; compared without spaces (a list's "山田 太郎" is also 山田太郎 in a memo), longer names
+// first where two overlap.
+std::vector<std::tuple<size_t, size_t, size_t>> MatchNames(const std::string& utf8,
+                                                           const std::vector<std::string>& names) {
+  std::vector<std::tuple<size_t, size_t, size_t>> out;
+  if (names.empty()) return out;
+  auto strip = [](std::string_view in, std::vector<size_t>* origin) {
+    std::string stripped;
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (in[i] == ' ' || in[i] == '\t') continue;
+      stripped.push_back(in[i]);
+      if (origin) origin->push_back(i);
+    }
+    if (origin) origin->push_back(in.size());
+    return stripped;
+  };
+  std::vector<size_t> origin;
+  const std::string compact = strip(utf8, &origin);
+  std::vector<std::pair<std::string, size_t>> needles;
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string needle = strip(NormalizeToUtf8(names[i]), nullptr);
+    if (CountCodePoints(needle) >= 2) needles.emplace_back(std::move(needle), i);
+  }
+  std::stable_sort(needles.begin(), needles.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  std::vector<std::pair<size_t, size_t>> taken;
+  for (const auto& [needle, index] : needles) {
+    for (size_t pos = compact.find(needle); pos != std::string::npos;
+         pos = compact.find(needle, pos + 1)) {
+      const size_t b = origin[pos], e = origin[pos + needle.size() - 1] + 1;
+      bool overlaps = false;
+      for (const auto& [tb, te] : taken) overlaps = overlaps || (b < te && tb < e);
+      if (overlaps) continue;
+      taken.emplace_back(b, e);
+      out.emplace_back(b, e, index);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace
 
 bool ValidCorporateNumber(std::string_view d) {
@@ -280,26 +323,8 @@ std::vector<PiiFinding> FindPii(std::string_view text, const PiiOptions& options
     }
     line_begin = line_end + 1;
   }
-  // Names are compared without spaces: a list's "山田 太郎" is also 山田太郎 in a memo.
-  auto strip = [](std::string_view in, std::vector<size_t>* origin) {
-    std::string out;
-    for (size_t i = 0; i < in.size(); ++i) {
-      if (in[i] == ' ' || in[i] == '\t') continue;
-      out.push_back(in[i]);
-      if (origin) origin->push_back(i);
-    }
-    if (origin) origin->push_back(in.size());
-    return out;
-  };
-  std::vector<size_t> origin;
-  const std::string compact = options.deny_list.empty() ? std::string() : strip(utf8, &origin);
-  for (const std::string& name : options.deny_list) {
-    const std::string needle = strip(NormalizeToUtf8(name), nullptr);
-    if (CountCodePoints(needle) < 2) continue;
-    for (size_t pos = compact.find(needle); pos != std::string::npos;
-         pos = compact.find(needle, pos + 1)) {
-      add("pii/deny-list", origin[pos], origin[pos + needle.size() - 1] + 1);
-    }
+  for (const auto& [nb, ne, index] : MatchNames(utf8, options.deny_list)) {
+    add("pii/deny-list", nb, ne);
   }
   std::sort(found.begin(), found.end(),
             [](const PiiFinding& a, const PiiFinding& b) { return a.begin < b.begin; });
@@ -316,6 +341,61 @@ std::string RedactPii(std::string_view text, const PiiOptions& options) {
   }
   out.append(text.substr(pos));
   return out;
+}
+
+AnonymizeResult AnonymizeText(std::string_view text,
+                              const std::vector<std::pair<std::string, std::string>>& map) {
+  AnonymizeResult result;
+  const NormalizedText norm = NormalizeWithOffsets(text);
+  std::string utf8;
+  std::vector<uint32_t> cp_of_byte;
+  for (size_t i = 0; i < norm.text.size(); ++i) {
+    const size_t before = utf8.size();
+    AppendUtf8(norm.text[i], utf8);
+    cp_of_byte.insert(cp_of_byte.end(), utf8.size() - before, static_cast<uint32_t>(i));
+  }
+  cp_of_byte.push_back(static_cast<uint32_t>(norm.text.size()));
+  auto source_of = [&](size_t p) { return norm.source_offsets[cp_of_byte[p]]; };
+  std::vector<std::string> names;
+  for (const auto& [name, id] : map) names.push_back(name);
+  size_t pos = 0;
+  for (const auto& [nb, ne, index] : MatchNames(utf8, names)) {
+    const size_t sb = source_of(nb), se = source_of(ne);
+    if (sb < pos) continue;
+    result.text.append(text.substr(pos, sb - pos));
+    result.text += map[index].second;
+    pos = se;
+    ++result.replaced;
+  }
+  result.text.append(text.substr(pos));
+  return result;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> LoadAnonymizeMap(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    Error e = MakeError(ErrorCode::kIo, "anonymize.map", "対応表を読めません");
+    e.source = path;
+    return e;
+  }
+  std::vector<std::pair<std::string, std::string>> map;
+  int line_no = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos || tab == 0 || tab + 1 == line.size() ||
+        FindInvalidUtf8(line) != std::string_view::npos) {
+      Error e = MakeError(ErrorCode::kInvalidInput, "anonymize.map.format",
+                          "「実名<TAB>ID」の形式ではありません");
+      e.source = path;
+      e.line = line_no;
+      return e;
+    }
+    map.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+  }
+  return map;
 }
 
 Result<std::vector<std::string>> LoadDenyList(const std::string& path) {

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "search/core/result.h"
@@ -44,6 +45,17 @@ std::string RedactPii(std::string_view text, const PiiOptions& options);
 // Check digits (DOMAIN.md §6.4). `digits` must be exactly 13 / 12 ASCII digits.
 bool ValidCorporateNumber(std::string_view digits);  // 法人番号: the leftmost digit checks
 bool ValidMyNumber(std::string_view digits);  // マイナンバー: the rightmost digit checks
+
+// A copy of `text` with every mapped real name (compared after normalization and without
+// spaces, longer names first) replaced by its id: 山城酒造 → C-0123, 比嘉 花子 → K-07.
+struct AnonymizeResult {
+  std::string text;
+  size_t replaced = 0;
+};
+AnonymizeResult AnonymizeText(std::string_view text,
+                              const std::vector<std::pair<std::string, std::string>>& map);
+// A map file: "実名<TAB>ID" per line, # comments. Fails with kIo or kInvalidInput (with line).
+Result<std::vector<std::pair<std::string, std::string>>> LoadAnonymizeMap(const std::string& path);
 
 // The names of a deny-list file: one per line, # comments. Fails with kIo.
 Result<std::vector<std::string>> LoadDenyList(const std::string& path);

@@ -108,3 +108,22 @@ TEST_CASE("RedactPii replaces each finding by its rule") {
 
 }  // namespace
 }  // namespace yuimaru::core
+
+namespace yuimaru::core {
+namespace {
+
+TEST_CASE("anonymize: mapped names become ids, whatever their width and spacing", "[pii]") {
+  const std::vector<std::pair<std::string, std::string>> map = {
+      {"山城酒造", "C-0123"}, {"比嘉 花子", "K-07"}, {"山城", "C-0123"}, {"ＡＢＣ商事", "C-0200"}};
+  const AnonymizeResult r = AnonymizeText(
+      "比嘉花子が山城酒造を訪問。山城社長、abc商事の担当、比嘉 花子。ＡＢＣ 商事とも。", map);
+  CHECK(r.text == "K-07がC-0123を訪問。C-0123社長、C-0200の担当、K-07。C-0200とも。");
+  CHECK(r.replaced == 6);
+  // Nothing mapped: the text comes back byte for byte.
+  const std::string plain = "研修の振り返り（ＤＸ推進）";
+  CHECK(AnonymizeText(plain, map).text == plain);
+  CHECK(AnonymizeText(plain, map).replaced == 0);
+}
+
+}  // namespace
+}  // namespace yuimaru::core

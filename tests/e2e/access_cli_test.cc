@@ -70,3 +70,40 @@ TEST_CASE("yuimaru user: add with a password on stdin, list, disable; every chan
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("yuimaru anonymize: a copy with ids for names, the original untouched, leftovers named",
+          "[pii][cli]") {
+  TempDir t;
+  WriteFile(t / "map.tsv", "# 実名\tID\n山城酒造\tC-0123\n比嘉 花子\tK-07\n");
+  const std::string memo =
+      "---\ndoc_id: VM-2024-9001\ntitle: 山城酒造 訪問\n---\n\n"
+      "比嘉花子が山城酒造を訪問した。\n";
+  WriteFile(t / "in/a.md", memo);
+  WriteFile(t / "in/sub/b.md", memo + "連絡先 098-123-4567\n");
+  const CommandResult r = Yuimaru(
+      {"anonymize", "--map", (t / "map.tsv").string(), (t / "in").string(), (t / "out").string()});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 3);  // b.md still has a phone number
+  CHECK(r.out.find("2 ファイル、6 箇所を置換、要確認 1 箇所") != std::string::npos);
+  CHECK(r.err.find("b.md:7:5: pii/phone:") != std::string::npos);
+  std::ifstream a(t / "out/a.md");
+  const std::string out((std::istreambuf_iterator<char>(a)), {});
+  CHECK(out.find("title: C-0123 訪問") != std::string::npos);
+  CHECK(out.find("K-07がC-0123を訪問した。") != std::string::npos);
+  CHECK(out.find("山城") == std::string::npos);
+  std::ifstream orig(t / "in/a.md");
+  CHECK(std::string((std::istreambuf_iterator<char>(orig)), {}) == memo);
+  // The anonymized copy indexes; the original is refused once the names are in the deny-list.
+  WriteFile(t / "deny.txt", "山城酒造\n比嘉 花子\n");
+  CHECK(Yuimaru({"index", "--db", (t / "db").string(), "--deny-list", (t / "deny.txt").string(),
+                 (t / "out/a.md").string()})
+            .exit_code == 0);
+  CHECK(Yuimaru({"lint", "--deny-list", (t / "deny.txt").string(), (t / "in/a.md").string()})
+            .exit_code == 3);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
