@@ -454,9 +454,10 @@ struct Server::Impl {
     http.set_write_timeout(10, 0);
     http.set_keep_alive_max_count(100);
     http.set_default_headers(SecurityHeaders());
-    const int threads = options.threads > 0
-                            ? options.threads
-                            : std::max(4, static_cast<int>(std::thread::hardware_concurrency()));
+    const int threads =
+        options.threads > 0
+            ? options.threads
+            : std::max(32, 8 * static_cast<int>(std::thread::hardware_concurrency()));
     http.new_task_queue = [threads] {
       return new httplib::ThreadPool(static_cast<size_t>(threads));
     };
@@ -495,8 +496,10 @@ struct Server::Impl {
       return Handled::Unhandled;
     });
     // Pages and API answers depend on who asks: never stored by a browser or a proxy.
-    http.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    http.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (req.path.rfind("/static/", 0) != 0) res.set_header("Cache-Control", "no-store");
+      // Under TLS, browsers must not fall back to plain HTTP for a year.
+      if (Tls()) res.set_header("Strict-Transport-Security", "max-age=31536000");
     });
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (res.status == 404 && res.body.empty()) {

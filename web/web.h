@@ -17,7 +17,10 @@ struct ServerOptions {
   std::filesystem::path db;
   std::string bind = "127.0.0.1";  // loopback unless told otherwise
   int port = 8080;                 // 0: any free port (see Bind)
-  int threads = 0;                 // 0: one per core, at least 4
+  // cpp-httplib keeps a keep-alive connection on one thread until it closes, so there must be
+  // more threads than concurrent clients: with 4 threads and 16 clients, 12 waited for seconds
+  // (bench/http_bench.py). Idle threads cost a stack each; a Searcher is opened per busy thread.
+  int threads = 0;  // 0: 8 per core, at least 32
   // The highest clearance this server serves: a signed-in user reads at the lower of this and
   // their roster clearance (a public kiosk can be capped at 公開 whatever the users hold).
   search::Clearance clearance = search::Clearance::kConfidential;

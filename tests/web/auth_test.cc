@@ -280,6 +280,7 @@ TEST_CASE("web auth: TLS serves HTTPS only, 1.2 or newer, with Secure cookies",
   REQUIRE(form);
   const std::string login_cookie = form->get_header_value("Set-Cookie");
   CHECK(login_cookie.find("; Secure") != std::string::npos);
+  CHECK(form->get_header_value("Strict-Transport-Security") == "max-age=31536000");
   const std::string token = login_cookie.substr(14, 64);
   auto login =
       s.Post("/login", {{"Cookie", "yuimaru_login=" + token}},

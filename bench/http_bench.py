@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""HTTP benchmark: wrk against `yuimaru serve` and against `groonga -s` on the same corpus, the
+same 1,000 queries (the generator's short queries), each asking for the first 10 hits and the
+facet counts of 業種, 地域 and 文書種別 (yuimaru counts every facet field), in the same run.
+
+Usage: bench/http_bench.py [--docs 100000] [--work bench/work] [--connections 16] [--seconds 20]
+Needs: bench/bench.py run first for the same --docs (it builds both indexes), wrk.
+yuimaru runs as a signed-in 機密 handler (the cookie goes with every request) and without the
+audit trail (--no-audit: an fsync per search measures the disk, not the search); both figures
+are printed when --with-audit is given.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench  # noqa: E402  (the corpus and index helpers)
+
+ROOT = bench.ROOT
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server at {url} did not start")
+
+
+def login(base, user, password):
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+    opener = urllib.request.build_opener(NoRedirect)
+    page = urllib.request.urlopen(base + "/login")
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.read().decode()).group(1)
+    form = urllib.parse.urlencode({"id": user, "password": password, "csrf": token, "next": "/"})
+    req = urllib.request.Request(base + "/login", data=form.encode(),
+                                 headers={"Cookie": f"yuimaru_login={token}",
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+    try:
+        opener.open(req)
+    except urllib.error.HTTPError as e:
+        cookie = e.headers.get("Set-Cookie", "")
+        if e.code == 303 and cookie.startswith("yuimaru_session="):
+            return cookie.split(";")[0]
+        raise
+    raise SystemExit("login failed")
+
+
+def wrk(base, urls_file, connections, seconds, headers=()):
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(ROOT / "bench" / "urls.lua")]
+    for h in headers:
+        cmd += ["-H", h]
+    out = subprocess.run(cmd + [base], env=dict(os.environ, URLS=str(urls_file)),
+                         capture_output=True, text=True, check=True).stdout
+    line = next(l for l in out.splitlines() if l.startswith("RESULT"))
+    return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=100000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", default=str(ROOT / "bench" / "work"))
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--seconds", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=0, help="yuimaru serve --threads (0: default)")
+    ap.add_argument("--with-audit", action="store_true")
+    ap.add_argument("--binary", default=str(ROOT / "build" / "yuimaru"))
+    args = ap.parse_args()
+    work = Path(args.work).resolve()
+    corpus, stats, queries = bench.ensure_corpus(work, args.docs, args.seed)
+    ydb, gdb = work / "yuimaru-db", work / "groonga" / "db"
+    if not ydb.exists() or not gdb.exists():
+        raise SystemExit(f"run bench/bench.py --docs {args.docs} --engines yuimaru,groonga first")
+    short = queries["short"][:1000]
+
+    # Same queries both sides: the words ANDed, top 10 by score, three facet counts.
+    yurls, gurls = work / "http-yuimaru.txt", work / "http-groonga.txt"
+    yurls.write_text("".join(f"/api/search?q={urllib.parse.quote(q)}&per=10\n" for q in short))
+    drill = urllib.parse.quote(",".join(bench.FACETS))
+    gurls.write_text("".join(
+        "/d/select?table=Docs&match_columns=" + urllib.parse.quote("title * 2 || body") +
+        "&query=" + urllib.parse.quote(" ".join(bench.groonga_quote(w) for w in q.split())) +
+        "&output_columns=_key,_score&sort_keys=-_score&limit=10&drilldown=" + drill +
+        "&drilldown_limit=20\n" for q in short))
+
+    results = {}
+    users = ydb / "users.json"
+    password = None
+    out = subprocess.run([args.binary, "user", "passwd" if users.exists() and "bench" in users.read_text()
+                          else "add", "--db", str(ydb), "--clearance", "機密", "--generate-password", "bench"]
+                         if not (users.exists() and "bench" in users.read_text()) else
+                         [args.binary, "user", "passwd", "--db", str(ydb), "--generate-password", "bench"],
+                         capture_output=True, text=True, check=True).stdout
+    password = out.strip().split()[-1]
+    modes = [("yuimaru", ["--no-audit"])] + ([("yuimaru + audit", ["--audit", str(work / "audit.jsonl")])]
+                                            if args.with_audit else [])
+    for name, extra in modes:
+        port = free_port()
+        cmd = [args.binary, "serve", "--db", str(ydb), "--port", str(port)] + extra
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
+        server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_http(base + "/login")
+            cookie = login(base, "bench", password)
+            wrk(base, yurls, args.connections, 3, [f"Cookie: {cookie}"])  # warm-up
+            results[name] = wrk(base, yurls, args.connections, args.seconds, [f"Cookie: {cookie}"])
+        finally:
+            server.terminate()
+            server.wait()
+        bench.log(name, results[name])
+
+    port = free_port()
+    server = subprocess.Popen(["groonga", "-s", "--protocol", "http", "--port", str(port), str(gdb)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_http(base + "/d/status")
+        wrk(base, gurls, args.connections, 3)
+        results["groonga -s"] = wrk(base, gurls, args.connections, args.seconds)
+    finally:
+        server.terminate()
+        server.wait()
+    bench.log("groonga", results["groonga -s"])
+
+    print(f"\n{args.docs} documents, 1,000 short queries with facet counts, wrk -t2 -c{args.connections} "
+          f"-d{args.seconds}s, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
+    print("| server | requests/s | p50 ms | p99 ms | errors | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        print(f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']:.0f} | "
+              f"{r['non2xx']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
