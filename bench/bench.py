@@ -255,7 +255,11 @@ def run_fts5(corpus, work, queries):
 # ---- Xapian's own CJK n-gram indexer (indexing only) ------------------------------------------
 
 def run_xapian_ngram(corpus, work):
-    import xapian  # python3-xapian
+    try:
+        import xapian  # python3-xapian
+    except ImportError:  # a python3 other than Debian's (pyenv): use Debian's module
+        sys.path.append("/usr/lib/python3/dist-packages")
+        import xapian
     path = work / "xapian-ngram"
     shutil.rmtree(path, ignore_errors=True)
     t0 = time.perf_counter()
