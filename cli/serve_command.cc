@@ -12,7 +12,7 @@ int RunServeCommand(const Args& args) {
   constexpr char kUsage[] =
       "yuimaru serve --db DB [--bind 127.0.0.1] [--port 8080] [--threads N] [--clearance "
       "公開|内部|機密] [--users FILE (既定 DB/users.json)] [--audit FILE (既定 DB/audit.jsonl) | "
-      "--no-audit] [--allow-anonymous] [--tls-cert PEM --tls-key PEM]";
+      "--no-audit] [--allow-anonymous] [--tls-cert PEM --tls-key PEM] [--text-cache-mb 256]";
   Flags flags(args, {{"db"},
                      {"bind"},
                      {"port"},
@@ -24,6 +24,7 @@ int RunServeCommand(const Args& args) {
                      {"allow-anonymous", false},
                      {"tls-cert"},
                      {"tls-key"},
+                     {"text-cache-mb"},
                      {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kUsage);
@@ -32,6 +33,8 @@ int RunServeCommand(const Args& args) {
   web::ServerOptions options;
   options.port = static_cast<int>(flags.GetInt("port", 8080, 0, 65535));
   options.threads = static_cast<int>(flags.GetInt("threads", 0, 1, 256));
+  search::SetTextCacheBytes(static_cast<size_t>(flags.GetInt("text-cache-mb", 256, 0, 65536))
+                            << 20);
   if (!flags.error().empty()) return UsageError("serve", flags.error(), kUsage);
   const auto db = flags.Get("db");
   if (!db) return UsageError("serve", "--db がありません", kUsage);

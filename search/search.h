@@ -212,4 +212,8 @@ struct Judgement {
 EvalMetrics Evaluate(const std::vector<std::pair<std::string, std::vector<std::string>>>& runs,
                      const std::vector<Judgement>& qrels);
 
+// The budget of the process-wide cache of texts read for exact substring checks (default
+// 256 MiB; 0 turns it off). Texts are keyed by generation and version, so nothing is stale.
+void SetTextCacheBytes(size_t bytes);
+
 }  // namespace yuimaru::search

@@ -3,15 +3,19 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <tuple>
+#include <unordered_map>
 
 #include "search/core/analyzer.h"
 #include "search/core/doc_record.h"
@@ -38,6 +42,61 @@ struct View {
   std::vector<Xapian::Database> shards;
   std::vector<int> position;  // shard number (index_layout.h) → index in `shards`, or -1
   Xapian::Database combined;
+  uint64_t cache_id = 0;  // TextCache::Handle of this generation; with a docid, one version's text
+};
+
+// The normalized texts read for exact checks, shared by every Searcher of the process (a
+// server has one per busy thread). A version's text never changes: a docid within its shard
+// is unique in a generation (index_layout.h), and a generation is named by its path and the
+// UUIDs of its databases (an index deleted and rebuilt at the same path has new UUIDs), so
+// (handle, docid) is the key and nothing is ever stale. Reading texts was 43% of the server's CPU
+// under load (bench/RESULTS.md); a hit costs a hash lookup. A stripe that outgrows its share of the
+// budget is emptied (simple, and the working set refills it). Clearance is not a concern:
+// a search only ever asks for the docids of its own view's shards.
+class TextCache {
+ public:
+  static TextCache& Instance() {
+    static TextCache* cache = new TextCache();
+    return *cache;
+  }
+  void SetCapacity(size_t bytes) { per_stripe_.store(bytes / kStripes); }
+  // A small number for a generation's identity (path and database UUIDs), the same for every
+  // Searcher that opens it.
+  uint64_t Handle(const std::string& identity) {
+    std::lock_guard<std::mutex> lock(handles_mu_);
+    return handles_.emplace(identity, handles_.size() + 1).first->second;
+  }
+  std::shared_ptr<const std::string> Find(uint64_t generation, Xapian::docid id) {
+    Stripe& s = stripes_[id % kStripes];
+    std::lock_guard<std::mutex> lock(s.mu);
+    const auto it = s.map.find(Key(generation, id));
+    return it == s.map.end() ? nullptr : it->second;
+  }
+  void Insert(uint64_t generation, Xapian::docid id, std::shared_ptr<const std::string> text) {
+    const size_t limit = per_stripe_.load();
+    if (text->size() > limit) return;
+    Stripe& s = stripes_[id % kStripes];
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (s.bytes + text->size() > limit) {
+      s.map.clear();
+      s.bytes = 0;
+    }
+    s.bytes += text->size();
+    s.map.emplace(Key(generation, id), std::move(text));
+  }
+
+ private:
+  static constexpr size_t kStripes = 16;
+  static uint64_t Key(uint64_t generation, Xapian::docid id) { return (generation << 32) | id; }
+  struct Stripe {
+    std::mutex mu;
+    std::unordered_map<uint64_t, std::shared_ptr<const std::string>> map;
+    size_t bytes = 0;
+  };
+  Stripe stripes_[kStripes];
+  std::mutex handles_mu_;
+  std::map<std::string, uint64_t> handles_;
+  std::atomic<size_t> per_stripe_{(size_t{256} << 20) / kStripes};
 };
 
 // Reads one value slot of the documents the matcher visits through a forward iterator per
@@ -129,18 +188,33 @@ class TermProbe {
 class TextCheck : public Xapian::MatchDecider {
  public:
   TextCheck(const SubstringFilter& filter, const View& view)
-      : filter_(filter), terms_(view), text_(view, core::kTextSlot) {}
+      : filter_(filter), view_(view), terms_(view), text_(view, core::kTextSlot) {}
   bool operator()(const Xapian::Document& doc) const override {
-    std::string text;
+    std::shared_ptr<const std::string> text;
     return filter_.Matches([&](const std::string& term) { return terms_.Has(doc, term); },
                            [&]() -> std::string_view {
-                             text = text_.Get(doc);
-                             return text;
+                             text = Text(doc);
+                             return *text;
                            });
   }
 
  private:
+  std::shared_ptr<const std::string> Text(const Xapian::Document& doc) const {
+    const Xapian::docid id = doc.get_docid();
+    const int number = core::ShardOfDocid(id);
+    const bool ours = view_.cache_id != 0 && number >= 0 &&
+                      number < static_cast<int>(view_.position.size()) &&
+                      view_.position[number] >= 0;
+    if (!ours) return std::make_shared<const std::string>(text_.Get(doc));
+    TextCache& cache = TextCache::Instance();
+    if (auto hit = cache.Find(view_.cache_id, id)) return hit;
+    auto text = std::make_shared<const std::string>(text_.Get(doc));
+    cache.Insert(view_.cache_id, id, text);
+    return text;
+  }
+
   const SubstringFilter& filter_;
+  const View& view_;
   mutable TermProbe terms_;
   mutable ValueReader text_;
 };
@@ -316,11 +390,14 @@ struct Searcher::Impl {
       try {
         View view;
         view.position.assign(core::AllShardNames().size(), -1);
+        std::string identity = fs::absolute(generation).string();
         for (const auto& name : core::ShardsForView(c)) {
           view.position[core::ShardNumber(name)] = static_cast<int>(view.shards.size());
           view.shards.emplace_back((generation / name).string());
           view.combined.add_database(view.shards.back());
+          identity += " " + view.shards.back().get_uuid();
         }
+        view.cache_id = TextCache::Instance().Handle(identity);
         v = std::move(view);
       } catch (const Xapian::Error& e) {
         return DbError(e, generation);
@@ -756,5 +833,7 @@ Result<IndexStats> Searcher::Stats(Clearance clearance) const {
   }
   return stats;
 }
+
+void SetTextCacheBytes(size_t bytes) { TextCache::Instance().SetCapacity(bytes); }
 
 }  // namespace yuimaru::search
