@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -123,18 +124,23 @@ Result<Roster> Roster::Load(const std::filesystem::path& path) {
   if (j.is_discarded() || !j.is_object() || !j.contains("users") || !j["users"].is_array())
     return bad("形式が違います");
   for (const auto& u : j["users"]) {
+    if (!u.is_object()) return bad("利用者の項目が足りません");
     User user;
-    user.id = u.value("id", "");
-    user.name = u.value("name", "");
-    const auto role = ParseRole(u.value("role", ""));
-    const auto clearance = core::ParseClearance(u.value("clearance", ""));
-    if (user.id.empty() || !role || !clearance) return bad("利用者の項目が足りません");
-    user.role = *role;
-    user.clearance = *clearance;
-    user.disabled = u.value("disabled", false);
-    user.password_hash = u.value("hash", "");
-    user.created = u.value("created", "");
-    user.updated = u.value("updated", "");
+    try {
+      user.id = u.value("id", "");
+      user.name = u.value("name", "");
+      const auto role = ParseRole(u.value("role", ""));
+      const auto clearance = core::ParseClearance(u.value("clearance", ""));
+      if (user.id.empty() || !role || !clearance) return bad("利用者の項目が足りません");
+      user.role = *role;
+      user.clearance = *clearance;
+      user.disabled = u.value("disabled", false);
+      user.password_hash = u.value("hash", "");
+      user.created = u.value("created", "");
+      user.updated = u.value("updated", "");
+    } catch (const nlohmann::json::exception&) {  // a field of the wrong type
+      return bad("利用者の項目の型が違います");
+    }
     roster.users_.push_back(std::move(user));
   }
   return roster;
@@ -156,10 +162,13 @@ Status Roster::Save(const std::filesystem::path& path) const {
   const std::string data = j.dump(1) + "\n";
   const std::filesystem::path tmp = path.string() + ".tmp";
   if (!path.parent_path().empty()) std::filesystem::create_directories(path.parent_path());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // O_NOFOLLOW: a symlink planted at the temporary name is not followed; fchmod: an existing
+  // temporary file with wider permissions is narrowed before anything is written.
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return MakeError(ErrorCode::kIo, "roster.write", "名簿ファイルを書けません: " + tmp.string());
-  const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
+  const bool ok = ::fchmod(fd, 0600) == 0 &&
+                  ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
                   ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <regex>
+#include <semaphore>
 #include <thread>
 #include <vector>
 
@@ -70,7 +72,10 @@ std::multimap<std::string, std::string> Params(const httplib::Request& req) {
 
 bool IsApi(const httplib::Request& req) { return req.path.rfind("/api/", 0) == 0; }
 
-constexpr char kSessionCookie[] = "yuimaru_session";
+constexpr char kSessionCookiePlain[] = "yuimaru_session";
+// Under TLS the __Host- prefix: the browser accepts it only from this host, over HTTPS, for
+// Path=/, so a sibling host or a plain-HTTP attacker cannot plant one.
+constexpr char kSessionCookieTls[] = "__Host-yuimaru_session";
 constexpr char kLoginCookie[] = "yuimaru_login";
 constexpr size_t kMaxFormBytes = 4096;
 
@@ -97,6 +102,7 @@ struct Server::Impl {
   SessionStore sessions{options.idle_timeout, options.absolute_timeout};
   LoginThrottle account_throttle{options.login_failures_per_account, options.login_window};
   LoginThrottle address_throttle{options.login_failures_per_address, options.login_window};
+  std::counting_semaphore<> password_checks{4};
   std::unique_ptr<access::AuditLog> audit;
   std::mutex roster_mu;
   access::Roster roster;
@@ -109,6 +115,7 @@ struct Server::Impl {
   }
 
   bool Tls() const { return !options.tls_cert.empty(); }
+  const char* SessionCookieName() const { return Tls() ? kSessionCookieTls : kSessionCookiePlain; }
 
   // The roster entry of `id` as of now (the file is re-read when it changed); nullopt if the
   // user is unknown or disabled.
@@ -120,13 +127,18 @@ struct Server::Impl {
         (st.st_mtim.tv_sec != roster_mtime.tv_sec || st.st_mtim.tv_nsec != roster_mtime.tv_nsec ||
          st.st_size != roster_size)) {
       auto loaded = access::Roster::Load(options.users);
+      roster_mtime = st.st_mtim;
+      roster_size = st.st_size;
       if (loaded) {
         roster = std::move(*loaded);
-        roster_mtime = st.st_mtim;
-        roster_size = st.st_size;
       } else {
+        // A broken edit must not leave the old roster (with someone it meant to disable) in force.
+        roster = access::Roster();
         std::fprintf(stderr, "yuimaru serve: %s\n", loaded.error().ToString().c_str());
       }
+    } else if (::stat(options.users.c_str(), &st) != 0) {
+      roster = access::Roster();  // the roster file is gone: nobody is signed in
+      roster_size = -1;
     }
     const access::User* u = roster.Find(id);
     if (!u || u->disabled) return std::nullopt;
@@ -146,7 +158,7 @@ struct Server::Impl {
 
   // The signed-in user of a request, or the anonymous reader when that is allowed.
   std::optional<Viewer> Authenticate(const httplib::Request& req) {
-    const std::string token = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+    const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
     if (!token.empty()) {
       if (auto session = sessions.Touch(token, Clock::now())) {
         if (auto user = CurrentUser(session->user)) {
@@ -180,7 +192,7 @@ struct Server::Impl {
   }
 
   std::string SessionCookie(const std::string& value, bool clear) const {
-    return std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" +
+    return std::string(SessionCookieName()) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" +
            (clear ? "; Max-Age=0" : "") + (Tls() ? "; Secure" : "");
   }
 
@@ -225,10 +237,20 @@ struct Server::Impl {
                        "フォームの有効期限が切れました。もう一度ログインしてください。", "", next);
     }
     const auto now = Clock::now();
+    // The id as logged: at most 64 bytes, never cut inside a character.
+    size_t cut = std::min<size_t>(id.size(), 64);
+    while (cut > 0 && cut < id.size() && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80)
+      --cut;
+    Viewer attempted{id.substr(0, cut), "", "", search::Clearance::kPublic};
+    // Ids that cannot exist are not throttle keys (the map would grow with every guess).
+    static const std::regex kIdShape("[a-z0-9._-]{2,32}");
+    const bool possible = std::regex_match(id, kIdShape);
     const std::string account_key = "user:" + id, address_key = "addr:" + req.remote_addr;
-    Viewer attempted{id.size() <= 64 ? id : id.substr(0, 64), "", "", search::Clearance::kPublic};
-    if (!account_throttle.Allowed(account_key, now) ||
-        !address_throttle.Allowed(address_key, now)) {
+    const bool account_ok = !possible || account_throttle.Attempt(account_key, now);
+    const bool address_ok = address_throttle.Attempt(address_key, now);
+    if (!account_ok || !address_ok) {
+      if (account_ok && possible) account_throttle.Forgive(account_key, now);
+      if (address_ok) address_throttle.Forgive(address_key, now);
       Audit(attempted, req, "login-throttled", {});
       res.set_header("Retry-After", std::to_string(options.login_window.count()));
       return LoginPage(req, res, 429,
@@ -236,18 +258,29 @@ struct Server::Impl {
                        "お試しください。",
                        id, next);
     }
-    std::optional<access::User> user = CurrentUser(id);
-    const bool ok = user && access::VerifyPassword(user->password_hash, password);
-    if (!user) access::SpendVerifyTime(password);  // unknown ids take as long as known ones
-    if (!ok) {
-      account_throttle.Failed(account_key, now);
-      address_throttle.Failed(address_key, now);
+    // argon2id takes 64 MiB per check: a few at a time, whatever the number of threads.
+    if (!password_checks.try_acquire_for(std::chrono::seconds(5))) {
+      if (possible) account_throttle.Forgive(account_key, now);
+      address_throttle.Forgive(address_key, now);
+      return LoginPage(req, res, 503, "混み合っています。しばらくしてからもう一度お試しください。",
+                       id, next);
+    }
+    std::optional<access::User> user = possible ? CurrentUser(id) : std::nullopt;
+    bool ok = false;
+    if (user && !user->password_hash.empty()) {
+      ok = access::VerifyPassword(user->password_hash, password);
+    } else {
+      access::SpendVerifyTime(password);  // unknown ids take as long as known ones
+    }
+    password_checks.release();
+    if (!ok) {  // the attempt stays counted as a failure
       Audit(attempted, req, "login-failed", {});
       return LoginPage(req, res, 401, "ID またはパスワードが違います。", id, next);
     }
+    address_throttle.Forgive(address_key, now);
     account_throttle.Succeeded(account_key);
     // A new session id at every login; an old cookie's session ends (no fixation).
-    if (const std::string old = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+    if (const std::string old = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
         !old.empty()) {
       sessions.Remove(old);
     }
@@ -260,7 +293,7 @@ struct Server::Impl {
   }
 
   void LogoutPost(const httplib::Request& req, httplib::Response& res) {
-    const std::string token = CookieValue(req.get_header_value("Cookie"), kSessionCookie);
+    const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
     auto session = token.empty() ? std::nullopt : sessions.Touch(token, Clock::now());
     if (!session || !SameOrigin(req) || !SameToken(req.get_param_value("csrf"), session->csrf)) {
       res.status = 403;
@@ -476,6 +509,9 @@ struct Server::Impl {
             req, res,
             MakeError(ErrorCode::kInvalidInput, "request.body", "リクエスト本文は受け付けません"));
         res.status = 413;
+        // The body is left unread: the connection must end here, or its bytes would be read
+        // as the next request (request smuggling behind a proxy that reuses connections).
+        res.set_header("Connection", "close");
         return Handled::Handled;
       }
       if (req.method != "GET" && req.method != "HEAD" && !form_post) {

@@ -56,6 +56,16 @@ size_t SessionStore::size() const {
   return sessions_.size();
 }
 
+void LoginThrottle::PruneLocked(Clock::time_point now) {
+  for (auto it = failures_.begin(); it != failures_.end();) {
+    auto& times = it->second;
+    times.erase(std::remove_if(times.begin(), times.end(),
+                               [&](Clock::time_point t) { return now - t >= window_; }),
+                times.end());
+    it = times.empty() ? failures_.erase(it) : std::next(it);
+  }
+}
+
 bool LoginThrottle::Allowed(const std::string& key, Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = failures_.find(key);
@@ -71,6 +81,29 @@ bool LoginThrottle::Allowed(const std::string& key, Clock::time_point now) {
   return static_cast<int>(times.size()) < limit_;
 }
 
+bool LoginThrottle::Attempt(const std::string& key, Clock::time_point now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Many distinct keys (ids, addresses) must not grow the map for ever.
+  if (failures_.size() >= kPruneAt) PruneLocked(now);
+  if (failures_.size() >= kMaxKeys && !failures_.count(key)) return false;
+  auto& times = failures_[key];
+  times.erase(std::remove_if(times.begin(), times.end(),
+                             [&](Clock::time_point t) { return now - t >= window_; }),
+              times.end());
+  if (static_cast<int>(times.size()) >= limit_) return false;
+  times.push_back(now);  // counted as a failure until the attempt is known to have succeeded
+  return true;
+}
+
+void LoginThrottle::Forgive(const std::string& key, Clock::time_point when) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = failures_.find(key);
+  if (it == failures_.end()) return;
+  auto& times = it->second;
+  if (auto t = std::find(times.begin(), times.end(), when); t != times.end()) times.erase(t);
+  if (times.empty()) failures_.erase(it);
+}
+
 void LoginThrottle::Failed(const std::string& key, Clock::time_point now) {
   std::lock_guard<std::mutex> lock(mu_);
   failures_[key].push_back(now);
@@ -82,6 +115,8 @@ void LoginThrottle::Succeeded(const std::string& key) {
 }
 
 std::string CookieValue(const std::string& header, const std::string& name) {
+  std::string value;
+  int seen = 0;
   size_t pos = 0;
   while (pos < header.size()) {
     size_t end = header.find(';', pos);
@@ -89,12 +124,15 @@ std::string CookieValue(const std::string& header, const std::string& name) {
     size_t b = pos;
     while (b < end && header[b] == ' ') ++b;
     const size_t eq = header.find('=', b);
-    if (eq != std::string::npos && eq < end && header.compare(b, eq - b, name) == 0) {
-      return header.substr(eq + 1, end - eq - 1);
+    if (eq != std::string::npos && eq < end && eq - b == name.size() &&
+        header.compare(b, eq - b, name) == 0) {
+      value = header.substr(eq + 1, end - eq - 1);
+      ++seen;
     }
     pos = end + 1;
   }
-  return "";
+  // Two cookies of one name: one may have been planted (a sibling host, plain HTTP). Neither.
+  return seen == 1 ? value : std::string();
 }
 
 bool SameToken(const std::string& a, const std::string& b) {

@@ -51,15 +51,23 @@ class LoginThrottle {
   bool Allowed(const std::string& key, Clock::time_point now);
   void Failed(const std::string& key, Clock::time_point now);
   void Succeeded(const std::string& key);
+  // Check and count in one step (parallel guesses cannot all pass a separate check): false if
+  // `key` is at its limit; else the attempt counts as a failure at `now` until Forgive or
+  // Succeeded. A full map (kMaxKeys, after pruning) refuses new keys.
+  bool Attempt(const std::string& key, Clock::time_point now);
+  void Forgive(const std::string& key, Clock::time_point when);
 
  private:
+  static constexpr size_t kPruneAt = 10000;
+  static constexpr size_t kMaxKeys = 100000;
+  void PruneLocked(Clock::time_point now);
   int limit_;
   std::chrono::seconds window_;
   std::mutex mu_;
   std::map<std::string, std::vector<Clock::time_point>> failures_;
 };
 
-// The value of cookie `name` in a Cookie header, or empty.
+// The value of cookie `name` in a Cookie header; empty if absent or present more than once.
 std::string CookieValue(const std::string& header, const std::string& name);
 
 // Constant-time equality of two tokens (CSRF).

@@ -76,6 +76,13 @@ TEST_CASE("roster: a malformed file is an error, not an empty roster", "[access]
   auto r = access::Roster::Load(t / "users.json");
   REQUIRE_FALSE(r);
   CHECK(r.error().rule == "roster.format");
+  // Well-formed JSON with a field of the wrong type: an error too, not an exception.
+  WriteFile(t / "users.json",
+            "{\"users\": [{\"id\": \"k07\", \"role\": \"閲覧者\", \"clearance\": \"公開\", "
+            "\"disabled\": \"no\"}]}");
+  auto typed = access::Roster::Load(t / "users.json");
+  REQUIRE_FALSE(typed);
+  CHECK(typed.error().rule == "roster.format");
 }
 
 TEST_CASE("roles and passwords: labels round-trip, random tokens differ", "[access]") {
@@ -158,6 +165,46 @@ TEST_CASE("audit: a chained log verifies; editing, deleting or reordering names 
     CHECK(v->lines == 6);
     CHECK(v->first_broken == 0);
     CHECK(v->last_hash != ok->last_hash);
+  }
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("audit: hostile fields neither break the chain nor block later writes", "[access]") {
+  TempDir t;
+  const auto path = t / "audit.jsonl";
+  access::AuditLog log(path);
+  const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1'790'000'000));
+  // A login id cut in the middle of a character, and fields named like the line's own keys.
+  REQUIRE(log.Append(
+      {"login-failed", "比嘉\xe5\x95", "10.0.0.5", {{"user", "admin"}, {"seq", "1"}}}, kNow));
+  REQUIRE(log.Append({"login", "k07", "10.0.0.5", {}}, kNow));  // not blocked by the first
+  auto v = access::VerifyAuditLog(path);
+  REQUIRE(v);
+  CHECK(v->first_broken == 0);
+  CHECK(v->lines == 2);
+  std::ifstream in(path);
+  std::string first;
+  std::getline(in, first);
+  CHECK(first.find("\"user\":\"比嘉\xef\xbf\xbd\"") != std::string::npos);  // U+FFFD
+  CHECK(first.find("\"field_user\":\"admin\"") != std::string::npos);
+  CHECK(first.find("\"seq\":1,") != std::string::npos);
+
+  SECTION("a wrong type is a broken line, not a crash") {
+    WriteFile(path, "{\"seq\":\"1\",\"prev\":1,\"hash\":[]}\n");
+    auto bad = access::VerifyAuditLog(path);
+    REQUIRE(bad);
+    CHECK(bad->first_broken == 1);
+  }
+  SECTION("a torn last line stops appending instead of starting a new chain") {
+    std::ofstream(path, std::ios::app) << "{\"seq\":3,\"ti";
+    auto s = log.Append({"logout", "k07", "10.0.0.5", {}}, kNow);
+    REQUIRE_FALSE(s);
+    CHECK(s.error().rule == "audit.chain-broken");
   }
 }
 

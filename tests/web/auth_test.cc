@@ -1,5 +1,10 @@
 // Need-to-know access on a real server: login, sessions, CSRF, throttling, anonymous reading,
 // the clearance cap, cache headers, the audit trail and TLS.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <regex>
@@ -181,6 +186,17 @@ TEST_CASE("web auth: disabling a user in the roster ends their session at the ne
   CHECK(server.Login("tester", TestServer::kPassword).status == 401);
 }
 
+TEST_CASE("web auth: a broken or removed roster signs everybody out, it does not keep the old one",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  auto c = server.Client();
+  CHECK(c.Get("/search")->status == 200);
+  WriteFile(server.users(), "{\"users\": [");
+  CHECK(c.Get("/search")->status == 303);
+  std::filesystem::remove(server.users());
+  CHECK(server.Login("tester", TestServer::kPassword).status == 401);
+}
+
 TEST_CASE("web auth: anonymous reading is 公開 only; the server's cap bounds every user",
           "[http][auth]") {
   TestServer confidential(Corpus(), Clearance::kConfidential,
@@ -238,6 +254,37 @@ TEST_CASE("web auth: bodies, methods and content types outside the two forms are
   auto json = c.Post("/login", "{}", "application/json");
   REQUIRE(json);
   CHECK(json->status == 415);
+}
+
+TEST_CASE("web auth: a refused body cannot smuggle a second request", "[http][auth]") {
+  TestServer server(Corpus());
+  const std::string smuggled = "GET /static/app.css HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string request =
+      "POST /search HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+      "Content-Length: " +
+      std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server.port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  timeval tv{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    reply.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  CHECK(reply.rfind("HTTP/1.1 413", 0) == 0);
+  size_t responses = 0;
+  for (size_t p = reply.find("HTTP/1.1 "); p != std::string::npos;
+       p = reply.find("HTTP/1.1 ", p + 1)) {
+    ++responses;
+  }
+  CHECK(responses == 1);
 }
 
 TEST_CASE("web auth: TLS serves HTTPS only, 1.2 or newer, with Secure cookies",

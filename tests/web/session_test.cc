@@ -66,3 +66,27 @@ TEST_CASE("cookies and tokens") {
 
 }  // namespace
 }  // namespace yuimaru::web
+
+namespace yuimaru::web {
+namespace {
+
+TEST_CASE("login throttle: Attempt checks and counts in one step; Forgive takes one back") {
+  LoginThrottle throttle(2, minutes(15));
+  CHECK(throttle.Attempt("addr:a", t0));
+  CHECK(throttle.Attempt("addr:a", t0 + seconds(1)));
+  // Two guesses in flight use up the limit before either has been judged.
+  CHECK_FALSE(throttle.Attempt("addr:a", t0 + seconds(2)));
+  throttle.Forgive("addr:a", t0 + seconds(1));  // that one was a correct password
+  CHECK(throttle.Attempt("addr:a", t0 + seconds(3)));
+  CHECK_FALSE(throttle.Attempt("addr:a", t0 + seconds(4)));
+  CHECK(throttle.Attempt("addr:a", t0 + minutes(16)));
+}
+
+TEST_CASE("cookies: a name given twice is no cookie at all") {
+  CHECK(CookieValue("yuimaru_session=a; yuimaru_session=b", "yuimaru_session").empty());
+  CHECK(CookieValue("__Host-yuimaru_session=a", "yuimaru_session").empty());
+  CHECK(CookieValue("__Host-yuimaru_session=a; x=1", "__Host-yuimaru_session") == "a");
+}
+
+}  // namespace
+}  // namespace yuimaru::web
