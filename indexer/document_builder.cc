@@ -5,6 +5,7 @@
 #include "search/core/doc_record.h"
 #include "search/core/facet_codes.h"
 #include "search/core/normalizer.h"
+#include "search/core/text_pack.h"
 #include "search/core/utf8.h"
 
 namespace yuimaru::indexer {
@@ -110,7 +111,7 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   if (doc.fiscal_year > 0) xdoc.add_value(core::kFiscalYearSlot, std::to_string(doc.fiscal_year));
   xdoc.add_value(core::kFacetSlot, core::EncodeFacetCodes(doc.facet_codes));
   xdoc.add_value(core::kDocIdSlot, doc.doc_id);
-  xdoc.add_value(core::kTextSlot, text);
+  xdoc.add_value(core::kTextSlot, core::PackText(text));
   xdoc.set_data(core::EncodeDocRecord(record));
   return xdoc;
 }

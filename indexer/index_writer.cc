@@ -30,7 +30,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kManifestFormat = 2;  // files: path key → [path, hash, doc_id]
+constexpr int kManifestFormat = 3;  // files: path key → [path, hash, doc_id]; 3: packed texts
 // Above this many changed or deleted files (or a quarter of the index) a run rebuilds in
 // parallel instead of copying the previous generation and patching it.
 constexpr size_t kIncrementalMaxChanges = 2000;

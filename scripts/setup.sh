@@ -7,7 +7,7 @@
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libxapian-dev xapian-tools libicu-dev libcmark-dev libyaml-cpp-dev
-       nlohmann-json3-dev libssl-dev libcpp-httplib-dev libsodium-dev catch2)
+       nlohmann-json3-dev libssl-dev libcpp-httplib-dev libsodium-dev zlib1g-dev catch2)
 # Browser tests: Debian's chromium (no browser download), a Japanese font (else every character is
 # a box in the screenshots), node + npm for playwright-core.
 test=(clang-format python3 openssl chromium fonts-ipafont-gothic nodejs npm)

@@ -24,6 +24,7 @@
 #include "search/core/markdown_reader.h"
 #include "search/core/normalizer.h"
 #include "search/core/synonyms.h"
+#include "search/core/text_pack.h"
 #include "search/core/utf8.h"
 #include "search/facet_counter.h"
 #include "search/query_builder.h"
@@ -205,10 +206,15 @@ class TextCheck : public Xapian::MatchDecider {
     const bool ours = view_.cache_id != 0 && number >= 0 &&
                       number < static_cast<int>(view_.position.size()) &&
                       view_.position[number] >= 0;
-    if (!ours) return std::make_shared<const std::string>(text_.Get(doc));
+    auto read = [&] {
+      auto unpacked = core::UnpackText(text_.Get(doc));
+      // A corrupt value matches nothing rather than everything.
+      return std::make_shared<const std::string>(unpacked ? std::move(*unpacked) : std::string());
+    };
+    if (!ours) return read();
     TextCache& cache = TextCache::Instance();
     if (auto hit = cache.Find(view_.cache_id, id)) return hit;
-    auto text = std::make_shared<const std::string>(text_.Get(doc));
+    auto text = read();
     cache.Insert(view_.cache_id, id, text);
     return text;
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "search/core/text_pack.h"
+
 namespace yuimaru::core {
 namespace {
 
@@ -45,6 +47,27 @@ TEST_CASE("DocRecord: garbage is reported, not trusted", "[doc_record]") {
   const auto r = DecodeDocRecord("not msgpack at all");
   REQUIRE_FALSE(r);
   CHECK(r.error().rule == "index.data.corrupt");
+}
+
+}  // namespace
+}  // namespace yuimaru::core
+
+namespace yuimaru::core {
+namespace {
+
+TEST_CASE("packed texts: deflated behind a marker, unpacked exactly; plain values pass through") {
+  const std::string text =
+      "dxの題\n見出し\n本文のつづき。資金繰り表を毎月更新し、資金繰り表で判断する。";
+  const std::string packed = PackText(text);
+  CHECK(packed[0] == '\x01');
+  CHECK(packed.find("資金繰り") == std::string::npos);
+  CHECK(*UnpackText(packed) == text);
+  CHECK(*UnpackText("plain text of an older index") == "plain text of an older index");
+  CHECK(*UnpackText(PackText("")) == "");
+  std::string corrupt = packed;
+  corrupt[corrupt.size() / 2] ^= 0x55;
+  corrupt.resize(corrupt.size() - 3);
+  CHECK_FALSE(UnpackText(corrupt));
 }
 
 }  // namespace

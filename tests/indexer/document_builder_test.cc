@@ -4,6 +4,7 @@
 #include <set>
 
 #include "search/core/doc_record.h"
+#include "search/core/text_pack.h"
 
 namespace yuimaru::indexer {
 namespace {
@@ -76,9 +77,11 @@ TEST_CASE("DocumentBuilder: the normalized text of the view is kept, one block p
       "---\ndoc_id: d\ntitle: ＤＸの題\nconfidentiality: 内部\n---\n# "
       "見出し\n\n本文の\nつづき。\n\n"
       "<!-- private:begin level=\"機密\" -->\n\n秘密の段落。\n\n<!-- private:end -->\n");
-  CHECK(BuildDocument(doc, Clearance::kInternal, *analyzer).get_value(core::kTextSlot) ==
+  CHECK(*core::UnpackText(
+            BuildDocument(doc, Clearance::kInternal, *analyzer).get_value(core::kTextSlot)) ==
         "dxの題\n見出し\n本文のつづき。");
-  CHECK(BuildDocument(doc, Clearance::kConfidential, *analyzer).get_value(core::kTextSlot) ==
+  CHECK(*core::UnpackText(
+            BuildDocument(doc, Clearance::kConfidential, *analyzer).get_value(core::kTextSlot)) ==
         "dxの題\n見出し\n本文のつづき。\n秘密の段落。");
 }
 
