@@ -35,6 +35,18 @@ void PrintErrors(const std::vector<Error>& errors) {
   for (const Error& e : errors) std::fprintf(stderr, "%s\n", e.ToString().c_str());
 }
 
+nlohmann::ordered_json ErrorsJson(const std::vector<Error>& errors) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& e : errors) {
+    out.push_back({{"source", e.source},
+                   {"line", e.line},
+                   {"column", e.column},
+                   {"rule", e.rule},
+                   {"message", e.message}});
+  }
+  return out;
+}
+
 void PrintWarnings(const std::vector<Error>& warnings) {
   for (const Error& e : warnings) std::fprintf(stderr, "警告: %s\n", e.ToString().c_str());
 }
@@ -96,24 +108,8 @@ int RunIndexCommand(const Args& args) {
                                 {"full_rebuild", report->full_rebuild},
                                 {"bytes_indexed", report->bytes_indexed},
                                 {"seconds", report->seconds}};
-    nlohmann::ordered_json errors = nlohmann::ordered_json::array();
-    for (const auto& e : report->errors) {
-      errors.push_back({{"source", e.source},
-                        {"line", e.line},
-                        {"column", e.column},
-                        {"rule", e.rule},
-                        {"message", e.message}});
-    }
-    j["errors"] = std::move(errors);
-    nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
-    for (const auto& e : report->warnings) {
-      warnings.push_back({{"source", e.source},
-                          {"line", e.line},
-                          {"column", e.column},
-                          {"rule", e.rule},
-                          {"message", e.message}});
-    }
-    j["warnings"] = std::move(warnings);
+    j["errors"] = ErrorsJson(report->errors);
+    j["warnings"] = ErrorsJson(report->warnings);
     nlohmann::ordered_json phases = nlohmann::ordered_json::object();
     for (const auto& [phase, seconds] : report->phases) phases[phase] = seconds;
     j["phases"] = std::move(phases);
@@ -162,24 +158,8 @@ int RunLintCommand(const Args& args) {
   PrintErrors(report->errors);
   if (flags.Has("json")) {
     nlohmann::ordered_json j = {{"files", report->files}, {"rejected", report->rejected_files}};
-    nlohmann::ordered_json errors = nlohmann::ordered_json::array();
-    for (const auto& e : report->errors) {
-      errors.push_back({{"source", e.source},
-                        {"line", e.line},
-                        {"column", e.column},
-                        {"rule", e.rule},
-                        {"message", e.message}});
-    }
-    j["errors"] = std::move(errors);
-    nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
-    for (const auto& e : report->warnings) {
-      warnings.push_back({{"source", e.source},
-                          {"line", e.line},
-                          {"column", e.column},
-                          {"rule", e.rule},
-                          {"message", e.message}});
-    }
-    j["warnings"] = std::move(warnings);
+    j["errors"] = ErrorsJson(report->errors);
+    j["warnings"] = ErrorsJson(report->warnings);
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("検査: %llu 件中 %llu 件に問題\n", static_cast<unsigned long long>(report->files),

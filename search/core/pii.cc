@@ -178,6 +178,23 @@ bool LineAllowed(std::string_view line) {
   return std::regex_search(line.begin(), line.end(), kAllow);
 }
 
+// `text` normalized as UTF-8, with the way back: the source byte of each normalized byte.
+struct NormalizedUtf8 {
+  explicit NormalizedUtf8(std::string_view text) : norm(NormalizeWithOffsets(text)) {
+    for (size_t i = 0; i < norm.text.size(); ++i) {
+      const size_t before = utf8.size();
+      AppendUtf8(norm.text[i], utf8);
+      cp_of_byte.insert(cp_of_byte.end(), utf8.size() - before, static_cast<uint32_t>(i));
+    }
+    cp_of_byte.push_back(static_cast<uint32_t>(norm.text.size()));
+  }
+  size_t SourceOf(size_t utf8_pos) const { return norm.source_offsets[cp_of_byte[utf8_pos]]; }
+
+  NormalizedText norm;
+  std::string utf8;
+  std::vector<uint32_t> cp_of_byte;  // for each byte of utf8, its code point in norm.text
+};
+
 // Occurrences of `names` in normalized UTF-8 `utf8` as byte ranges of it, with the index of the
 // name; compared without spaces (a list's "山田 太郎" is also 山田太郎 in a memo), longer names
 // first where two overlap.
@@ -244,17 +261,9 @@ bool ValidMyNumber(std::string_view d) {
 }
 
 std::vector<PiiFinding> FindPii(std::string_view text, const PiiOptions& options) {
-  const NormalizedText norm = NormalizeWithOffsets(text);
-  // Normalized UTF-8 and, for each of its bytes, the code point it belongs to.
-  std::string utf8;
-  std::vector<uint32_t> cp_of_byte;
-  for (size_t i = 0; i < norm.text.size(); ++i) {
-    const size_t before = utf8.size();
-    AppendUtf8(norm.text[i], utf8);
-    cp_of_byte.insert(cp_of_byte.end(), utf8.size() - before, static_cast<uint32_t>(i));
-  }
-  cp_of_byte.push_back(static_cast<uint32_t>(norm.text.size()));
-  auto source_of = [&](size_t utf8_pos) { return norm.source_offsets[cp_of_byte[utf8_pos]]; };
+  const NormalizedUtf8 n(text);
+  const std::string& utf8 = n.utf8;
+  auto source_of = [&](size_t utf8_pos) { return n.SourceOf(utf8_pos); };
 
   std::vector<PiiFinding> found;
   auto add = [&](const char* rule, size_t nb, size_t ne) {
@@ -346,16 +355,9 @@ std::string RedactPii(std::string_view text, const PiiOptions& options) {
 AnonymizeResult AnonymizeText(std::string_view text,
                               const std::vector<std::pair<std::string, std::string>>& map) {
   AnonymizeResult result;
-  const NormalizedText norm = NormalizeWithOffsets(text);
-  std::string utf8;
-  std::vector<uint32_t> cp_of_byte;
-  for (size_t i = 0; i < norm.text.size(); ++i) {
-    const size_t before = utf8.size();
-    AppendUtf8(norm.text[i], utf8);
-    cp_of_byte.insert(cp_of_byte.end(), utf8.size() - before, static_cast<uint32_t>(i));
-  }
-  cp_of_byte.push_back(static_cast<uint32_t>(norm.text.size()));
-  auto source_of = [&](size_t p) { return norm.source_offsets[cp_of_byte[p]]; };
+  const NormalizedUtf8 n(text);
+  const std::string& utf8 = n.utf8;
+  auto source_of = [&](size_t p) { return n.SourceOf(p); };
   std::vector<std::string> names;
   for (const auto& [name, id] : map) names.push_back(name);
   size_t pos = 0;
