@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "access/access.h"
+#include "search/core/hex.h"
 
 namespace yuimaru::access {
 namespace {
@@ -21,13 +22,7 @@ std::string Sha256Hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  return core::HexEncode(md, len);
 }
 
 // A line's JSON as written: invalid UTF-8 in a field (a hostile login id) becomes U+FFFD

@@ -7,6 +7,8 @@
 #include <set>
 #include <system_error>
 
+#include "search/core/hex.h"
+
 namespace yuimaru::indexer {
 namespace fs = std::filesystem;
 namespace {
@@ -110,16 +112,9 @@ std::string ContentHash(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
   // 128 bits of SHA-256 tell changed content apart; the manifest stays small at 100k files.
   len = std::min(len, 16u);
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  return core::HexEncode(md, len);
 }
 
 }  // namespace yuimaru::indexer

@@ -21,6 +21,7 @@
 #include "indexer/document_parser.h"
 #include "indexer/indexer.h"
 #include "search/core/analyzer.h"
+#include "search/core/hex.h"
 #include "search/core/index_layout.h"
 #include "search/core/synonyms.h"
 
@@ -861,13 +862,7 @@ std::string TreeChecksum(const fs::path& root) {
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, md, &len);
   EVP_MD_CTX_free(ctx);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
+  return core::HexEncode(md, len);
 }
 
 }  // namespace

@@ -6,19 +6,11 @@
 #include <tuple>
 
 #include "search/core/normalizer.h"
+#include "search/core/schema.h"
 #include "search/core/utf8.h"
 
 namespace yuimaru::core {
 namespace {
-
-// The 41 municipalities (DOMAIN.md §1.7): a street address starts with one of them.
-constexpr const char* kMunicipalities[] = {
-    "名護市",   "本部町",   "金武町",   "国頭村",   "大宜味村", "東村",     "今帰仁村",
-    "恩納村",   "宜野座村", "伊江村",   "伊平屋村", "伊是名村", "沖縄市",   "うるま市",
-    "宜野湾市", "読谷村",   "嘉手納町", "北谷町",   "北中城村", "中城村",   "西原町",
-    "那覇市",   "浦添市",   "糸満市",   "豊見城市", "南城市",   "与那原町", "南風原町",
-    "八重瀬町", "久米島町", "渡嘉敷村", "座間味村", "粟国村",   "渡名喜村", "南大東村",
-    "北大東村", "宮古島市", "多良間村", "石垣市",   "竹富町",   "与那国町"};
 
 // What a line must contain for a rule to be worth running (std::regex is slow; most lines of
 // prose have none of these).
@@ -52,7 +44,7 @@ bool CorporateCheck(const std::string& m) {
 
 std::string MunicipalityAlternation() {
   std::string alt;
-  for (const char* m : kMunicipalities) alt += (alt.empty() ? "" : "|") + std::string(m);
+  for (const std::string_view m : kMunicipalities) alt += (alt.empty() ? "" : "|") + std::string(m);
   return alt;
 }
 
