@@ -63,7 +63,7 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   Xapian::Document xdoc;
   core::DocRecord record;
   record.id = doc.doc_id;
-  record.title = doc.title;
+  record.title = doc.TitleAt(view);
   record.doc_type = doc.doc_type;
   record.path = doc.source;
   record.date = doc.date;
@@ -76,7 +76,7 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   record.related = doc.related;
 
   std::string text;  // normalized visible text, one block per line
-  IndexText(doc.title, core::kTitleWdf, analyzer, xdoc, text);
+  IndexText(record.title, core::kTitleWdf, analyzer, xdoc, text);
   for (const core::TextBlock& b : doc.blocks) {
     if (b.level > view) continue;
     record.view_level = std::max(record.view_level, b.level);

@@ -437,7 +437,29 @@ Error FileError(std::string_view source, std::string rule, std::string message, 
   return e;
 }
 
+// CR LF and a bare CR are line ends to cmark (and to editors) but not to a split on LF: one
+// form, LF, for everything after reading, so the index, the page and every line number agree.
+std::string NormalizeLineEnds(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r') {
+      out.push_back(text[i]);
+    } else {
+      out.push_back('\n');
+      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string ParsedDoc::TitleAt(core::Clearance view) const {
+  if (!title.empty()) return title;
+  std::string heading = core::FirstHeadingAt(blocks, view);
+  return heading.empty() ? doc_id : heading;
+}
 
 core::Clearance ParsedDoc::MaxLevel() const {
   Clearance max = base;
@@ -445,25 +467,27 @@ core::Clearance ParsedDoc::MaxLevel() const {
   return max;
 }
 
-ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintMode mode,
+ParseOutcome ParseDocument(std::string_view source, std::string_view raw_text, LintMode mode,
                            const core::PiiOptions& pii) {
   ParseOutcome out;
   ParsedDoc& doc = out.doc;
   doc.source = std::string(source);
-  if (text.size() > kMaxFileBytes) {
+  if (raw_text.size() > kMaxFileBytes) {
     out.errors.push_back(FileError(source, "file.too-large",
-                                   "ファイルが大きすぎます（" + std::to_string(text.size()) +
+                                   "ファイルが大きすぎます（" + std::to_string(raw_text.size()) +
                                        " バイト、上限 " + std::to_string(kMaxFileBytes) + "）"));
     return out;
   }
-  if (const size_t bad = core::FindInvalidUtf8(text); bad != std::string_view::npos) {
-    const auto pos = core::PositionOf(text, bad);
+  if (const size_t bad = core::FindInvalidUtf8(raw_text); bad != std::string_view::npos) {
+    const auto pos = core::PositionOf(raw_text, bad);
     out.errors.push_back(
         FileError(source, "file.invalid-utf8",
                   "UTF-8 として不正なバイト列です（オフセット " + std::to_string(bad) + "）",
                   pos.line, pos.column));
     return out;
   }
+  const std::string normalized = NormalizeLineEnds(raw_text);
+  const std::string_view text = normalized;
   for (const core::PiiFinding& f : core::FindPii(text, pii)) {
     Error e = MakeError(
         ErrorCode::kInvalidInput, f.rule,
@@ -497,13 +521,17 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintM
   doc.body = std::string(split->body);
   doc.body_first_line = split->body_first_line;
   core::MarkdownContent content = core::ReadMarkdown(doc.body, doc.body_first_line, doc.base);
+  if (content.errors.empty()) {
+    if (auto inconsistent = core::CheckViews(doc.body, doc.body_first_line, doc.base, content)) {
+      content.errors.push_back(std::move(*inconsistent));
+    }
+  }
   for (Error& e : content.errors) {
     e.source = std::string(source);
     out.errors.push_back(std::move(e));
   }
   doc.blocks = std::move(content.blocks);
   doc.private_ranges = std::move(content.private_ranges);
-  if (doc.title.empty()) doc.title = content.first_heading;
   if (doc.doc_id.empty()) {
     if (mode == LintMode::kStrict) {
       out.errors.push_back(
@@ -511,7 +539,8 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintM
     }
     doc.doc_id = std::string(source);  // "no doc_id: its path"
   }
-  if (doc.title.empty()) {
+  if (doc.title.empty() &&
+      core::FirstHeadingAt(doc.blocks, core::Clearance::kConfidential).empty()) {
     out.errors.push_back(FileError(source, "document.title.missing",
                                    "title も見出しもありません（どちらかが必要です）", 1));
   }

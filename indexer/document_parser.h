@@ -26,10 +26,10 @@ struct ParsedDoc {
   std::string source;  // path as given, for messages and results
   std::string doc_id;
   int doc_id_line = 0;
-  std::string title;
-  std::string doc_type;                               // canonical label; empty if not given
-  std::string date;                                   // YYYY-MM-DD or empty
-  int fiscal_year = 0;                                // 0 if neither given nor derivable
+  std::string title;     // front matter `title:`, empty if not given (see TitleAt)
+  std::string doc_type;  // canonical label; empty if not given
+  std::string date;      // YYYY-MM-DD or empty
+  int fiscal_year = 0;   // 0 if neither given nor derivable
   core::Clearance base = core::Clearance::kInternal;  // 機密区分 (default 内部: safe)
   std::string status;
   std::vector<core::FacetCode> facet_codes;
@@ -38,13 +38,16 @@ struct ParsedDoc {
   std::vector<std::string> related;
   std::vector<std::pair<std::string, int>> related_refs;  // (doc id, line), for strict checks
   std::vector<std::string> tags;
-  std::string body;  // Markdown after the front matter
+  std::string body;  // Markdown after the front matter, LF line ends only
   int body_first_line = 1;
   std::vector<core::TextBlock> blocks;
   std::vector<core::PrivateRange> private_ranges;
 
   // The highest 機密区分 of any of its text.
   core::Clearance MaxLevel() const;
+  // The title a reader of clearance `view` sees: `title:`, else the first heading visible at
+  // `view`, else the doc_id. Never text of a private section above `view`.
+  std::string TitleAt(core::Clearance view) const;
 };
 
 struct ParseOutcome {

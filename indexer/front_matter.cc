@@ -53,6 +53,17 @@ Result<FmNode> Convert(const YAML::Node& node, int line_offset, int depth, int& 
           e.line = kv.first.Mark().line + line_offset;
           return e;
         }
+        // YAML says keys are unique, but yaml-cpp keeps both; whichever one a reader took, the
+        // other is what the writer may have meant (confidentiality: 機密 … confidentiality: 公開).
+        if (out.Find(kv.first.Scalar())) {
+          Error e = MakeError(ErrorCode::kInvalidInput, "front-matter.key.duplicate",
+                              "キー「" + kv.first.Scalar() +
+                                  "」が2回書かれています（どちらが正しいか"
+                                  "決められません）");
+          e.line = kv.first.Mark().line + line_offset;
+          e.column = kv.first.Mark().column + 1;
+          return e;
+        }
         auto child = Convert(kv.second, line_offset, depth + 1, budget);
         if (!child) return child.error();
         out.entries.emplace_back(kv.first.Scalar(), std::move(*child));

@@ -6,6 +6,7 @@
 #include <regex>
 #include <vector>
 
+#include "search/core/private_marker.h"
 #include "web/html.h"
 
 namespace yuimaru::web {
@@ -111,26 +112,6 @@ bool RenderTable(const std::string& text, std::string& out) {
   return true;
 }
 
-struct Marker {
-  bool begin;
-  std::string level, reason;
-};
-
-bool ParsePrivateMarker(const std::string& html, Marker& m) {
-  static const std::regex kMarker(
-      R"(^\s*<!--\s*(?:private|非公開)\s*(?::|：)\s*(begin|end)([^>]*)-->\s*$)");
-  static const std::regex kLevel(R"re(level\s*=\s*"([^"]*)")re");
-  static const std::regex kReason(R"re(reason\s*=\s*"([^"]*)")re");
-  std::smatch sm;
-  if (!std::regex_match(html, sm, kMarker)) return false;
-  m.begin = sm[1] == "begin";
-  const std::string attrs = sm[2];
-  std::smatch a;
-  if (std::regex_search(attrs, a, kLevel)) m.level = a[1];
-  if (std::regex_search(attrs, a, kReason)) m.reason = a[1];
-  return true;
-}
-
 }  // namespace
 
 std::string RenderMarkdownHtml(std::string_view markdown) {
@@ -142,9 +123,11 @@ std::string RenderMarkdownHtml(std::string_view markdown) {
   for (cmark_node* n = cmark_node_first_child(doc.get()); n; n = cmark_node_next(n)) {
     const cmark_node_type type = cmark_node_get_type(n);
     if (type == CMARK_NODE_HTML_BLOCK) {
-      Marker m;
-      if (!ParsePrivateMarker(Literal(n), m)) continue;  // other raw HTML: dropped
-      if (m.begin) {
+      // The indexer's own marker grammar: a section is framed here exactly when it was cut there.
+      const core::MarkerCheck check = core::CheckMarker(Literal(n));
+      if (check.kind != core::MarkerCheck::Kind::kMarker) continue;  // other raw HTML: dropped
+      const core::PrivateMarker& m = check.marker;
+      if (m.kind == core::PrivateMarker::Kind::kBegin) {
         std::string label = "非公開（" + (m.level.empty() ? std::string("内部") : m.level) +
                             (m.reason.empty() ? "" : "・" + m.reason) + "）";
         out += "<section class=\"private\" aria-label=\"" + Escape(label) +

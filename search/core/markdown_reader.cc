@@ -6,14 +6,10 @@
 #include <optional>
 #include <regex>
 
+#include "search/core/private_marker.h"
+
 namespace yuimaru::core {
 namespace {
-
-struct Marker {
-  bool begin = false;
-  std::string level;
-  std::string reason;
-};
 
 std::string Trim(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -21,32 +17,6 @@ std::string Trim(std::string_view s) {
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r'))
     --e;
   return std::string(s.substr(b, e - b));
-}
-
-// Whether an HTML comment is meant as a private marker at all (then it must parse).
-bool LooksLikeMarker(std::string_view html) {
-  const std::string t = Trim(html);
-  if (t.rfind("<!--", 0) != 0) return false;
-  return t.find("private:") != std::string::npos || t.find("private :") != std::string::npos ||
-         t.find("非公開:") != std::string::npos || t.find("非公開：") != std::string::npos;
-}
-
-std::optional<Marker> ParseMarker(std::string_view html) {
-  static const std::regex kMarker(
-      R"(^<!--\s*(?:private|非公開)\s*(?::|：)\s*(begin|end)((?:\s+[A-Za-z_]+\s*=\s*"[^"]*")*)\s*-->$)");
-  static const std::regex kAttr(R"(([A-Za-z_]+)\s*=\s*"([^"]*)\")");
-  const std::string t = Trim(html);
-  std::smatch m;
-  if (!std::regex_match(t, m, kMarker)) return std::nullopt;
-  Marker marker;
-  marker.begin = m[1] == "begin";
-  const std::string attrs = m[2];
-  for (auto it = std::sregex_iterator(attrs.begin(), attrs.end(), kAttr);
-       it != std::sregex_iterator(); ++it) {
-    if ((*it)[1] == "level") marker.level = (*it)[2];
-    if ((*it)[1] == "reason") marker.reason = (*it)[2];
-  }
-  return marker;
 }
 
 bool IsWideByte(unsigned char c) { return c >= 0x80; }
@@ -92,8 +62,8 @@ class Reader {
       Visit(cmark_iter_get_node(it.get()), ev);
     }
     if (open_) {
-      AddError(open_->begin_line, "private.unpaired-begin",
-               "private:begin に対応する private:end がありません");
+      AddError(open_->begin_line, "private/unpaired-begin",
+               "private:begin に対応する private:end がありません", 1);
     }
     return std::move(out_);
   }
@@ -101,10 +71,24 @@ class Reader {
  private:
   int LineOf(cmark_node* n) const { return cmark_node_get_start_line(n) + first_line_ - 1; }
 
-  void AddError(int line, std::string rule, std::string message) {
+  int ColumnOf(cmark_node* n) const { return std::max(1, cmark_node_get_start_column(n)); }
+
+  void AddError(int line, std::string rule, std::string message, int column = 0) {
     Error e = MakeError(ErrorCode::kInvalidInput, std::move(rule), std::move(message));
     e.line = line;
+    e.column = column;
     out_.errors.push_back(std::move(e));
+  }
+
+  void Malformed(cmark_node* node, const char* lit, size_t offset) {
+    // The line of the suspicious comment within a multi-line literal.
+    int line = LineOf(node);
+    for (size_t i = 0; i < offset && lit[i]; ++i) line += lit[i] == '\n';
+    AddError(line, "private/malformed",
+             "非公開マーカーに似たコメントですが、正しい書式ではありません（正: <!-- "
+             "private:begin level=\"機密\" reason=\"…\" --> と <!-- private:end -->、"
+             "それぞれ単独の行に）。マーカーでなければコメントを消してください",
+             ColumnOf(node));
   }
 
   Clearance CurrentLevel() const { return open_ ? open_->level : base_; }
@@ -141,9 +125,13 @@ class Reader {
         break;
       case CMARK_NODE_HTML_INLINE: {
         const char* lit = cmark_node_get_literal(node);
-        if (lit && LooksLikeMarker(lit)) {
-          AddError(LineOf(node), "private.inline-marker",
-                   "private マーカーは段落の中ではなく単独の行に書いてください");
+        if (!lit) break;
+        const MarkerCheck check = CheckMarker(lit);
+        if (check.kind == MarkerCheck::Kind::kMarker) {
+          AddError(in_leaf_ ? leaf_line_ : LineOf(node), "private/inline",
+                   "非公開マーカーは段落の中ではなく単独の行に書いてください");
+        } else if (check.kind == MarkerCheck::Kind::kMalformed) {
+          Malformed(node, lit, check.offset);
         }
         break;  // other raw HTML is not text
       }
@@ -154,18 +142,19 @@ class Reader {
 
   void HtmlBlock(cmark_node* node) {
     const char* lit = cmark_node_get_literal(node);
-    if (!lit || !LooksLikeMarker(lit)) return;  // raw HTML: not indexed
-    const int line = LineOf(node);
-    const auto marker = ParseMarker(lit);
-    if (!marker) {
-      AddError(line, "private.marker-syntax",
-               "private マーカーの書式が正しくありません（例: <!-- private:begin level=\"機密\" "
-               "reason=\"財務実数\" -->）");
+    if (!lit) return;
+    const MarkerCheck check = CheckMarker(lit);
+    if (check.kind == MarkerCheck::Kind::kNone) return;  // raw HTML: not indexed
+    if (check.kind == MarkerCheck::Kind::kMalformed) {
+      Malformed(node, lit, check.offset);
       return;
     }
-    if (!marker->begin) {
+    const int line = LineOf(node);
+    const PrivateMarker* marker = &check.marker;
+    if (marker->kind == PrivateMarker::Kind::kEnd) {
       if (!open_) {
-        AddError(line, "private.unpaired-end", "private:end に対応する private:begin がありません");
+        AddError(line, "private/unpaired-end", "private:end に対応する private:begin がありません",
+                 ColumnOf(node));
         return;
       }
       // cmark reports an HTML block's end line one short; count the literal's lines instead.
@@ -177,12 +166,12 @@ class Reader {
       return;
     }
     if (open_) {
-      AddError(line, "private.nested", "private ブロックは入れ子にできません");
+      AddError(line, "private/nested", "private ブロックは入れ子にできません", ColumnOf(node));
       return;
     }
     const auto level = ParseClearance(marker->level);
-    if (!level || *level == Clearance::kPublic) {
-      AddError(line, "private.level.invalid",
+    if (marker->level.empty() || !level || *level == Clearance::kPublic) {
+      AddError(line, "private/level",
                "level は「内部」か「機密」を指定してください（「" + marker->level + "」）");
       return;
     }
@@ -197,7 +186,6 @@ class Reader {
     const std::string raw = leaf_text_;
     if (heading_level > 0) {
       const std::string text = Trim(JoinSoftBreaks(raw));
-      if (out_.first_heading.empty()) out_.first_heading = text;
       AddBlock(TextBlock::Kind::kHeading, heading_level, leaf_line_, text);
       return;
     }
@@ -252,6 +240,7 @@ std::string VisibleMarkdown(std::string_view body, int first_line,
   out.reserve(body.size());
   int line = first_line;
   size_t start = 0;
+  bool in_hidden = false;
   while (start < body.size()) {
     size_t nl = body.find('\n', start);
     const size_t end = nl == std::string_view::npos ? body.size() : nl + 1;
@@ -259,11 +248,58 @@ std::string VisibleMarkdown(std::string_view body, int first_line,
     for (const PrivateRange& r : ranges) {
       if (line >= r.begin_line && line <= r.end_line && r.level > view) hidden = true;
     }
+    // A hidden range becomes one empty line: the lines around it cannot join (a paragraph
+    // before and one after stay two), and its length is not told.
+    if (hidden && !in_hidden) out.push_back('\n');
     if (!hidden) out.append(body.substr(start, end - start));
+    in_hidden = hidden;
     start = end;
     ++line;
   }
   return out;
+}
+
+std::string FirstHeadingAt(const std::vector<TextBlock>& blocks, Clearance view) {
+  for (const TextBlock& b : blocks) {
+    if (b.kind == TextBlock::Kind::kHeading && b.level <= view) return b.text;
+  }
+  return "";
+}
+
+std::optional<Error> CheckViews(std::string_view body, int first_line, Clearance base,
+                                const MarkdownContent& content) {
+  for (int v = static_cast<int>(base); v <= static_cast<int>(Clearance::kConfidential); ++v) {
+    const Clearance view = static_cast<Clearance>(v);
+    const std::string visible = VisibleMarkdown(body, first_line, content.private_ranges, view);
+    const MarkdownContent reread = ReadMarkdown(visible, first_line, base);
+    std::vector<const TextBlock*> expected;
+    for (const TextBlock& b : content.blocks) {
+      if (b.level <= view) expected.push_back(&b);
+    }
+    const size_t n = std::max(expected.size(), reread.blocks.size());
+    for (size_t i = 0; i < n; ++i) {
+      const TextBlock* want = i < expected.size() ? expected[i] : nullptr;
+      const TextBlock* got = i < reread.blocks.size() ? &reread.blocks[i] : nullptr;
+      if (want && got && want->kind == got->kind && want->heading_level == got->heading_level &&
+          want->level == got->level && want->text == got->text) {
+        continue;
+      }
+      Error e = MakeError(ErrorCode::kInvalidInput, "private/inconsistent",
+                          "非公開区間を除いた本文（" + std::string(ClearanceLabel(view)) +
+                              "の閲覧者が見る本文）が索引の本文と一致しません。非公開マーカーの"
+                              "前後に空行を入れ、区間が段落や表、リストの途中で始まり終わらないよう"
+                              "にしてください");
+      e.line = want ? want->line : got->line;
+      e.column = 1;
+      return e;
+    }
+    if (!reread.errors.empty()) {
+      Error e = reread.errors.front();
+      e.rule = "private/inconsistent";
+      return e;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace yuimaru::core

@@ -6,6 +6,7 @@
 // raise the level of the blocks between them (DOMAIN.md §2.0.2).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,7 +36,6 @@ struct PrivateRange {
 struct MarkdownContent {
   std::vector<TextBlock> blocks;
   std::vector<PrivateRange> private_ranges;
-  std::string first_heading;  // text of the first heading, the title of last resort
   std::vector<Error> errors;  // unpaired, nested or inline markers, bad levels
 };
 
@@ -43,9 +43,21 @@ struct MarkdownContent {
 // `base` is the document's 機密区分, the least level any block gets.
 MarkdownContent ReadMarkdown(std::string_view body, int first_line, Clearance base);
 
-// The body as a reader of clearance `view` may see it: the lines of private ranges above `view`
-// are removed (markers included); other lines are kept as they are.
+// The body as a reader of clearance `view` may see it: each private range above `view` (markers
+// included) becomes one empty line; other lines are kept as they are. `body` must have LF line
+// ends only (the parser normalizes them at read time).
 std::string VisibleMarkdown(std::string_view body, int first_line,
                             const std::vector<PrivateRange>& ranges, Clearance view);
+
+// The text of the first heading a reader of clearance `view` may see, or "" (the title of last
+// resort: a heading inside a private section never titles a view below it).
+std::string FirstHeadingAt(const std::vector<TextBlock>& blocks, Clearance view);
+
+// One reading of a document: for every clearance from `base` up, the Markdown that view stores
+// and shows (VisibleMarkdown) must read back into exactly the blocks indexed for it (same kind,
+// level and text, in order). Returns the first difference as an error "private/inconsistent", or
+// nullopt. `content` is ReadMarkdown(body, first_line, base) without errors.
+std::optional<Error> CheckViews(std::string_view body, int first_line, Clearance base,
+                                const MarkdownContent& content);
 
 }  // namespace yuimaru::core

@@ -1,5 +1,6 @@
 #include "search/core/markdown_reader.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 namespace yuimaru::core {
@@ -19,7 +20,7 @@ TEST_CASE("MarkdownReader: headings and paragraphs become blocks; raw HTML is no
   CHECK(c.blocks[1].text == "本文の一行目で二行目に続く。");  // Japanese wraps without a space
   CHECK(c.blocks[1].line == 12);
   CHECK(c.blocks[2].text == "A line wraps here x.");
-  CHECK(c.first_heading == "見出し");
+  CHECK(FirstHeadingAt(c.blocks, Clearance::kConfidential) == "見出し");
   for (const auto& b : c.blocks) CHECK(b.text.find("raw html") == std::string::npos);
 }
 
@@ -69,21 +70,123 @@ TEST_CASE("MarkdownReader: a private block never lowers the document's level", "
 
 TEST_CASE("MarkdownReader: marker mistakes are errors with rule and line", "[markdown]") {
   auto [body, rule, line] = GENERATE(table<std::string, std::string, int>({
-      {"a\n\n<!-- private:begin level=\"機密\" -->\n\nb\n", "private.unpaired-begin", 3},
-      {"a\n\n<!-- private:end -->\n", "private.unpaired-end", 3},
+      {"a\n\n<!-- private:begin level=\"機密\" -->\n\nb\n", "private/unpaired-begin", 3},
+      {"a\n\n<!-- private:end -->\n", "private/unpaired-end", 3},
       {"<!-- private:begin level=\"機密\" -->\n<!-- private:begin level=\"機密\" -->\n<!-- "
        "private:end -->\n",
-       "private.nested", 2},
-      {"本文 <!-- private:begin level=\"機密\" --> の途中\n", "private.inline-marker", 1},
-      {"<!-- private:begin level=\"秘密\" -->\nx\n<!-- private:end -->\n", "private.level.invalid",
-       1},
-      {"<!-- private:begin level=機密 -->\nx\n<!-- private:end -->\n", "private.marker-syntax", 1},
+       "private/nested", 2},
+      {"本文 <!-- private:begin level=\"機密\" --> の途中\n", "private/inline", 1},
+      {"<!-- private:begin level=\"秘密\" -->\nx\n<!-- private:end -->\n", "private/level", 1},
+      {"<!-- private:begin -->\nx\n<!-- private:end -->\n", "private/level", 1},
+      {"<!-- private:begin level=機密 -->\nx\n<!-- private:end -->\n", "private/malformed", 1},
+      {"a\n\n<!-- note -->\n<!-- private：end -->\n", "private/malformed", 4},
   }));
   CAPTURE(body);
   const MarkdownContent c = ReadMarkdown(body, 1, Clearance::kInternal);
   REQUIRE_FALSE(c.errors.empty());
   CHECK(c.errors[0].rule == rule);
   CHECK(c.errors[0].line == line);
+}
+
+// Every spelling a writer (or an attacker) might use for a marker, applied to both markers of a
+// section. Each must either be exactly a marker — and then cut the section — or be rejected as
+// private/malformed: never plain HTML whose section is indexed at the document's level.
+TEST_CASE("MarkdownReader: anything like a marker is a marker or a private/malformed error",
+          "[markdown]") {
+  auto [begin, end] = GENERATE(table<std::string, std::string>({
+      {"<!-- private：begin level=\"機密\" -->", "<!-- private：end -->"},
+      {"<!-- private : begin level=\"機密\" -->", "<!-- private : end -->"},
+      {"<!-- private:\tbegin level=\"機密\" -->", "<!-- private:\tend -->"},
+      {"<!--private:begin level=\"機密\"-->", "<!--private:end-->"},
+      {"<!-- PRIVATE:BEGIN level=\"機密\" -->", "<!-- PRIVATE:END -->"},
+      {"<!-- Private:Begin level=\"機密\" -->", "<!-- Private:End -->"},
+      {"<!-- ｐｒｉｖａｔｅ:ｂｅｇｉｎ level=\"機密\" -->", "<!-- ｐｒｉｖａｔｅ:ｅｎｄ -->"},
+      {"<!-- pri\u200bvate:begin level=\"機密\" -->", "<!-- pri\u200bvate:end -->"},
+      {"<!-- begin:private level=\"機密\" -->", "<!-- end:private -->"},
+      {"<!-- private begin level=\"機密\" -->", "<!-- private end -->"},
+      {"<!-- private-begin level=\"機密\" -->", "<!-- private-end -->"},
+      {"<!-- 非 公開:begin level=\"機密\" -->", "<!-- 非 公開:end -->"},
+      {"<!-- 非公開：begin level=\"機密\" -->", "<!-- 非公開：end -->"},
+      {"<!-- ひこうかい:begin level=\"機密\" -->", "<!-- ひこうかい:end -->"},
+      {"<!-- privat:begin level=\"機密\" -->", "<!-- privat:end -->"},
+      {"<!-- private:begin level='機密' -->", "<!-- private:end -->"},
+      {"<!-- private:begin level=“機密” -->", "<!-- private:end -->"},
+      {"<!-- private:begin level = \"機密\" -->", "<!-- private:end -->"},
+      {"<!-- private:begin level=\"機密\" level=\"公開\" -->", "<!-- private:end -->"},
+      {"<!-- private:begin level=\"機密\" mode=\"x\" -->", "<!-- private:end -->"},
+      {"<!-- private:begin\nlevel=\"機密\" -->", "<!-- private:end -->"},
+      {"<!--- private:begin level=\"機密\" --->", "<!--- private:end --->"},
+      {"<!-- private:begin level=\"機密\" -- -->", "<!-- private:end -->"},
+      {"<!-- private:begin level=\"機密\" --> 続き", "<!-- private:end -->"},
+      {"<!-- 機密ここから -->", "<!-- 機密ここまで -->"},
+      {"<!-- begin level=\"機密\" -->", "<!-- end -->"},
+      {"<div><!-- private:begin level=\"機密\" --></div>", "<div><!-- private:end --></div>"},
+      {"<private level=\"機密\">", "</private>"},
+      {"<!-- private:begin level=\"機密\"", "-->"},
+  }));
+  const std::string body =
+      "公開してよい段落。\n\n" + begin + "\n\n秘密の実数XYZ。\n\n" + end + "\n\n続きの公開段落。\n";
+  CAPTURE(body);
+  const MarkdownContent c = ReadMarkdown(body, 1, Clearance::kPublic);
+  REQUIRE_FALSE(c.errors.empty());
+  bool malformed = false;
+  for (const Error& e : c.errors) malformed = malformed || e.rule == "private/malformed";
+  CHECK(malformed);
+  CHECK(c.errors[0].line == 3);
+}
+
+TEST_CASE("MarkdownReader: exact markers with blanks, tabs, either name and attribute order",
+          "[markdown]") {
+  auto begin = GENERATE(as<std::string>{}, "<!-- private:begin level=\"機密\" -->",
+                        "<!--   private:begin\tlevel=\"機密\"\treason=\"財務実数\"   -->",
+                        "<!-- 非公開:begin reason=\"財務実数\" level=\"機密\" -->",
+                        "   <!-- private:begin level=\"機密\" -->   ");
+  const std::string body = "公開。\n\n" + begin + "\n秘密XYZ。\n<!-- private:end -->\n後。\n";
+  CAPTURE(body);
+  const MarkdownContent c = ReadMarkdown(body, 1, Clearance::kPublic);
+  REQUIRE(c.errors.empty());
+  REQUIRE(c.blocks.size() == 3);
+  CHECK(c.blocks[1].level == Clearance::kConfidential);
+  const std::string shown = VisibleMarkdown(body, 1, c.private_ranges, Clearance::kPublic);
+  CHECK(shown.find("秘密") == std::string::npos);
+  CHECK(shown == "公開。\n\n\n後。\n");  // the section is one empty line: its length is not told
+}
+
+TEST_CASE("MarkdownReader: a heading inside a private section titles only the views that see it",
+          "[markdown]") {
+  const MarkdownContent c = ReadMarkdown(
+      "<!-- private:begin level=\"機密\" -->\n# 秘密の見出し\n<!-- private:end -->\n\n## "
+      "公開の見出し\n",
+      1, Clearance::kPublic);
+  REQUIRE(c.errors.empty());
+  CHECK(FirstHeadingAt(c.blocks, Clearance::kPublic) == "公開の見出し");
+  CHECK(FirstHeadingAt(c.blocks, Clearance::kInternal) == "公開の見出し");
+  CHECK(FirstHeadingAt(c.blocks, Clearance::kConfidential) == "秘密の見出し");
+}
+
+TEST_CASE("MarkdownReader: each view's Markdown reads back into exactly its indexed blocks",
+          "[markdown]") {
+  const std::string body =
+      "段落A\n<!-- private:begin level=\"機密\" -->\n秘密\n<!-- private:end -->\n段落B\n\n"
+      "- 項目\n  <!-- private:begin level=\"内部\" -->\n  内部の項目\n  <!-- private:end -->\n  "
+      "続き\n\n"
+      "> 引用\n> <!-- private:begin level=\"機密\" -->\n> 秘密の引用\n> <!-- private:end -->\n> "
+      "引用の続き\n";
+  MarkdownContent c = ReadMarkdown(body, 1, Clearance::kPublic);
+  REQUIRE(c.errors.empty());
+  CHECK_FALSE(CheckViews(body, 1, Clearance::kPublic, c).has_value());
+  // Paragraphs around a cut section stay apart (A and B are two blocks in every view).
+  const MarkdownContent pub = ReadMarkdown(
+      VisibleMarkdown(body, 1, c.private_ranges, Clearance::kPublic), 1, Clearance::kPublic);
+  REQUIRE(pub.blocks.size() >= 2);
+  CHECK(pub.blocks[0].text == "段落A");
+  CHECK(pub.blocks[1].text == "段落B");
+  // The check is not vacuous: blocks that the stored Markdown does not give back are an error.
+  c.blocks[0].text = "段落A段落B";
+  const auto error = CheckViews(body, 1, Clearance::kPublic, c);
+  REQUIRE(error.has_value());
+  CHECK(error->rule == "private/inconsistent");
+  CHECK(error->line == 1);
 }
 
 TEST_CASE("MarkdownReader: each row of a pipe table is a block, the separator row is not",

@@ -129,7 +129,8 @@ TEST_CASE("DocumentParser: without title or doc_id the first heading and the pat
   const ParseOutcome r =
       ParseDocument("notes/x.md", "前文\n\n## 最初の見出し\n本文\n", LintMode::kLenient);
   REQUIRE(r.errors.empty());
-  CHECK(r.doc.title == "最初の見出し");
+  CHECK(r.doc.title.empty());
+  CHECK(r.doc.TitleAt(core::Clearance::kInternal) == "最初の見出し");
   CHECK(r.doc.doc_id == "notes/x.md");
   CHECK(r.doc.base == core::Clearance::kInternal);  // no 機密区分: the safe default
 }
@@ -150,6 +151,85 @@ TEST_CASE("DocumentParser: files over the size cap are refused before parsing",
   const ParseOutcome r = ParseDocument("big.md", huge, LintMode::kLenient);
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].rule == "file.too-large");
+}
+
+// The same document with LF, CR LF, bare CR and mixed line ends: one reading of each.
+TEST_CASE("DocumentParser: every kind of line end reads the same, private sections included",
+          "[document_parser]") {
+  const std::string lf =
+      "---\ndoc_id: CS-2024-901\ntitle: 改行の試験\nconfidentiality: 公開\n---\n\n"
+      "公開の段落。\n<!-- private:begin level=\"機密\" -->\n秘密の一行目CANARY1\n"
+      "秘密の二行目CANARY2\n<!-- private:end -->\n後の段落。\n";
+  auto with = [&](const std::string& eol, bool mixed) {
+    std::string out;
+    int n = 0;
+    for (char c : lf) {
+      if (c != '\n') {
+        out.push_back(c);
+        continue;
+      }
+      out += mixed ? (n % 3 == 0 ? "\r" : n % 3 == 1 ? "\r\n" : "\n") : eol;
+      ++n;
+    }
+    return out;
+  };
+  const ParseOutcome want = ParseDocument("lf.md", lf, LintMode::kLenient);
+  REQUIRE(want.errors.empty());
+  auto [eol, mixed] =
+      GENERATE(table<std::string, bool>({{"\r\n", false}, {"\r", false}, {"", true}}));
+  const std::string text = with(eol, mixed);
+  CAPTURE(eol, mixed);
+  const ParseOutcome got = ParseDocument("x.md", text, LintMode::kLenient);
+  REQUIRE(got.errors.empty());
+  CHECK(got.doc.body == want.doc.body);
+  CHECK(got.doc.body.find('\r') == std::string::npos);
+  REQUIRE(got.doc.blocks.size() == want.doc.blocks.size());
+  for (size_t i = 0; i < got.doc.blocks.size(); ++i) {
+    CHECK(got.doc.blocks[i].line == want.doc.blocks[i].line);
+    CHECK(got.doc.blocks[i].level == want.doc.blocks[i].level);
+  }
+  const std::string shown = core::VisibleMarkdown(got.doc.body, got.doc.body_first_line,
+                                                  got.doc.private_ranges, core::Clearance::kPublic);
+  CHECK(shown.find("CANARY") == std::string::npos);
+}
+
+TEST_CASE("DocumentParser: a duplicate front matter key rejects the file, at any depth",
+          "[document_parser]") {
+  auto text = GENERATE(
+      as<std::string>{}, "---\ntitle: a\nconfidentiality: 機密\nconfidentiality: 公開\n---\n本文\n",
+      "---\ntitle: a\nconfidentiality: 機密\n\"confidentiality\": 公開\n---\n本文\n",
+      "---\ntitle: a\nconfidentiality: 機密\r\nconfidentiality: 公開\r\n---\r\n本文\n",
+      "---\n{title: a, confidentiality: 機密, confidentiality: 公開}\n---\n本文\n",
+      "---\ntitle: a\nvisit: {mode: 訪問, mode: 電話}\n---\n本文\n");
+  CAPTURE(text);
+  const ParseOutcome r = ParseDocument("dup.md", text, LintMode::kLenient);
+  REQUIRE_FALSE(r.errors.empty());
+  CHECK(r.errors[0].rule == "front-matter.key.duplicate");
+  CHECK(r.errors[0].line >= 2);
+}
+
+TEST_CASE("DocumentParser: a heading in a private section never titles a lower view",
+          "[document_parser]") {
+  const std::string body =
+      "<!-- private:begin level=\"機密\" -->\n# 秘密の社名入り見出し\n本文\n<!-- private:end "
+      "-->\n\n"
+      "## 公開の見出し\n";
+  const ParseOutcome untitled = ParseDocument(
+      "a.md", "---\ndoc_id: A-1\nconfidentiality: 公開\n---\n" + body, LintMode::kLenient);
+  REQUIRE(untitled.errors.empty());
+  CHECK(untitled.doc.TitleAt(core::Clearance::kPublic) == "公開の見出し");
+  CHECK(untitled.doc.TitleAt(core::Clearance::kConfidential) == "秘密の社名入り見出し");
+  const ParseOutcome only_private = ParseDocument(
+      "b.md",
+      "---\ndoc_id: B-1\nconfidentiality: 公開\n---\n<!-- private:begin level=\"機密\" -->\n"
+      "# 秘密の見出し\n<!-- private:end -->\n本文\n",
+      LintMode::kLenient);
+  REQUIRE(only_private.errors.empty());
+  CHECK(only_private.doc.TitleAt(core::Clearance::kPublic) == "B-1");
+  const ParseOutcome titled =
+      ParseDocument("c.md", "---\ndoc_id: C-1\ntitle: 表題\nconfidentiality: 公開\n---\n" + body,
+                    LintMode::kLenient);
+  CHECK(titled.doc.TitleAt(core::Clearance::kPublic) == "表題");
 }
 
 }  // namespace

@@ -40,4 +40,23 @@ TEST_CASE("MarkdownHtml: pipe tables, demoted headings and framed private sectio
 }
 
 }  // namespace
+// The page frames a section exactly when the indexer cut it: both ask core::CheckMarker, so a
+// spelling the indexer refuses is never drawn as a 非公開 box either.
+TEST_CASE("MarkdownHtml: a box is drawn for exact markers only, the indexer's grammar",
+          "[markdown_html]") {
+  auto [begin, boxed] = GENERATE(table<std::string, bool>({
+      {"<!-- private:begin level=\"機密\" -->", true},
+      {"<!--\tprivate:begin\tlevel=\"機密\"\t-->", true},
+      {"<!-- 非公開:begin level=\"内部\" -->", true},
+      {"<!-- private：begin level=\"機密\" -->", false},
+      {"<!-- private : begin level=\"機密\" -->", false},
+      {"<!-- PRIVATE:BEGIN level=\"機密\" -->", false},
+      {"<!--private:begin level=\"機密\"-->", false},
+  }));
+  CAPTURE(begin);
+  const std::string html =
+      RenderMarkdownHtml("前。\n\n" + begin + "\n\n中。\n\n<!-- private:end -->\n\n後。\n");
+  CHECK((html.find("class=\"private\"") != std::string::npos) == boxed);
+}
+
 }  // namespace yuimaru::web
