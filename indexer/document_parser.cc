@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include "indexer/front_matter.h"
 #include "search/core/fiscal_year.h"
@@ -453,6 +454,64 @@ std::string NormalizeLineEnds(std::string_view text) {
   return out;
 }
 
+void AddPii(ParseOutcome& out, std::string_view source, const core::PiiFinding& f) {
+  Error e = MakeError(
+      ErrorCode::kInvalidInput, f.rule,
+      (f.review ? "企業を特定できる可能性があります（" : "個人情報の可能性があります（") +
+          f.masked +
+          (f.review ? "）。公的機関など問題がなければ行に <!-- pii-allow: 理由 --> を付けてください"
+                    : "）。匿名化するか、正当な理由があればその行に <!-- pii-allow: 理由 --> "
+                      "を付けてください"));
+  e.source = std::string(source);
+  e.line = f.line;
+  e.column = f.column;
+  (f.review ? out.warnings : out.errors).push_back(std::move(e));
+}
+
+// Every key and scalar of the front matter as YAML decoded it, with its position.
+void CollectScalars(const FmNode& node, std::vector<std::tuple<std::string, int, int>>& out) {
+  switch (node.kind) {
+    case FmNode::Kind::kScalar:
+      out.emplace_back(node.scalar, node.line, node.column);
+      break;
+    case FmNode::Kind::kSequence:
+      for (const FmNode& item : node.items) CollectScalars(item, out);
+      break;
+    case FmNode::Kind::kMap:
+      for (const auto& [key, value] : node.entries) {
+        out.emplace_back(key, value.line, 1);
+        CollectScalars(value, out);
+      }
+      break;
+    case FmNode::Kind::kNull:
+      break;
+  }
+}
+
+// PII in a decoded front matter value (escapes, folded and quoted scalars) that the raw lines
+// did not show: a rule not already found on the value's line. One FindPii call, a value a line.
+void CheckScalars(const FmNode& root, const core::PiiOptions& pii,
+                  const std::vector<core::PiiFinding>& raw, std::string_view source,
+                  ParseOutcome& out) {
+  std::vector<std::tuple<std::string, int, int>> scalars;
+  CollectScalars(root, scalars);
+  std::string joined;
+  for (const auto& [value, line, column] : scalars) {
+    for (char c : value) joined.push_back(c == '\n' || c == '\r' ? ' ' : c);
+    joined.push_back('\n');
+  }
+  for (core::PiiFinding f : core::FindPii(joined, pii)) {
+    if (f.review || f.line < 1 || static_cast<size_t>(f.line) > scalars.size()) continue;
+    const auto& [value, line, column] = scalars[static_cast<size_t>(f.line - 1)];
+    bool known = false;
+    for (const auto& r : raw) known = known || (r.rule == f.rule && r.line == line);
+    if (known) continue;
+    f.line = line;
+    f.column = column;
+    AddPii(out, source, f);
+  }
+}
+
 }  // namespace
 
 std::string ParsedDoc::TitleAt(core::Clearance view) const {
@@ -488,19 +547,20 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view raw_text, L
   }
   const std::string normalized = NormalizeLineEnds(raw_text);
   const std::string_view text = normalized;
-  for (const core::PiiFinding& f : core::FindPii(text, pii)) {
-    Error e = MakeError(
-        ErrorCode::kInvalidInput, f.rule,
-        (f.review ? "企業を特定できる可能性があります（" : "個人情報の可能性があります（") +
-            f.masked +
-            (f.review
-                 ? "）。公的機関など問題がなければ行に <!-- pii-allow: 理由 --> を付けてください"
-                 : "）。匿名化するか、正当な理由があればその行に <!-- pii-allow: 理由 --> "
-                   "を付けてください"));
-    e.source = std::string(source);
-    e.line = f.line;
-    e.column = f.column;
-    (f.review ? out.warnings : out.errors).push_back(std::move(e));
+  const std::vector<core::PiiFinding> raw_pii = core::FindPii(text, pii);
+  for (const core::PiiFinding& f : raw_pii) AddPii(out, source, f);
+  // The name of the file is returned by the API and shown on pages: it is text too. (Only the
+  // name: the folders above it are the operator's, temp directories with random digits among
+  // them.)
+  const size_t slash = source.find_last_of('/');
+  const std::string_view file_name =
+      slash == std::string_view::npos ? source : source.substr(slash + 1);
+  for (core::PiiFinding f : core::FindPii(file_name, pii)) {
+    if (f.review) continue;
+    f.line = 0;
+    f.column = 0;
+    f.masked = "ファイル名: " + f.masked;
+    AddPii(out, source, f);
   }
   auto split = SplitFrontMatter(text);
   if (!split) {
@@ -517,10 +577,15 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view raw_text, L
     return out;
   }
   Validator(source, mode, out).Run(*root);
+  // Front matter values as YAML decodes them (escapes, folded and quoted scalars).
+  CheckScalars(*root, pii, raw_pii, source, out);
 
   doc.body = std::string(split->body);
   doc.body_first_line = split->body_first_line;
   core::MarkdownContent content = core::ReadMarkdown(doc.body, doc.body_first_line, doc.base);
+  for (const core::PiiFinding& f : core::FindPiiInBlocks(content.blocks, text, raw_pii, pii)) {
+    AddPii(out, source, f);
+  }
   if (content.errors.empty()) {
     if (auto inconsistent = core::CheckViews(doc.body, doc.body_first_line, doc.base, content)) {
       content.errors.push_back(std::move(*inconsistent));

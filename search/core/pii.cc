@@ -165,6 +165,111 @@ bool PartOfLongerNumber(std::string_view line, size_t b, size_t e) {
   return (digit(b) && b >= 2 && sep(b - 1) && digit(b - 2)) || (sep(e) && digit(e + 1));
 }
 
+// One code point of a normalized line: its value and where its bytes are.
+struct Cp {
+  char32_t c;
+  size_t begin, end;
+};
+
+std::vector<Cp> CodePoints(std::string_view line) {
+  std::vector<Cp> out;
+  for (size_t i = 0; i < line.size();) {
+    const unsigned char b = static_cast<unsigned char>(line[i]);
+    const size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? b : n == 2 ? (b & 0x1F) : n == 3 ? (b & 0x0F) : (b & 0x07);
+    for (size_t k = 1; k < n && i + k < line.size(); ++k) {
+      c = (c << 6) | (static_cast<unsigned char>(line[i + k]) & 0x3F);
+    }
+    out.push_back({c, i, std::min(i + n, line.size())});
+    i += n;
+  }
+  return out;
+}
+
+char32_t DigitOf(char32_t c) {
+  static const std::u32string kKanji = U"〇一二三四五六七八九";
+  if (c >= U'0' && c <= U'9') return c;
+  if (c == U'零') return U'0';
+  const size_t k = kKanji.find(c);
+  return k == std::u32string::npos ? 0 : static_cast<char32_t>(U'0' + k);
+}
+
+bool IsDigitSeparator(char32_t c) {
+  return c == U' ' || c == U'\t' || c == U'・' || c == U'·' || c == U'/' || c == U'_' ||
+         c == U',' || c == U'~' || c == U'-' || c == U'.' || c == 0x2028 || c == 0x2029;
+}
+
+// A normalized line as someone hiding a number would have to write it for a reader to still
+// read the number: kanji numerals (〇一二…九) become digits, and inside a run of digit groups
+// joined by one and the same one-character separator (space, ・, /, _, comma, ~, U+2028 …) the
+// separators go. Not collapsed: thousands (1,234,567), and "-" or "." between groups longer
+// than one digit (dates and the rules' own separators). `origin[i]` is the byte of `line`
+// that folded byte i came from; one extra entry is line.size().
+struct FoldedLine {
+  std::string text;
+  std::vector<size_t> origin;
+  bool changed = false;  // a number was read differently (else the rules have seen it all)
+};
+
+FoldedLine FoldDigits(std::string_view line) {
+  const std::vector<Cp> cps = CodePoints(line);
+  FoldedLine out;
+  auto emit = [&](char32_t c, size_t from) {
+    const size_t before = out.text.size();
+    AppendUtf8(c, out.text);
+    out.origin.insert(out.origin.end(), out.text.size() - before, from);
+  };
+  for (size_t i = 0; i < cps.size();) {
+    if (!DigitOf(cps[i].c)) {
+      emit(cps[i].c, cps[i].begin);
+      ++i;
+      continue;
+    }
+    // groups[k] = [first, last) code point indexes of the k-th digit group.
+    std::vector<std::pair<size_t, size_t>> groups;
+    char32_t sep = 0;
+    size_t j = i;
+    while (true) {
+      const size_t g = j;
+      while (j < cps.size() && DigitOf(cps[j].c)) ++j;
+      groups.emplace_back(g, j);
+      if (j + 1 < cps.size() && IsDigitSeparator(cps[j].c) && DigitOf(cps[j + 1].c) &&
+          (sep == 0 || cps[j].c == sep)) {
+        sep = cps[j].c;
+        ++j;
+        continue;
+      }
+      break;
+    }
+    bool collapse = groups.size() >= 2;
+    if (collapse && sep == U',') {
+      bool thousands = groups[0].second - groups[0].first <= 3;
+      for (size_t k = 1; k < groups.size(); ++k) {
+        thousands = thousands && groups[k].second - groups[k].first == 3;
+      }
+      collapse = !thousands;
+    }
+    if (collapse && (sep == U'-' || sep == U'.')) {
+      for (const auto& [b, e] : groups) collapse = collapse && e - b == 1;
+    }
+    for (size_t k = i; k < j; ++k) {
+      const char32_t d = DigitOf(cps[k].c);
+      if (d) {
+        // A kanji numeral alone (一つ, 一方) changes no number; one in a run of two or more does.
+        out.changed = out.changed || (d != cps[k].c && j - i >= 2);
+        emit(d, cps[k].begin);
+      } else if (!collapse) {
+        emit(cps[k].c, cps[k].begin);
+      } else {
+        out.changed = true;
+      }
+    }
+    i = j;
+  }
+  out.origin.push_back(line.size());
+  return out;
+}
+
 bool LineAllowed(std::string_view line) {
   static const std::regex kAllow(R"(<!--\s*pii-allow\s*:\s*\S[^>]*-->)");
   return std::regex_search(line.begin(), line.end(), kAllow);
@@ -322,6 +427,31 @@ std::vector<PiiFinding> FindPii(std::string_view text, const PiiOptions& options
         add(r.id, b, b + static_cast<size_t>(m.length(r.group)));
       }
     }
+    // The same number written to slip past the rules: kanji numerals, odd separators.
+    const FoldedLine folded = FoldDigits(line);
+    if (folded.changed) {
+      const std::string_view f = folded.text;
+      const int folded_digits = static_cast<int>(
+          std::count_if(f.begin(), f.end(), [](char c) { return c >= '0' && c <= '9'; }));
+      for (const Rule& r : Rules()) {
+        if (r.trigger != Trigger::kDigits || folded_digits < 7) continue;
+        for (auto it = std::cregex_iterator(f.data(), f.data() + f.size(), r.pattern);
+             it != std::cregex_iterator(); ++it) {
+          const auto& m = *it;
+          if (m.length(r.group) == 0) continue;
+          if (r.check && !r.check(m.str(r.group))) continue;
+          const size_t fb = static_cast<size_t>(m.position(r.group));
+          const size_t fe = fb + static_cast<size_t>(m.length(r.group));
+          if (PartOfLongerNumber(f, fb, fe)) continue;
+          // From the first source character to the end of the last one.
+          const size_t lb = folded.origin[fb];
+          const size_t last = folded.origin[fe - 1];
+          const unsigned char lead = static_cast<unsigned char>(line[last]);
+          const size_t after = last + (lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4);
+          add(r.id, line_begin + lb, line_begin + std::min(after, line.size()));
+        }
+      }
+    }
     line_begin = line_end + 1;
   }
   for (const auto& [nb, ne, index] : MatchNames(utf8, options.deny_list)) {
@@ -330,6 +460,54 @@ std::vector<PiiFinding> FindPii(std::string_view text, const PiiOptions& options
   std::sort(found.begin(), found.end(),
             [](const PiiFinding& a, const PiiFinding& b) { return a.begin < b.begin; });
   return found;
+}
+
+std::vector<PiiFinding> FindPiiInBlocks(const std::vector<TextBlock>& blocks, std::string_view text,
+                                        const std::vector<PiiFinding>& raw,
+                                        const PiiOptions& options) {
+  // Line starts of `text`, to find a block's source lines.
+  std::vector<size_t> starts = {0};
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') starts.push_back(i + 1);
+  }
+  auto line_text = [&](int line) {
+    if (line < 1 || static_cast<size_t>(line) > starts.size()) return std::string_view();
+    const size_t b = starts[line - 1];
+    const size_t e = static_cast<size_t>(line) < starts.size() ? starts[line] : text.size();
+    return text.substr(b, e - b);
+  };
+  // All blocks as one text, a block a line (one FindPii call: normalization and the rules'
+  // triggers cost per call, and a document has hundreds of blocks).
+  // A block whose text stands verbatim in the file (a one-line paragraph without markup) was
+  // read by the raw pass already: it stays an empty line here.
+  std::string joined;
+  for (const TextBlock& b : blocks) {
+    if (b.text.find('\n') != std::string::npos || text.find(b.text) == std::string_view::npos) {
+      for (char c : b.text) joined.push_back(c == '\n' ? ' ' : c);
+    }
+    joined.push_back('\n');
+  }
+  std::vector<PiiFinding> out;
+  for (PiiFinding f : FindPii(joined, options)) {
+    if (f.review || f.line < 1 || static_cast<size_t>(f.line) > blocks.size()) continue;
+    const size_t i = static_cast<size_t>(f.line - 1);
+    const TextBlock& b = blocks[i];
+    // A block's lines: up to the next block's line (a table row is a block of one line).
+    const int last = i + 1 < blocks.size() ? std::max(b.line, blocks[i + 1].line - 1)
+                                           : static_cast<int>(starts.size());
+    bool known = false;
+    for (int l = b.line; l <= last && !known; ++l) known = LineAllowed(line_text(l));
+    for (const PiiFinding& r : raw) {
+      known = known || (r.rule == f.rule && r.line >= b.line && r.line <= last);
+    }
+    for (const PiiFinding& o : out) known = known || (o.rule == f.rule && o.line == b.line);
+    if (known) continue;
+    f.line = b.line;
+    f.column = 1;
+    f.begin = f.end = 0;
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 std::string RedactPii(std::string_view text, const PiiOptions& options) {

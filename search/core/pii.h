@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "search/core/markdown_reader.h"
 #include "search/core/result.h"
 
 namespace yuimaru::core {
@@ -36,8 +37,22 @@ struct PiiOptions {
 
 // Every finding in `text` (valid UTF-8), in order. A line that carries an allow marker with a
 // reason — `<!-- pii-allow: 理由 -->` — is exempt (for the rare legitimate case, e.g. a public
-// body's published number in 研修資料).
+// body's published number in 研修資料). Numbers are also read as a reader would read them:
+// kanji numerals (〇一二…九) as digits, and one repeated separator inside a number (1234・5678・
+// 9018, digits one by one with spaces, U+2028) as none.
 std::vector<PiiFinding> FindPii(std::string_view text, const PiiOptions& options);
+
+// Findings in what a reader sees rather than in what was typed: the text of each Markdown block
+// as rendered (inline markup, HTML comments and raw HTML gone, character references and
+// backslash escapes decoded, soft line breaks joined), so that 1234**5678**9018 or
+// taro&#64;… is found as the page shows it. `blocks` come from ReadMarkdown over `text`, whose
+// line numbers they carry; `raw` is FindPii(text): a rule it already found within a block's
+// lines is not reported again. A block whose lines carry an allow marker is exempt. URL and SNS
+// findings are left to the raw pass. Each finding has its block's first line and column 1
+// (a rendered position has no column in the file); begin and end are 0.
+std::vector<PiiFinding> FindPiiInBlocks(const std::vector<TextBlock>& blocks, std::string_view text,
+                                        const std::vector<PiiFinding>& raw,
+                                        const PiiOptions& options);
 
 // `text` with every finding replaced by "[pii/…]" (for logs).
 std::string RedactPii(std::string_view text, const PiiOptions& options);

@@ -124,5 +124,40 @@ TEST_CASE("the bundled corpus has no PII findings (false positives: 0)", "[pii][
   WARN("PII false positives on the corpus: " << findings << " in " << files << " files");
 }
 
+// What a reader sees is checked, not only what was typed: markup inside a number, a YAML escape
+// in a front matter value, and the file's own name (the API returns it).
+TEST_CASE("index: PII in markup, in decoded front matter and in the file name is rejected",
+          "[disk][index][pii]") {
+  TempDir t;
+  const auto c = t / "corpus";
+  WriteFile(c / "good.md", Doc("VM-2024-101", "泡盛の商談準備", "試飲を準備した。"));
+  WriteFile(c / "markup.md", Doc("VM-2024-102", "設備投資", "番号は 1234**5678**9018 です。"));
+  WriteFile(c / "escape.md",
+            "---\ndoc_id: VM-2024-103\ntitle: \"番号 \\x31234 5678 9018\"\n---\n\n本文。\n");
+  WriteFile(c / "携帯090-1234-5678.md", Doc("VM-2024-104", "名前に番号", "本文。"));
+  const CommandResult r = Yuimaru({"index", "--db", (t / "db").string(), "--json", c.string()});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 3);
+  const nlohmann::json report = r.Json();
+  CHECK(report["added"] == 1);
+  CHECK(report["rejected"] == 3);
+  std::map<std::string, nlohmann::json> by_file;
+  for (const auto& e : report["errors"]) {
+    by_file[std::filesystem::path(e["source"].get<std::string>()).filename().string()] = e;
+  }
+  REQUIRE(by_file.count("markup.md"));
+  CHECK(by_file["markup.md"]["rule"] == "pii/my-number");
+  CHECK(by_file["markup.md"]["line"] == 10);
+  REQUIRE(by_file.count("escape.md"));
+  CHECK(by_file["escape.md"]["rule"] == "pii/my-number");
+  CHECK(by_file["escape.md"]["line"] == 3);
+  REQUIRE(by_file.count("携帯090-1234-5678.md"));
+  CHECK(by_file["携帯090-1234-5678.md"]["rule"] == "pii/phone");
+  // Messages carry masked forms only (the operator's own file name is still named as the source).
+  for (const auto& e : report["errors"]) {
+    CHECK(e["message"].get<std::string>().find("5678") == std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace yuimaru::testing
