@@ -1,4 +1,5 @@
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <thread>
@@ -54,6 +55,12 @@ int RunServeCommand(const Args& args) {
   options.allow_anonymous = flags.Has("allow-anonymous");
   options.tls_cert = flags.Get("tls-cert").value_or("");
   options.tls_key = flags.Get("tls-key").value_or("");
+  // Every open connection is a descriptor, and the connection cap is half the limit (web.h):
+  // the default soft limit of 1024 would let a few hundred idle sockets fill the server.
+  if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
   auto server = web::Server::Create(options);
   if (!server) {
     std::fprintf(stderr, "%s\n", server.error().ToString().c_str());

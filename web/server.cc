@@ -1,6 +1,7 @@
 // The HTTP side of the web front end (cpp-httplib): routes, headers, the pool of Searchers.
 #include <httplib.h>
 #include <openssl/ssl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "search/core/schema.h"
 #include "search/json.h"
 #include "web/assets.h"
+#include "web/gate.h"
 #include "web/html.h"
 #include "web/params.h"
 #include "web/render.h"
@@ -86,6 +88,28 @@ struct Viewer {
   std::string csrf;  // the session's CSRF token; empty: anonymous
   search::Clearance clearance = search::Clearance::kPublic;
 };
+
+// No worker waits for a client (web/gate.h): the gate holds each connection until its request
+// has arrived whole, so the workers only ever run handlers and write responses.
+GateLimits Limits(const ServerOptions& options) {
+  GateLimits l;
+  l.header_timeout = options.header_timeout;
+  l.write_timeout = std::chrono::seconds(10);
+  l.max_body_bytes = kMaxFormBytes;
+  l.per_address = options.connections_per_address;
+  l.max_connections = options.max_connections;
+  if (l.max_connections <= 0) {
+    // Half the descriptors; the rest are for index files (a Searcher per worker).
+    rlimit files{};
+    const rlim_t soft = ::getrlimit(RLIMIT_NOFILE, &files) == 0 ? files.rlim_cur : 1024;
+    l.max_connections = static_cast<int>(std::clamp<rlim_t>(soft / 2, 64, 16384));
+  }
+  l.workers = options.threads > 0
+                  ? options.threads
+                  : std::max(32, 8 * static_cast<int>(std::thread::hardware_concurrency()));
+  l.keep_alive_max = 100;
+  return l;
+}
 
 std::string PathWithQuery(const httplib::Request& req) {
   std::string target = req.target.empty() ? req.path : req.target;
@@ -483,17 +507,7 @@ struct Server::Impl {
   void Routes() {
     http.set_tcp_nodelay(true);                  // else every response waits ~40 ms (Nagle)
     http.set_payload_max_length(kMaxFormBytes);  // login/logout forms only; see below
-    http.set_read_timeout(10, 0);
-    http.set_write_timeout(10, 0);
-    http.set_keep_alive_max_count(100);
     http.set_default_headers(SecurityHeaders());
-    const int threads =
-        options.threads > 0
-            ? options.threads
-            : std::max(32, 8 * static_cast<int>(std::thread::hardware_concurrency()));
-    http.new_task_queue = [threads] {
-      return new httplib::ThreadPool(static_cast<size_t>(threads));
-    };
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       using Handled = httplib::Server::HandlerResponse;
       const bool form_post =
@@ -605,14 +619,15 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
                            " に有効な利用者がいません（yuimaru user add で登録してください）");
     }
   }
+  const GateLimits limits = Limits(options);
   std::unique_ptr<httplib::Server> http;
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return MakeError(ErrorCode::kInvalidInput, "serve.tls",
                      "--tls-cert と --tls-key は両方指定してください");
   }
   if (!options.tls_cert.empty()) {
-    auto tls =
-        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    auto tls = std::make_unique<Gated<httplib::SSLServer>>(limits, options.tls_cert.c_str(),
+                                                           options.tls_key.c_str());
     if (!tls->is_valid()) {
       return MakeError(ErrorCode::kInvalidInput, "serve.tls",
                        "TLS の証明書または秘密鍵を読めません: " + options.tls_cert.string());
@@ -620,7 +635,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
     SSL_CTX_set_min_proto_version(tls->ssl_context(), TLS1_2_VERSION);
     http = std::move(tls);
   } else {
-    http = std::make_unique<httplib::Server>();
+    http = std::make_unique<Gated<httplib::Server>>(limits);
   }
   auto impl = std::make_unique<Impl>(options, std::move(http));
   impl->idle.push_back(std::make_unique<search::Searcher>(std::move(*probe)));

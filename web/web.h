@@ -17,10 +17,18 @@ struct ServerOptions {
   std::filesystem::path db;
   std::string bind = "127.0.0.1";  // loopback unless told otherwise
   int port = 8080;                 // 0: any free port (see Bind)
-  // cpp-httplib keeps a keep-alive connection on one thread until it closes, so there must be
-  // more threads than concurrent clients: with 4 threads and 16 clients, 12 waited for seconds
-  // (bench/http_bench.py). Idle threads cost a stack each; a Searcher is opened per busy thread.
+  // Workers: each serves one whole request at a time (a connection waiting for its request, or
+  // idle between keep-alive requests, holds none). A Searcher is opened per busy worker.
   int threads = 0;  // 0: 8 per core, at least 32
+  // Slow and idle clients (docs/security.md): the total time a connection has to send a whole
+  // request (header block and form body, TLS handshake included), from accept or from the end
+  // of the previous response; not restarted by each line. Then it is closed.
+  std::chrono::milliseconds header_timeout{10'000};
+  // Open connections from one IPv4 address or IPv6 /64; further ones are closed at once.
+  int connections_per_address = 64;
+  // Open connections in all; at the cap the one that has waited longest for its request is
+  // closed. 0: half of RLIMIT_NOFILE (between 64 and 16384).
+  int max_connections = 0;
   // The highest clearance this server serves: a signed-in user reads at the lower of this and
   // their roster clearance (a public kiosk can be capped at 公開 whatever the users hold).
   search::Clearance clearance = search::Clearance::kConfidential;
