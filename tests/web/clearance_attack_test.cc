@@ -273,7 +273,7 @@ TEST_CASE("clearance attack: private headings and line ends leak nothing to å…¬é
           "[http][clearance][attack]") {
   const std::string dir = (SourceDir() / "tests" / "data" / "leaks" / "accepted").string();
   const std::vector<std::string> ids = {"LK-0101", "LK-0102", "LK-0103", "LK-0104",
-                                        "LK-0105", "LK-0106", "LK-0107"};
+                                        "LK-0105", "LK-0106", "LK-0107", "LK-0108"};
   TestServer pub({dir}, Clearance::kPublic);
   auto client = pub.Client();
   auto body = [&](httplib::Client& c, const std::string& path) {
@@ -304,6 +304,8 @@ TEST_CASE("clearance attack: private headings and line ends leak nothing to å…¬é
   CHECK(page.find("class=\"private\"") != std::string::npos);
   CHECK(body(sc, "/doc/LK-0102").find("zqxcanaryk") != std::string::npos);
   CHECK(nlohmann::json::parse(body(sc, "/api/search?q=zqxcanaryq"))["total"] == 1);
+  // Bare CRs before a section once shifted the cut by their count (the old leak of LK-0108).
+  CHECK(body(sc, "/api/doc/LK-0108").find("zqxcanarys") != std::string::npos);
 }
 
 }  // namespace
