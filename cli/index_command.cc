@@ -13,8 +13,8 @@ namespace yuimaru::cli {
 namespace {
 
 constexpr char kUsage[] =
-    "yuimaru index --db DB [--synonyms FILE] [--deny-list FILE] [--threads N] [--full] [--json] "
-    "PATH...";
+    "yuimaru index --db DB [--synonyms FILE] [--deny-list FILE] [--threads N] [--full] "
+    "[--allow-mass-delete] [--json] PATH...";
 
 // The deny-list of real names: --deny-list FILE, else $YUIMARU_DENY_LIST, else none.
 std::optional<Error> LoadPiiOptions(const Flags& flags, core::PiiOptions& pii) {
@@ -59,6 +59,7 @@ int RunIndexCommand(const Args& args) {
                      {"deny-list"},
                      {"threads"},
                      {"full", false},
+                     {"allow-mass-delete", false},
                      {"json", false},
                      {"help", false}});
   if (flags.Has("help")) {
@@ -75,6 +76,7 @@ int RunIndexCommand(const Args& args) {
   for (const auto& p : flags.positional()) options.paths.emplace_back(p);
   if (auto s = flags.Get("synonyms")) options.synonyms = *s;
   if (flags.Has("full")) options.rebuild = indexer::RebuildMode::kFull;
+  if (flags.Has("allow-mass-delete")) options.max_delete_share = 1.0;
   if (auto e = LoadPiiOptions(flags, options.pii)) {
     std::fprintf(stderr, "%s\n", e->ToString().c_str());
     return kExitFailure;
@@ -127,7 +129,8 @@ int RunIndexCommand(const Args& args) {
         static_cast<unsigned long long>(report->generation),
         report->full_rebuild ? "、全再構築" : "");
   }
-  return report->rejected_files > 0 ? kExitRejected : kExitOk;
+  // Rejected files and unreadable folders alike: something asked for was not indexed.
+  return report->rejected_files > 0 || !report->errors.empty() ? kExitRejected : kExitOk;
 }
 
 int RunLintCommand(const Args& args) {

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "search/core/hex.h"
+#include "search/core/utf8.h"
 
 namespace yuimaru::indexer {
 namespace fs = std::filesystem;
@@ -34,46 +35,171 @@ std::string PathKey(const fs::path& path) {
   return abs.lexically_normal().string();
 }
 
-Result<std::vector<SourceFile>> CollectFiles(const std::vector<fs::path>& paths) {
-  std::vector<SourceFile> files;
-  std::set<std::string> seen;
-  auto add = [&](const fs::path& p) {
-    SourceFile f{PathKey(p), p.lexically_normal().string()};
-    if (seen.insert(f.key).second) files.push_back(std::move(f));
-  };
-  for (const fs::path& root : paths) {
+namespace {
+
+Error PathError(std::string rule, std::string message, const std::string& path) {
+  Error e = MakeError(rule == "path.unreadable" ? ErrorCode::kIo : ErrorCode::kInvalidInput,
+                      std::move(rule), std::move(message));
+  e.source = core::EscapePath(path);
+  return e;
+}
+
+// A depth-first walk that follows links to folders inside the given paths, once each.
+class Walker {
+ public:
+  explicit Walker(CorpusListing& out) : out_(out) {}
+
+  void AddRoot(const fs::path& root) {
     std::error_code ec;
-    const fs::file_status st = fs::status(root, ec);
-    if (ec || !fs::exists(st)) {
-      Error e = MakeError(ErrorCode::kInvalidInput, "path.not-found",
-                          "パスが見つかりません: " + root.string());
-      e.source = root.string();
-      return e;
-    }
-    if (fs::is_regular_file(st)) {
-      add(root);
-      continue;
-    }
-    fs::recursive_directory_iterator it(root, fs::directory_options::follow_directory_symlink, ec);
+    const fs::path canonical = fs::weakly_canonical(root, ec);
+    roots_.push_back(ec ? PathKey(root) : canonical.string());
+  }
+
+  void Walk(const fs::path& dir) {
+    std::error_code ec;
+    const fs::path canonical = fs::canonical(dir, ec);
+    if (!ec && !on_way_.insert(canonical.string()).second) return;
+    fs::directory_iterator it(dir, ec);
     if (ec) {
-      Error e = MakeError(ErrorCode::kIo, "path.unreadable",
-                          "ディレクトリを読めません: " + root.string() + ": " + ec.message());
-      e.source = root.string();
-      return e;
+      Unreachable(dir, ec);
+      return;
     }
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::vector<fs::directory_entry> entries;
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
       if (ec) break;
-      const fs::path& p = it->path();
-      if (IsHidden(p)) {
-        if (it->is_directory()) it.disable_recursion_pending();
-        continue;
+      entries.push_back(*it);
+    }
+    if (ec) {
+      // Part of the folder was listed: the rest is out of reach, so the folder as a whole is.
+      Unreachable(dir, ec);
+    }
+    for (const fs::directory_entry& entry : entries) Visit(entry);
+    if (!canonical.empty()) on_way_.erase(canonical.string());
+  }
+
+  void File(const fs::path& p) {
+    const std::string path = p.lexically_normal().string();
+    if (core::FindInvalidUtf8(path) != std::string_view::npos) {
+      out_.errors.push_back(PathError("path.invalid-utf8",
+                                      "ファイル名が UTF-8 ではありません（Windows の zip "
+                                      "などから来た名前は UTF-8 に付け直してください）",
+                                      path));
+      return;
+    }
+    SourceFile f{PathKey(p), path};
+    // A file reached twice (through a link to a folder inside the corpus) is read once.
+    std::error_code ec;
+    const fs::path real = fs::canonical(p, ec);
+    if (seen_.insert(ec ? f.key : real.string()).second) out_.files.push_back(std::move(f));
+  }
+
+ private:
+  void Unreachable(const fs::path& dir, const std::error_code& ec) {
+    out_.unreachable.push_back(PathKey(dir));
+    out_.errors.push_back(PathError(
+        "path.unreadable",
+        "フォルダを読めません（" + ec.message() + "）。この下の文書は以前の索引のまま残します",
+        dir.lexically_normal().string()));
+  }
+
+  bool Inside(const std::string& canonical) const {
+    for (const auto& r : roots_) {
+      if (canonical == r ||
+          (canonical.size() > r.size() && canonical.compare(0, r.size(), r) == 0 &&
+           (r.back() == '/' || canonical[r.size()] == '/'))) {
+        return true;
       }
-      if (it->is_regular_file() && IsMarkdown(p)) add(p);
+    }
+    return false;
+  }
+
+  void Visit(const fs::directory_entry& entry) {
+    const fs::path& p = entry.path();
+    if (IsHidden(p)) return;
+    std::error_code ec;
+    const fs::file_status own = entry.symlink_status(ec);
+    if (ec) return;
+    if (fs::is_symlink(own)) {
+      const fs::path target = fs::canonical(p, ec);
+      if (ec) {
+        out_.warnings.push_back(
+            PathError("path.broken-link", "リンク先がありません（読み飛ばしました）", p.string()));
+        return;
+      }
+      if (!Inside(target.string())) {
+        out_.warnings.push_back(PathError("path.outside",
+                                          "リンク先が索引対象のフォルダの外にあります（" +
+                                              core::EscapePath(target.string()) +
+                                              "、読み飛ばしました）",
+                                          p.string()));
+        return;
+      }
+      const fs::file_status st = fs::status(target, ec);
+      if (ec) return;
+      if (fs::is_directory(st)) {
+        if (on_way_.count(target.string())) {
+          out_.warnings.push_back(PathError("path.symlink-loop",
+                                            "リンクが上位のフォルダを指しています（循環するため"
+                                            "読み飛ばしました）",
+                                            p.string()));
+          return;
+        }
+        Walk(p);
+      } else if (fs::is_regular_file(st) && IsMarkdown(p)) {
+        File(p);
+      }
+      return;
+    }
+    if (fs::is_directory(own)) {
+      Walk(p);
+    } else if (fs::is_regular_file(own) && IsMarkdown(p)) {
+      File(p);
     }
   }
-  std::sort(files.begin(), files.end(),
+
+  CorpusListing& out_;
+  std::vector<std::string> roots_;
+  std::set<std::string> on_way_;  // canonical folders from a root down to here
+  std::set<std::string> seen_;
+};
+
+}  // namespace
+
+Result<CorpusListing> CollectFiles(const std::vector<fs::path>& paths) {
+  CorpusListing out;
+  Walker walker(out);
+  for (const fs::path& root : paths) walker.AddRoot(root);
+  try {
+    for (const fs::path& root : paths) {
+      std::error_code ec;
+      const fs::file_status st = fs::status(root, ec);
+      if (ec || !fs::exists(st)) {
+        Error e = MakeError(ErrorCode::kInvalidInput, "path.not-found",
+                            "パスが見つかりません: " + core::EscapePath(root.string()));
+        e.source = core::EscapePath(root.string());
+        return e;
+      }
+      if (fs::is_regular_file(st)) {
+        walker.File(root);
+      } else {
+        walker.Walk(root);
+      }
+    }
+  } catch (const std::exception& e) {  // std::filesystem or allocation: never past this walk
+    return MakeError(ErrorCode::kIo, "path.walk",
+                     std::string("フォルダを走査できません: ") + e.what());
+  }
+  if (out.files.empty() && out.errors.empty()) {
+    std::string names;
+    for (const fs::path& p : paths) names += (names.empty() ? "" : ", ") + p.string();
+    Error e = MakeError(ErrorCode::kInvalidInput, "path.empty",
+                        "Markdown ファイルが 1 件もありません（" + core::EscapePath(names) +
+                            "）。フォルダの指定やマウントを確かめてください");
+    return e;
+  }
+  std::sort(out.files.begin(), out.files.end(),
             [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
-  return files;
+  return out;
 }
 
 Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {

@@ -603,6 +603,20 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view raw_text, L
           FileError(source, "front-matter.doc_id.missing", "doc_id がありません", 1));
     }
     doc.doc_id = std::string(source);  // "no doc_id: its path"
+    if (mode != LintMode::kStrict) {
+      out.warnings.push_back(FileError(source, "front-matter.doc_id.derived",
+                                       "doc_id がないためパスを ID にしました（ファイルを移すと "
+                                       "ID が変わります）。doc_id を書いてください",
+                                       1));
+    }
+    // Xapian refuses terms over 245 bytes: one file with a deep path must not fail the run.
+    if (doc.doc_id.size() > kMaxDerivedIdBytes) {
+      out.errors.push_back(FileError(
+          source, "front-matter.doc_id.too-long",
+          "doc_id がなく、ID になるパスが長すぎます（" + std::to_string(doc.doc_id.size()) +
+              " バイト、上限 " + std::to_string(kMaxDerivedIdBytes) + "）。doc_id を書いてください",
+          1));
+    }
   }
   if (doc.title.empty() &&
       core::FirstHeadingAt(doc.blocks, core::Clearance::kConfidential).empty()) {

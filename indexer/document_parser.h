@@ -20,6 +20,10 @@ namespace yuimaru::indexer {
 // kilobytes, so a megabyte is generous.
 inline constexpr size_t kMaxFileBytes = 1 << 20;
 
+// A document without doc_id takes its path as id; Xapian's terms end at 245 bytes (id term
+// "Q" + id, with room for the longest prefix).
+inline constexpr size_t kMaxDerivedIdBytes = 200;
+
 enum class LintMode { kLenient, kStrict };
 
 struct ParsedDoc {

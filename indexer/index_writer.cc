@@ -561,8 +561,14 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   auto lock = WriterLock::Acquire(options.db);
   if (!lock) return lock.error();
 
-  auto files = CollectFiles(options.paths);
-  if (!files) return files.error();
+  auto listing = CollectFiles(options.paths);
+  if (!listing) return listing.error();
+  const std::vector<SourceFile>* files = &listing->files;
+  for (auto& e : listing->errors) {
+    if (e.rule == "path.invalid-utf8") ++report.rejected_files;
+    report.errors.push_back(std::move(e));
+  }
+  for (auto& w : listing->warnings) report.warnings.push_back(std::move(w));
   std::vector<std::string> roots;
   for (const auto& p : options.paths) roots.push_back(PathKey(p));
 
@@ -610,11 +616,27 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   for (const auto& s : scanned) present.insert(s.file.key);
   std::vector<std::string> remove_ids;
   for (const auto& [key, entry] : prev.files) {
-    if (UnderRoot(key, roots) && !present.count(key)) {
+    // A file under a folder that could not be listed is out of reach, not gone.
+    if (UnderRoot(key, roots) && !present.count(key) && !UnderRoot(key, listing->unreachable)) {
       remove_ids.push_back(entry.doc_id);
       next.files.erase(key);
       ++report.deleted;
     }
+  }
+  // Files that vanish in numbers are more often an unmounted share, a wrong path or a half
+  // copied folder than a decision: stop before anything is published, and say so.
+  const uint64_t indexed = prev.files.size();
+  const uint64_t vanished = report.deleted;
+  if (indexed > 0 && options.max_delete_share < 1.0 &&
+      ((vanished >= kMassDeleteMinimum &&
+        static_cast<double>(vanished) > options.max_delete_share * static_cast<double>(indexed)) ||
+       vanished == indexed)) {
+    return MakeError(ErrorCode::kInvalidInput, "index.mass-delete",
+                     "この実行では索引の " + std::to_string(indexed) + " 件のうち " +
+                         std::to_string(vanished) +
+                         " 件が消えたことになります（ファイルが見つかりません）。フォルダの指定や"
+                         "マウントを確かめてください。本当に削除するなら --allow-mass-delete "
+                         "を付けて実行してください（索引は変更していません）");
   }
   // doc_id → path of the file that owns it, for duplicate detection: files that keep their
   // entry first, then new and changed files in path order.
@@ -970,11 +992,17 @@ Result<PurgeReport> RunPurge(const PurgeOptions& options) {
 
 Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness strictness,
                            const core::PiiOptions& pii) {
-  auto files = CollectFiles(paths);
-  if (!files) return files.error();
+  auto listing = CollectFiles(paths);
+  if (!listing) return listing.error();
+  const std::vector<SourceFile>* files = &listing->files;
   const LintMode mode =
       strictness == LintStrictness::kStrict ? LintMode::kStrict : LintMode::kLenient;
   LintReport report;
+  for (auto& e : listing->errors) {
+    ++report.rejected_files;
+    report.errors.push_back(std::move(e));
+  }
+  for (auto& w : listing->warnings) report.warnings.push_back(std::move(w));
   report.files = files->size();
   std::vector<ParseOutcome> outcomes(files->size());
   std::vector<std::optional<Error>> read_errors(files->size());

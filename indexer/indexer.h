@@ -37,7 +37,13 @@ struct IndexOptions {
   // Personal-data check before anything is indexed; a deny-list makes every file be checked
   // again, unchanged ones included (a name added to the list must be found in old files too).
   core::PiiOptions pii;
+  // A run that would delete more than this share of the indexed documents (and at least
+  // kMassDeleteMinimum of them), or all of them, stops before publishing with
+  // "index.mass-delete". 1.0: no limit (--allow-mass-delete).
+  double max_delete_share = 0.2;
 };
+
+inline constexpr uint64_t kMassDeleteMinimum = 2;
 
 struct IndexReport {
   uint64_t added = 0;
@@ -62,8 +68,10 @@ struct IndexReport {
 // deleted; files elsewhere that an earlier run indexed are kept. A file that fails a check is
 // reported and not indexed (an earlier good version of it stays). The new state becomes
 // visible atomically; a failed or killed run leaves the previous generation as it was.
-// Fails (no change to the index) on unusable paths (kInvalidInput), a concurrent writer
-// (kBusy) or a database error (kIo).
+// A folder that cannot be listed is reported ("path.unreadable") and the files an earlier run
+// indexed under it stay. Fails (no change to the index) on unusable or empty paths
+// (kInvalidInput), on too many deletions ("index.mass-delete", see max_delete_share), a
+// concurrent writer (kBusy) or a database error (kIo).
 Result<IndexReport> RunIndex(const IndexOptions& options);
 
 struct PurgeOptions {

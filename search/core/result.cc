@@ -1,11 +1,13 @@
 #include "search/core/result.h"
 
+#include "search/core/utf8.h"
+
 namespace yuimaru {
 
 std::string Error::ToString() const {
   std::string out;
   if (!source.empty()) {
-    out += source;
+    out += core::EscapePath(source);  // a file name cannot start a line of its own here
     if (line > 0) {
       out += ":" + std::to_string(line);
       if (column > 0) out += ":" + std::to_string(column);

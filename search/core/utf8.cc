@@ -55,6 +55,49 @@ size_t FindInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
+std::string EscapePath(std::string_view name) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(name.size());
+  for (size_t i = 0; i < name.size();) {
+    const unsigned char b = static_cast<unsigned char>(name[i]);
+    if (b < 0x20 || b == 0x7F) {
+      out += b == '\n' ? "\\n" : b == '\r' ? "\\r" : b == '\t' ? "\\t" : "";
+      if (b != '\n' && b != '\r' && b != '\t') {
+        out += "\\x";
+        out += kHex[b >> 4];
+        out += kHex[b & 15];
+      }
+      ++i;
+      continue;
+    }
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    char32_t cp;
+    const size_t len = DecodeOne(name, i, cp);
+    if (len == 0) {
+      out += "\\x";
+      out += kHex[b >> 4];
+      out += kHex[b & 15];
+      ++i;
+      continue;
+    }
+    if (cp == 0x85 || cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C) {
+      out += "\\u{";
+      for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 15];
+      out += "}";
+    } else {
+      out.append(name.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
 Utf8Position PositionOf(std::string_view text, size_t byte_offset) {
   Utf8Position pos;
   pos.byte_offset = byte_offset;

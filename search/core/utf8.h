@@ -22,6 +22,13 @@ struct Utf8Position {
 // surrogates and values above U+10FFFF are invalid), or std::string_view::npos if `text` is valid.
 size_t FindInvalidUtf8(std::string_view text);
 
+// `name` (a file name or path, any bytes) as it may be printed on one line of a message: bytes
+// that are not UTF-8 as \xNN, control characters as \n, \r, \t or \xNN, and the characters
+// that break or reorder a line on screen (U+0085, U+2028, U+2029, bidi controls) as \u{XXXX}.
+// So a name can neither forge a "path:line: rule" line nor hide its bytes. Valid UTF-8 out;
+// idempotent.
+std::string EscapePath(std::string_view name);
+
 // Line and column of `byte_offset` within `text` (columns count code points).
 Utf8Position PositionOf(std::string_view text, size_t byte_offset);
 

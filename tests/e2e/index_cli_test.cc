@@ -200,9 +200,10 @@ TEST_CASE("index: a killed run leaves the last committed index intact", "[disk][
           (char*)nullptr);
     _exit(127);
   }
-  // Kill it while it writes the next generation.
+  // Kill it while it writes the next generation. The bound only stops a hung test: the scan
+  // of 4,000 files before the first part can take a while on a loaded machine.
   bool writing = false;
-  for (int i = 0; i < 3000 && !writing; ++i) {
+  for (int i = 0; i < 24000 && !writing; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     for (const auto& e : std::filesystem::directory_iterator(t / "db")) {
       if (e.path().extension() == ".tmp" && std::filesystem::exists(e.path() / "parts"))

@@ -338,7 +338,7 @@ TEST_CASE("gate: a header block over 16 KiB is refused with 431 and the connecti
   ::close(fd);
 }
 
-TEST_CASE("gate: idle and unfinished TLS handshakes hold no worker; HTTPS keeps alive",
+TEST_CASE("gate: idle and unfinished TLS handshakes hold no worker, and HTTPS keeps alive",
           "[http][gate][tls]") {
   RaiseFileLimit();
   TempDir t;
