@@ -108,6 +108,8 @@ int RunIndexCommand(const Args& args) {
                                 {"documents", report->documents},
                                 {"generation", report->generation},
                                 {"full_rebuild", report->full_rebuild},
+                                {"compacted", report->compacted},
+                                {"index_bytes", report->index_bytes},
                                 {"bytes_indexed", report->bytes_indexed},
                                 {"seconds", report->seconds}};
     j["errors"] = ErrorsJson(report->errors);
@@ -127,7 +129,9 @@ int RunIndexCommand(const Args& args) {
         static_cast<unsigned long long>(report->rejected_files), report->seconds,
         static_cast<unsigned long long>(report->documents),
         static_cast<unsigned long long>(report->generation),
-        report->full_rebuild ? "、全再構築" : "");
+        report->full_rebuild ? "、全再構築"
+        : report->compacted  ? "、圧縮"
+                             : "");
   }
   // Rejected files and unreadable folders alike: something asked for was not indexed.
   return report->rejected_files > 0 || !report->errors.empty() ? kExitRejected : kExitOk;

@@ -35,6 +35,10 @@ constexpr int kManifestFormat = 3;  // files: path key → [path, hash, doc_id];
 // Above this many changed or deleted files (or a quarter of the index) a run rebuilds in
 // parallel instead of copying the previous generation and patching it.
 constexpr size_t kIncrementalMaxChanges = 2000;
+// Patching a copy leaves free blocks behind: one run over 200 changes took a 27.6 MB
+// generation to 50.8 MB. A generation that grows past this factor of its compacted size is
+// compacted before it is published.
+constexpr double kMaxGrowth = 1.3;
 // Documents a worker writes into one set of part databases before it starts a new set. Xapian
 // slows down as a database grows (each flush merges into longer posting lists), so a full build
 // writes many small parts and merges them once, by compaction, at the end.
@@ -49,6 +53,9 @@ struct ManifestEntry {
 struct Manifest {
   uint64_t generation = 0;
   std::map<std::string, ManifestEntry> files;  // key: PathKey
+  // Bytes of the generation's databases when last compacted (a full build or a compaction);
+  // 0 if not known. Incremental runs grow a copy; past kMaxGrowth times this, it is compacted.
+  uint64_t compacted_bytes = 0;
 };
 
 Error IoError(std::string rule, std::string message, const fs::path& where = {}) {
@@ -64,6 +71,7 @@ std::optional<Manifest> LoadManifest(const fs::path& gen_dir) {
   if (j.is_discarded() || j.value("format", 0) != kManifestFormat) return std::nullopt;
   Manifest m;
   m.generation = j.value("generation", 0ull);
+  m.compacted_bytes = j.value("compacted_bytes", 0ull);
   for (const auto& [key, v] : j.at("files").items()) {
     if (!v.is_array() || v.size() != 3) return std::nullopt;
     m.files[key] =
@@ -89,6 +97,7 @@ Status WriteManifest(const fs::path& gen_dir, const Manifest& m) {
   const nlohmann::json j = {{"format", kManifestFormat},
                             {"generation", m.generation},
                             {"documents", m.files.size()},
+                            {"compacted_bytes", m.compacted_bytes},
                             {"files", std::move(files)}};
   const fs::path p = gen_dir / core::kManifestFile;
   {
@@ -482,6 +491,46 @@ class Builder {
   std::mutex progress_mu_;
 };
 
+// Bytes of the shard databases under `dir` (the manifest and the synonyms aside).
+uint64_t ShardBytes(const fs::path& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& name : core::AllShardNames()) {
+    for (fs::recursive_directory_iterator it(dir / name, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      if (it->is_regular_file(ec)) total += it->file_size(ec);
+    }
+  }
+  return total;
+}
+
+// Compacts every shard of `dir` in place (document ids kept: shards own id ranges).
+Status CompactShards(const fs::path& dir, int threads) {
+  const std::vector<std::string> names = core::AllShardNames();
+  std::mutex mu;
+  std::optional<Error> fatal;
+  ParallelFor(names.size(), threads, [&](int, size_t i) {
+    const fs::path shard = dir / names[i];
+    const fs::path out = dir / (names[i] + ".compact");
+    try {
+      Xapian::Database(shard.string())
+          .compact(out.string(), Xapian::DBCOMPACT_MULTIPASS | Xapian::DBCOMPACT_NO_RENUMBER);
+      std::error_code ec;
+      fs::remove_all(shard, ec);
+      if (!ec) fs::rename(out, shard, ec);
+      if (ec) {
+        std::lock_guard<std::mutex> lock(mu);
+        fatal = IoError("index.compact", ec.message(), shard);
+      }
+    } catch (const Xapian::Error& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      fatal = IoError("index.compact", e.get_description(), shard);
+    }
+  });
+  if (fatal) return *fatal;
+  return Status::Ok();
+}
+
 // Points CURRENT at `gen_name` atomically (rename of a new symlink over the old one).
 Status SwitchCurrent(const fs::path& db, const std::string& gen_name) {
   const fs::path link = db / core::kCurrentLink;
@@ -767,6 +816,24 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
     report.errors.push_back(std::move(e));
   }
 
+  // A copy patched run after run keeps the blocks it freed: compact it once it has grown.
+  report.index_bytes = ShardBytes(tmp);
+  if (full || prev.compacted_bytes == 0) {
+    next.compacted_bytes = report.index_bytes;
+  } else if (static_cast<double>(report.index_bytes) >
+             kMaxGrowth * static_cast<double>(prev.compacted_bytes)) {
+    if (auto s = CompactShards(tmp, ThreadCount(options.threads)); !s) {
+      fs::remove_all(tmp, ec);
+      return s.error();
+    }
+    report.compacted = true;
+    report.index_bytes = ShardBytes(tmp);
+    next.compacted_bytes = report.index_bytes;
+    mark("compact");
+  } else {
+    next.compacted_bytes = prev.compacted_bytes;
+  }
+
   // 4. Publish: manifest, sync, rename, switch CURRENT.
   if (!synonyms.empty()) {
     if (auto s = WriteFileSynced(tmp / kSynonymsFile, synonyms); !s) return s.error();
@@ -958,6 +1025,7 @@ Result<PurgeReport> RunPurge(const PurgeOptions& options) {
   if (auto data = ReadFile((*current / kSynonymsFile).string(), kMaxFileBytes)) {
     if (auto s = WriteFileSynced(tmp / kSynonymsFile, *data); !s) return s.error();
   }
+  next.compacted_bytes = ShardBytes(tmp);  // a purge builds by compaction
   if (auto s = WriteManifest(tmp, next); !s) return s.error();
   if (auto s = SyncTree(tmp); !s) return s.error();
   const fs::path final_dir = options.db / gen_name;

@@ -56,6 +56,10 @@ struct IndexReport {
   uint64_t documents = 0;       // documents in the index afterwards
   uint64_t generation = 0;      // the generation now current (unchanged if nothing changed)
   bool full_rebuild = false;
+  // An incremental run whose generation grew past 1.3 times its last compacted size compacts
+  // it before publishing.
+  bool compacted = false;
+  uint64_t index_bytes = 0;    // the published generation's databases (0 if nothing changed)
   uint64_t bytes_indexed = 0;  // Markdown bytes analysed in this run
   double seconds = 0;
   // Wall time of each phase: scan (hash, parse), index (analyse, write parts), merge
