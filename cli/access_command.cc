@@ -258,6 +258,10 @@ int RunPurgeCommand(const Args& args) {
   options.db = *db;
   options.ids = flags.positional();
   auto report = indexer::RunPurge(options);
+  if (!report && report.error().code == ErrorCode::kBusy) {
+    std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
+    return kExitBusy;
+  }
   if (!report) return Fail(report.error());
   const auto now = std::chrono::system_clock::now();
   std::string ids;

@@ -13,6 +13,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitRejected = 3;  // index/lint: some files were rejected
+inline constexpr int kExitBusy = 4;      // index/purge: another writer holds the index
 
 using Args = std::vector<std::string>;
 int RunIndexCommand(const Args& args);

@@ -95,7 +95,7 @@ int RunIndexCommand(const Args& args) {
   auto report = indexer::RunIndex(options);
   if (!report) {
     std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
-    return kExitFailure;
+    return report.error().code == ErrorCode::kBusy ? kExitBusy : kExitFailure;
   }
   PrintWarnings(report->warnings);
   PrintErrors(report->errors);

@@ -144,8 +144,12 @@ int RunSearchCommand(const Args& args) {
       if (r) {
         std::printf("%s\n", search::SearchResponseJson(*r, line).c_str());
       } else {
+        // One rule for a query, alone or in a batch: a rejected query is a usage error (2),
+        // anything else a failure (1); a batch exits with the status of its first failing line.
         std::printf("%s\n", search::ErrorJson(r.error()).c_str());
-        status = kExitFailure;
+        if (status == kExitOk) {
+          status = r.error().code == ErrorCode::kInvalidInput ? kExitUsage : kExitFailure;
+        }
       }
     }
     return status;

@@ -438,6 +438,23 @@ Error FileError(std::string_view source, std::string rule, std::string message, 
   return e;
 }
 
+// A byte order mark of UTF-16, or NUL bytes in every other place of the start (UTF-16 without
+// a mark): such a file is text in the wrong encoding, not broken UTF-8.
+bool LooksLikeUtf16(std::string_view text) {
+  if (text.size() >= 2 &&
+      ((text[0] == '\xFF' && text[1] == '\xFE') || (text[0] == '\xFE' && text[1] == '\xFF'))) {
+    return true;
+  }
+  const size_t n = std::min<size_t>(text.size(), 64) & ~size_t{1};
+  if (n < 8) return false;
+  size_t even = 0, odd = 0;
+  for (size_t i = 0; i < n; i += 2) {
+    even += text[i] == '\0';
+    odd += text[i + 1] == '\0';
+  }
+  return even * 4 >= n || odd * 4 >= n;  // half of one byte lane (ASCII in UTF-16) is NUL
+}
+
 // CR LF and a bare CR are line ends to cmark (and to editors) but not to a split on LF: one
 // form, LF, for everything after reading, so the index, the page and every line number agree.
 std::string NormalizeLineEnds(std::string_view text) {
@@ -535,6 +552,12 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view raw_text, L
     out.errors.push_back(FileError(source, "file.too-large",
                                    "ファイルが大きすぎます（" + std::to_string(raw_text.size()) +
                                        " バイト、上限 " + std::to_string(kMaxFileBytes) + "）"));
+    return out;
+  }
+  if (LooksLikeUtf16(raw_text)) {
+    out.errors.push_back(FileError(source, "file.utf16",
+                                   "UTF-16 で保存されたファイルです。UTF-8 で保存し直してください",
+                                   1, 1));
     return out;
   }
   if (const size_t bad = core::FindInvalidUtf8(raw_text); bad != std::string_view::npos) {

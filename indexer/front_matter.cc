@@ -2,6 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
+#include <utility>
+
 namespace yuimaru::indexer {
 namespace {
 
@@ -15,6 +18,38 @@ bool IsDelimiter(std::string_view line, std::string_view delim) {
 // shares aliased nodes, and walking them would otherwise visit every expansion.
 constexpr int kMaxDepth = 16;
 constexpr int kMaxNodes = 20000;
+
+// Where (0-based line, 1-based column) flow brackets outside quotes first nest deeper than
+// `limit`, if they do.
+std::optional<std::pair<int, int>> FlowDepthBeyond(std::string_view yaml, int limit) {
+  int depth = 0, line = 0, column = 0;
+  char quote = 0;
+  bool comment = false;
+  for (char c : yaml) {
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+      comment = false;
+      continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#') {
+      comment = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return std::make_pair(line, column);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
 
 Result<FmNode> Convert(const YAML::Node& node, int line_offset, int depth, int& budget) {
   FmNode out;
@@ -129,6 +164,15 @@ Result<FmNode> ParseFrontMatter(const SplitDocument& split) {
   empty.kind = FmNode::Kind::kMap;
   empty.line = split.yaml_first_line;
   if (split.yaml.empty()) return empty;
+  // yaml-cpp gives up on deep flow nesting with "bad file": measure it first and name the limit.
+  if (const auto deep = FlowDepthBeyond(split.yaml, kMaxDepth)) {
+    Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.too-deep",
+                          "フロントマターの [ ] / { } の入れ子が深すぎます（上限 " +
+                              std::to_string(kMaxDepth) + " 段）");
+    err.line = split.yaml_first_line + deep->first;
+    err.column = deep->second;
+    return err;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(split.yaml));

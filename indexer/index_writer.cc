@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <xapian.h>
 
@@ -24,6 +25,7 @@
 #include "search/core/hex.h"
 #include "search/core/index_layout.h"
 #include "search/core/synonyms.h"
+#include "search/core/utf8.h"
 
 namespace yuimaru::indexer {
 namespace fs = std::filesystem;
@@ -130,16 +132,28 @@ Status SyncTree(const fs::path& root) {
 // An exclusive lock on DB/LOCK for the duration of a run.
 class WriterLock {
  public:
-  static Result<WriterLock> Acquire(const fs::path& db) {
+  // `what`: "index" or "purge", written into the lock file with the pid so that a second
+  // writer can say who holds the index.
+  static Result<WriterLock> Acquire(const fs::path& db, std::string_view what) {
     const fs::path p = db / core::kLockFile;
     const int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) return IoError("index.lock", "cannot create lock file", p);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      char holder[128] = {};
+      const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
       ::close(fd);
-      Error e =
-          MakeError(ErrorCode::kBusy, "index.busy", "別の yuimaru index がこの索引を更新中です");
+      std::string who = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "";
+      while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+      Error e = MakeError(ErrorCode::kBusy, "index.busy",
+                          "別の処理がこの索引を更新中です（" +
+                              (who.empty() ? std::string("不明") : core::EscapePath(who)) +
+                              "）。終わるのを待ってから実行してください");
       e.source = db.string();
       return e;
+    }
+    const std::string holder = std::string(what) + " pid " + std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, holder.data(), holder.size(), 0) < 0) {
+      // Only the message of a second writer needs it; the lock itself is held.
     }
     return WriterLock(fd);
   }
@@ -504,6 +518,27 @@ uint64_t ShardBytes(const fs::path& dir) {
   return total;
 }
 
+// Free bytes for an unprivileged writer on the file system of `dir`, or nullopt.
+std::optional<uint64_t> FreeBytes(const fs::path& dir) {
+  struct statvfs st {};
+  if (::statvfs(dir.c_str(), &st) != 0) return std::nullopt;
+  return static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
+}
+
+std::string Megabytes(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return buf;
+}
+
+Error DiskFull(const fs::path& where, uint64_t needed, uint64_t free) {
+  return IoError("index.disk-full",
+                 "No space left on device: 索引の次の世代に約 " + Megabytes(needed) +
+                     " 必要ですが、空きは " + Megabytes(free) +
+                     " です。空きを作ってから実行してください（索引は変更していません）",
+                 where);
+}
+
 // Compacts every shard of `dir` in place (document ids kept: shards own id ranges).
 Status CompactShards(const fs::path& dir, int threads) {
   const std::vector<std::string> names = core::AllShardNames();
@@ -607,7 +642,7 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   std::error_code ec;
   fs::create_directories(options.db, ec);
   if (ec) return IoError("index.create", ec.message(), options.db);
-  auto lock = WriterLock::Acquire(options.db);
+  auto lock = WriterLock::Acquire(options.db, "index");
   if (!lock) return lock.error();
 
   auto listing = CollectFiles(options.paths);
@@ -770,6 +805,17 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   const size_t changes = to_add.size() + report.deleted;
   const bool full = !prev_gen || options.rebuild == RebuildMode::kFull ||
                     changes > std::max(kIncrementalMaxChanges, prev.files.size() / 4);
+  // A copy needs the previous generation's size and some growth; a full build its parts and
+  // their merge. Say so before writing, rather than fail half way with "Input/output error"
+  // (what a copy onto a full disk reports).
+  uint64_t needed = 0;
+  if (prev_gen) {
+    needed = static_cast<uint64_t>(static_cast<double>(ShardBytes(*prev_gen)) * (full ? 2.0 : 1.3));
+    if (const auto free = FreeBytes(options.db); free && *free < needed) {
+      fs::remove_all(tmp, ec);
+      return DiskFull(options.db, needed, *free);
+    }
+  }
   report.full_rebuild = full;
   std::vector<Error> late_errors;
   std::set<std::string> dropped;
@@ -798,6 +844,12 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   }
   if (!built) {
     fs::remove_all(tmp, ec);
+    // Out of space after all (the estimate was low, or someone else filled the disk).
+    const auto free = FreeBytes(options.db);
+    if (built.error().message.find("No space left") != std::string::npos ||
+        (free && *free < std::max<uint64_t>(needed, 1 << 20))) {
+      return DiskFull(options.db, needed, free.value_or(0));
+    }
     return built.error();
   }
   mark("index");
@@ -959,7 +1011,7 @@ std::string TreeChecksum(const fs::path& root) {
 Result<PurgeReport> RunPurge(const PurgeOptions& options) {
   const auto start = Clock::now();
   PurgeReport report;
-  auto lock = WriterLock::Acquire(options.db);
+  auto lock = WriterLock::Acquire(options.db, "purge");
   if (!lock) return lock.error();
   const auto current = core::ResolveCurrentGeneration(options.db);
   if (!current) return current.error();

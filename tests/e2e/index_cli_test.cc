@@ -227,16 +227,23 @@ TEST_CASE("index: a killed run leaves the last committed index intact", "[disk][
     CHECK(e.path().extension() != ".tmp");
 }
 
-TEST_CASE("index: a second writer is refused while the first holds the lock", "[disk][index]") {
+TEST_CASE("index: a second writer is refused with exit 4, naming what holds the lock",
+          "[disk][index]") {
   TempDir t;
   WriteFile(t / "c/a.md", Doc("CS-1", "泡盛", "県外出荷。"));
-  std::filesystem::create_directories(t / "db");
+  REQUIRE(Yuimaru({"index", "--db", (t / "db").string(), (t / "c").string()}).exit_code == 0);
   const int fd = open((t / "db/LOCK").c_str(), O_RDWR | O_CREAT, 0644);
   REQUIRE(fd >= 0);
   REQUIRE(flock(fd, LOCK_EX) == 0);
+  const std::string holder = "purge pid 4242\n";
+  REQUIRE(ftruncate(fd, 0) == 0);
+  REQUIRE(pwrite(fd, holder.data(), holder.size(), 0) == static_cast<ssize_t>(holder.size()));
   const CommandResult r = Yuimaru({"index", "--db", (t / "db").string(), (t / "c").string()});
-  CHECK(r.exit_code == 1);
+  CHECK(r.exit_code == 4);
   CHECK(r.err.find("index.busy") != std::string::npos);
+  CHECK(r.err.find("purge pid 4242") != std::string::npos);
+  const CommandResult p = Yuimaru({"purge", "--db", (t / "db").string(), "CS-1"});
+  CHECK(p.exit_code == 4);
   close(fd);
   CHECK(Yuimaru({"index", "--db", (t / "db").string(), (t / "c").string()}).exit_code == 0);
 }
@@ -289,6 +296,55 @@ TEST_CASE("index: incremental runs keep the generation within 1.3 times its comp
   }
   CHECK(compactions >= 1);
   CHECK(Search(t / "db", "zqxappended")["total"] == 72);
+}
+
+// On a small tmpfs (root only: mounting needs it; skipped with a message otherwise).
+TEST_CASE("index: a full disk is named as such, and the last index stays", "[disk][index]") {
+  TempDir t;
+  const auto mnt = t / "mnt";
+  std::filesystem::create_directories(mnt);
+  if (geteuid() != 0 ||
+      RunCommand({"/bin/mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mnt.string()})
+              .exit_code != 0) {
+    WARN("skipped: mounting a small tmpfs needs root");
+    return;
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { RunCommand({"/bin/umount", path}); }
+  } unmount{mnt.string()};
+  const auto c = t / "corpus";
+  for (const auto& e : std::filesystem::recursive_directory_iterator(SourceDir() / "corpus")) {
+    if (e.path().extension() != ".md" || e.path().filename() == "README.md") continue;
+    WriteFile(c / std::filesystem::relative(e.path(), SourceDir() / "corpus"), ReadFile(e.path()));
+  }
+  const auto db = mnt / "db";
+  Index(db, {c.string()}, 0);
+  nlohmann::json before = Search(db, "事業承継");
+  before.erase("took_ms");
+  // Fill the disk so that the copy for the next generation cannot fit.
+  const CommandResult df = RunCommand({"/bin/df", "--output=avail", "-B1", mnt.string()});
+  const long long avail = std::stoll(df.out.substr(df.out.find('\n') + 1));
+  REQUIRE(RunCommand({"/usr/bin/fallocate", "-l", std::to_string(avail - 3'000'000),
+                      (mnt / "fill").string()})
+              .exit_code == 0);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(c)) {
+    if (e.path().extension() == ".md") {
+      WriteFile(e.path(), ReadFile(e.path()) + "\n追記\n");
+      break;
+    }
+  }
+  const CommandResult full = Yuimaru({"index", "--db", db.string(), c.string()});
+  INFO(full.err);
+  CHECK(full.exit_code == 1);
+  CHECK(full.err.find("index.disk-full: No space left on device") != std::string::npos);
+  CHECK(full.err.find("Input/output error") == std::string::npos);
+  nlohmann::json same = Search(db, "事業承継");
+  same.erase("took_ms");
+  CHECK(same == before);
+  std::filesystem::remove(mnt / "fill");
+  const nlohmann::json after = Index(db, {c.string()}, 0);
+  CHECK(after["updated"] == 1);
 }
 
 }  // namespace

@@ -135,7 +135,9 @@ TEST_CASE("search: batch mode answers line by line, in order, each with its time
   CHECK(lines[0]["took_ms"].is_number());
   CHECK(lines[1]["error"]["rule"] == "query.filter.unknown-value");
   CHECK(lines[2]["query"] == "ネット通販");
-  CHECK(r.exit_code == 1);  // one query failed
+  // The same exit status as the rejected query alone: a usage error.
+  CHECK(r.exit_code == 2);
+  CHECK(Yuimaru({"search", "--db", idx.db, "業種:宇宙"}).exit_code == 2);
 }
 
 TEST_CASE("search: a bad query is a usage error with a message, never a crash", "[disk][search]") {

@@ -232,5 +232,30 @@ TEST_CASE("DocumentParser: a heading in a private section never titles a lower v
   CHECK(titled.doc.TitleAt(core::Clearance::kPublic) == "表題");
 }
 
+TEST_CASE("DocumentParser: UTF-16 files and deep YAML are named for what they are",
+          "[document_parser]") {
+  const std::string text = "---\ntitle: テスト\n---\n本文\n";
+  std::string le = "\xFF\xFE", be, no_bom;
+  for (unsigned char c : std::string("---\ntitle: t\n---\nbody text here\n")) {
+    le += std::string(1, static_cast<char>(c)) + '\0';
+    be += std::string(1, '\0') + static_cast<char>(c);
+    no_bom += std::string(1, static_cast<char>(c)) + '\0';
+  }
+  for (const std::string& bytes : {le, be, no_bom}) {
+    const ParseOutcome r = ParseDocument("u16.md", bytes, LintMode::kLenient);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].rule == "file.utf16");
+  }
+  const ParseOutcome deep = ParseDocument(
+      "deep.md",
+      "---\ntitle: a\nx: " + std::string(10000, '[') + std::string(10000, ']') + "\n---\n本文\n",
+      LintMode::kLenient);
+  REQUIRE_FALSE(deep.errors.empty());
+  CHECK(deep.errors[0].rule == "front-matter.too-deep");
+  CHECK(deep.errors[0].line == 3);
+  CHECK(deep.errors[0].message.find("16") != std::string::npos);
+  CHECK(ParseDocument("ok.md", text, LintMode::kLenient).errors.empty());
+}
+
 }  // namespace
 }  // namespace yuimaru::indexer
