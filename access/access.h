@@ -67,9 +67,16 @@ class Roster {
 };
 
 // ---- Audit trail ----------------------------------------------------------------------------
-// JSON Lines, one event per line. Each line carries "prev", the "hash" of the line before
-// ("0"×64 for the first), and its own "hash": SHA-256 of prev + the line's JSON without "hash".
-// Editing, removing or reordering any line breaks the chain from there on.
+// JSON Lines, one event per line. Each line carries "seq", "prev" (the "hash" of the line
+// before, "0"×64 for the first) and, last, its own "hash": SHA-256 of prev + the line's bytes
+// without `,"hash":"…"`. Verification hashes the bytes on disk, and a line must be exactly what
+// the writer produces (no duplicated key, no other spelling of the same JSON), so what a reader
+// sees is what the chain binds. Editing, removing or reordering any line breaks the chain.
+//
+// Segments: `RepairAuditLog` moves a broken file aside (audit.jsonl → audit.jsonl.N) and starts
+// the file again with an "audit-repair" line that continues the chain from the last good line
+// and records the break (which file, the last good seq and hash, the broken bytes' SHA-256).
+// Verification follows these links back to the first segment.
 struct AuditEvent {
   std::string action;  // login, login-failed, logout, search, view, export, purge, user-*, index
   std::string user;
@@ -82,23 +89,49 @@ class AuditLog {
   // Appends to `path` (created if missing). Thread-safe; other processes appending to the same
   // file are serialized with flock.
   explicit AuditLog(std::filesystem::path path);
-  // Appends one event and fsyncs it. Fails with kIo.
+  // Appends one event and fsyncs it. Fails with kIo: "audit.open", "audit.write", or
+  // "audit.chain-broken" when the last line is torn or not a line of the chain (nothing is
+  // written then: a new chain after it would look valid).
   Status Append(const AuditEvent& event, std::chrono::system_clock::time_point now) const;
+  // Whether Append can chain now: the file is missing, empty or ends with a whole line of the
+  // chain, and can be opened for appending. Fails like Append; writes nothing.
+  Status Check() const;
   const std::filesystem::path& path() const { return path_; }
 
  private:
   std::filesystem::path path_;
 };
 
+// A break in the trail, recorded by the first line of the segment that a repair started.
+struct AuditBreak {
+  std::string file;  // the earlier segment, a name in the same directory (audit.jsonl.1)
+  uint64_t last_good_seq = 0;
+  std::string last_good_hash;
+  uint64_t broken_bytes = 0;  // bytes after the last good line in `file`
+  std::string broken_sha256;  // their SHA-256
+  std::string time;           // of the repair
+};
+
 struct AuditVerification {
-  uint64_t lines = 0;
-  uint64_t first_broken = 0;  // 1-based line number, 0 if the chain is intact
+  uint64_t lines = 0;         // lines checked, in every segment
+  uint64_t first_broken = 0;  // 1-based line number in broken_file, 0 if the chain is intact
+  std::filesystem::path broken_file;
   std::string reason;
   // The hash of the last line: removing lines from the end keeps the rest of the chain valid,
   // so the 廃棄 report and periodic checks record it and compare.
   std::string last_hash;
+  std::vector<AuditBreak> breaks;  // repaired breaks, oldest first: intact, but to be reported
 };
-// Checks the chain of an audit file. Fails with kIo if it cannot be read.
+// Checks the chain of an audit file and of the earlier segments it links to. Fails with kIo if
+// a file cannot be read.
 Result<AuditVerification> VerifyAuditLog(const std::filesystem::path& path);
+
+// Starts a new segment after a break: keeps the file's bytes as `path`.N (the first unused N),
+// and writes `path` anew with one "audit-repair" line chained to the last good line. Holds the
+// file's lock throughout, so running servers append to the new segment afterwards. Returns the
+// recorded break. Fails with kInvalidInput "audit.repair.not-needed" if the chain is intact
+// (and the file ends with a whole line), kIo otherwise.
+Result<AuditBreak> RepairAuditLog(const std::filesystem::path& path,
+                                  std::chrono::system_clock::time_point now);
 
 }  // namespace yuimaru::access

@@ -1,4 +1,4 @@
-// `yuimaru user …` (the handler roster) and `yuimaru audit verify` (the audit chain).
+// `yuimaru user …` (the handler roster) and `yuimaru audit verify|repair` (the audit chain).
 #include <termios.h>
 #include <unistd.h>
 
@@ -155,25 +155,59 @@ int RunUserCommand(const Args& args) {
 }
 
 int RunAuditCommand(const Args& args) {
-  constexpr char kAuditUsage[] = "yuimaru audit verify FILE";
-  Flags flags(args, {{"help", false}});
+  constexpr char kAuditUsage[] =
+      "yuimaru audit verify|repair (FILE | --db DB | --audit FILE)（既定 DB/audit.jsonl）";
+  Flags flags(args, {{"db"}, {"audit"}, {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kAuditUsage);
     return kExitOk;
   }
   if (!flags.error().empty()) return UsageError("audit", flags.error(), kAuditUsage);
   const auto& pos = flags.positional();
-  if (pos.size() != 2 || pos[0] != "verify")
-    return UsageError("audit", "verify FILE を指定してください", kAuditUsage);
-  auto v = access::VerifyAuditLog(pos[1]);
+  if (pos.empty() || (pos[0] != "verify" && pos[0] != "repair"))
+    return UsageError("audit", "verify か repair を指定してください", kAuditUsage);
+  std::string file;
+  if (pos.size() == 2) {
+    file = pos[1];
+  } else if (pos.size() == 1 && flags.Get("audit")) {
+    file = *flags.Get("audit");
+  } else if (pos.size() == 1 && flags.Get("db")) {
+    file = (std::filesystem::path(*flags.Get("db")) / "audit.jsonl").string();
+  } else {
+    return UsageError("audit", "監査ログのファイルを 1 つ指定してください", kAuditUsage);
+  }
+  if (pos[0] == "repair") {
+    auto repaired = access::RepairAuditLog(file, std::chrono::system_clock::now());
+    if (!repaired && repaired.error().rule == "audit.repair.not-needed") {
+      std::printf("%s\n", repaired.error().message.c_str());
+      return kExitOk;
+    }
+    if (!repaired) return Fail(repaired.error());
+    std::printf(
+        "%s: 新しい区間を始めました。壊れたログは %s に残しました（%llu 行目まで正常、最終ハッシュ "
+        "%s、以降の %llu バイトの SHA-256 %s）\n",
+        file.c_str(), repaired->file.c_str(),
+        static_cast<unsigned long long>(repaired->last_good_seq), repaired->last_good_hash.c_str(),
+        static_cast<unsigned long long>(repaired->broken_bytes), repaired->broken_sha256.c_str());
+    return kExitOk;
+  }
+  auto v = access::VerifyAuditLog(file);
   if (!v) return Fail(v.error());
+  // Repaired breaks are part of the history: the chain is intact, but a reader must see them.
+  for (const auto& b : v->breaks) {
+    std::printf(
+        "%s: 注意: 通し番号 %llu の後が壊れていたため、%s に修復で新しい区間を始めました"
+        "（壊れた %llu バイトの SHA-256 %s）\n",
+        b.file.c_str(), static_cast<unsigned long long>(b.last_good_seq), b.time.c_str(),
+        static_cast<unsigned long long>(b.broken_bytes), b.broken_sha256.c_str());
+  }
   if (v->first_broken != 0) {
-    std::printf("%s:%llu: audit.chain-broken: %s（%llu 行目までは検証済み）\n", pos[1].c_str(),
-                static_cast<unsigned long long>(v->first_broken), v->reason.c_str(),
-                static_cast<unsigned long long>(v->first_broken - 1));
+    std::printf("%s:%llu: audit.chain-broken: %s（%llu 行目までは検証済み）\n",
+                v->broken_file.c_str(), static_cast<unsigned long long>(v->first_broken),
+                v->reason.c_str(), static_cast<unsigned long long>(v->first_broken - 1));
     return kExitRejected;
   }
-  std::printf("%s: %llu 行、ハッシュ連鎖は正常です（最終ハッシュ %s）\n", pos[1].c_str(),
+  std::printf("%s: %llu 行、ハッシュ連鎖は正常です（最終ハッシュ %s）\n", file.c_str(),
               static_cast<unsigned long long>(v->lines), v->last_hash.c_str());
   return kExitOk;
 }

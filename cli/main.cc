@@ -25,7 +25,7 @@ constexpr Command kCommands[] = {
     {"stats", "索引の文書数・ファセット別件数・サイズ", RunStatsCommand},
     {"eval", "検索の適合性を評価する（MRR@10, nDCG@10, Recall）", RunEvalCommand},
     {"user", "情報取扱者名簿（利用者・役割・閲覧区分）を管理する", RunUserCommand},
-    {"audit", "監査ログのハッシュ連鎖を検証する", RunAuditCommand},
+    {"audit", "監査ログのハッシュ連鎖を検証・修復する", RunAuditCommand},
     {"anonymize", "対応表で実名を ID に置き換えた写しを作る", RunAnonymizeCommand},
     {"purge", "文書を索引から完全に消去し、廃棄証明を出す", RunPurgeCommand},
 };

@@ -59,6 +59,13 @@ int RunServeCommand(const Args& args) {
     std::fprintf(stderr, "%s\n", server.error().ToString().c_str());
     return kExitFailure;
   }
+  if (Status health = (*server)->Health(); !health) {
+    std::fprintf(
+        stderr,
+        "yuimaru serve: 警告: %s\n  監査ログに書けない間、ログイン・検索・閲覧は 503 で断り"
+        "ます（/healthz も 503）。yuimaru audit repair --audit %s で修復してください。\n",
+        health.error().ToString().c_str(), options.audit.c_str());
+  }
   auto port = (*server)->Bind();
   if (!port) {
     std::fprintf(stderr, "%s\n", port.error().ToString().c_str());

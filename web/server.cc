@@ -55,14 +55,23 @@ int StatusOf(const Error& e) {
   }
 }
 
-// What a user may read of an error: the rule and message of input errors; nothing internal.
+constexpr char kAuditUnavailable[] = "audit.unavailable";
+
+// What a user may read of an error: the rule and message of input errors and of a refusal for
+// want of an audit trail; nothing internal.
 std::string PublicMessage(const Error& e) {
-  if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound) return e.message;
+  if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound ||
+      e.rule == kAuditUnavailable) {
+    return e.message;
+  }
   return "検索できませんでした。しばらくしてからもう一度お試しください。";
 }
 
 Error PublicError(const Error& e) {
-  if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound) return e;
+  if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound ||
+      e.rule == kAuditUnavailable) {
+    return e;
+  }
   return MakeError(e.code, "server.error", PublicMessage(e));
 }
 
@@ -145,15 +154,47 @@ struct Server::Impl {
     return *u;
   }
 
-  void Audit(const Viewer& v, const httplib::Request& req, const std::string& action,
-             std::vector<std::pair<std::string, std::string>> fields) {
-    if (!audit) return;
+  // Records an action before it is answered. Fails (kBusy, "audit.unavailable", 503) when the
+  // entry cannot be written: the caller refuses the action, so nothing is served unrecorded.
+  Status Audit(const Viewer& v, const httplib::Request& req, const std::string& action,
+               std::vector<std::pair<std::string, std::string>> fields) {
+    if (!audit) return Status::Ok();
     access::AuditEvent e{action, v.user.empty() ? "(anonymous)" : v.user, req.remote_addr,
                          std::move(fields)};
     e.fields.emplace_back("clearance", std::string(core::ClearanceLabel(v.clearance)));
     if (Status s = audit->Append(e, Clock::now()); !s) {
       std::fprintf(stderr, "yuimaru serve: %s\n", s.error().ToString().c_str());
+      return AuditUnavailable();
     }
+    return Status::Ok();
+  }
+
+  static Error AuditUnavailable() {
+    return MakeError(ErrorCode::kBusy, kAuditUnavailable,
+                     "監査ログに記録できないため、この操作は受け付けられません。管理者に連絡して"
+                     "ください。");
+  }
+
+  // Whether the server can do its work: the audit trail can be appended to.
+  Status Health() const {
+    if (!audit) return Status::Ok();
+    return audit->Check();
+  }
+
+  // GET /healthz, without a session: 200 {"status":"ok"}, or 503 with a reason that names no
+  // file (the operator finds the details in the server's log and with yuimaru audit verify).
+  void HealthRoute(const httplib::Request&, httplib::Response& res) {
+    if (Status s = Health(); !s) {
+      std::fprintf(stderr, "yuimaru serve: %s\n", s.error().ToString().c_str());
+      res.status = 503;
+      // A fixed text (no quotes to escape), so no JSON library is needed here.
+      res.set_content(
+          "{\"status\":\"error\",\"reason\":\"監査ログが壊れているか書けないため、ログイン・検索・"
+          "閲覧を止めています（yuimaru audit verify / yuimaru audit repair）\"}",
+          "application/json; charset=utf-8");
+      return;
+    }
+    res.set_content("{\"status\":\"ok\"}", "application/json; charset=utf-8");
   }
 
   // The signed-in user of a request, or the anonymous reader when that is allowed.
@@ -251,7 +292,9 @@ struct Server::Impl {
     if (!account_ok || !address_ok) {
       if (account_ok && possible) account_throttle.Forgive(account_key, now);
       if (address_ok) address_throttle.Forgive(address_key, now);
-      Audit(attempted, req, "login-throttled", {});
+      if (Status a = Audit(attempted, req, "login-throttled", {}); !a) {
+        return LoginPage(req, res, 503, a.error().message, id, next);
+      }
       res.set_header("Retry-After", std::to_string(options.login_window.count()));
       return LoginPage(req, res, 429,
                        "ログインの失敗が続いたため、しばらく受け付けません。時間をおいてから"
@@ -274,7 +317,9 @@ struct Server::Impl {
     }
     password_checks.release();
     if (!ok) {  // the attempt stays counted as a failure
-      Audit(attempted, req, "login-failed", {});
+      if (Status a = Audit(attempted, req, "login-failed", {}); !a) {
+        return LoginPage(req, res, 503, a.error().message, id, next);
+      }
       return LoginPage(req, res, 401, "ID またはパスワードが違います。", id, next);
     }
     address_throttle.Forgive(address_key, now);
@@ -284,9 +329,11 @@ struct Server::Impl {
         !old.empty()) {
       sessions.Remove(old);
     }
-    const std::string token = sessions.Create(user->id, now);
     Viewer v{user->id, user->name, "", std::min(user->clearance, options.clearance)};
-    Audit(v, req, "login", {});
+    if (Status a = Audit(v, req, "login", {}); !a) {
+      return LoginPage(req, res, 503, a.error().message, id, next);
+    }
+    const std::string token = sessions.Create(user->id, now);
     res.status = 303;
     res.set_header("Set-Cookie", SessionCookie(token, false));
     res.set_header("Location", next);
@@ -304,11 +351,17 @@ struct Server::Impl {
           "text/html; charset=utf-8");
       return;
     }
+    // Ending a session is never refused, even when the trail cannot record it.
     sessions.Remove(token);
     Viewer v{session->user, "", "", search::Clearance::kPublic};
-    Audit(v, req, "logout", {});
-    res.status = 303;
     res.set_header("Set-Cookie", SessionCookie("", true));
+    if (Status a = Audit(v, req, "logout", {}); !a) {
+      res.status = 503;
+      res.set_content(RenderErrorPage(Context(Viewer{}), 503, a.error().message),
+                      "text/html; charset=utf-8");
+      return;
+    }
+    res.status = 303;
     res.set_header("Location", "/login");
   }
   std::vector<std::unique_ptr<search::Searcher>> idle;  // one per concurrent request
@@ -389,8 +442,12 @@ struct Server::Impl {
           }
         }
       }
-      Audit(v, req, "search",
-            {{"query", LoggedQuery(state->q)}, {"results", std::to_string(page.response.total)}});
+      if (Status a = Audit(
+              v, req, "search",
+              {{"query", LoggedQuery(state->q)}, {"results", std::to_string(page.response.total)}});
+          !a) {
+        return a;
+      }
       res.set_content(RenderSearchPage(Context(v), page), "text/html; charset=utf-8");
       return Status::Ok();
     });
@@ -410,7 +467,7 @@ struct Server::Impl {
       DocumentPage page{std::move(*doc),
                         related ? std::move(*related) : std::vector<search::RelatedDoc>(),
                         SafeBackUrl(req.get_param_value("back"))};
-      Audit(v, req, "view", {{"doc", id}});
+      if (Status a = Audit(v, req, "view", {{"doc", id}}); !a) return a;
       res.set_content(RenderDocumentPage(Context(v), page), "text/html; charset=utf-8");
       return Status::Ok();
     });
@@ -422,7 +479,7 @@ struct Server::Impl {
         return MakeError(ErrorCode::kInvalidInput, "param.unknown", "パラメータは使えません");
       auto stats = s.Stats(v.clearance);
       if (!stats) return stats.error();
-      Audit(v, req, "dashboard", {});
+      if (Status a = Audit(v, req, "dashboard", {}); !a) return a;
       res.set_content(RenderDashboard(Context(v), *stats), "text/html; charset=utf-8");
       return Status::Ok();
     });
@@ -439,8 +496,12 @@ struct Server::Impl {
       }
       auto r = s.Run(request);
       if (!r) return r.error();
-      Audit(v, req, facets_only ? "api-facets" : "api-search",
-            {{"query", LoggedQuery(state->q)}, {"results", std::to_string(r->total)}});
+      if (Status a =
+              Audit(v, req, facets_only ? "api-facets" : "api-search",
+                    {{"query", LoggedQuery(state->q)}, {"results", std::to_string(r->total)}});
+          !a) {
+        return a;
+      }
       res.set_content(search::SearchResponseJson(*r, state->q), "application/json; charset=utf-8");
       return Status::Ok();
     });
@@ -452,7 +513,7 @@ struct Server::Impl {
       auto doc = s.Document(id, v.clearance);
       if (!doc) return doc.error();
       auto related = s.Related(id, v.clearance, 6);
-      Audit(v, req, "api-view", {{"doc", id}});
+      if (Status a = Audit(v, req, "api-view", {{"doc", id}}); !a) return a;
       res.set_content(
           search::DocumentJson(*doc, related ? *related : std::vector<search::RelatedDoc>()),
           "application/json; charset=utf-8");
@@ -549,6 +610,8 @@ struct Server::Impl {
           std::fprintf(stderr, "yuimaru serve: internal error on %s\n", req.path.c_str());
           SendError(req, res, MakeError(ErrorCode::kInternal, "server.error", "internal"));
         });
+    http.Get("/healthz",
+             [this](const httplib::Request& q, httplib::Response& r) { HealthRoute(q, r); });
     http.Get("/login", [this](const httplib::Request& q, httplib::Response& r) { LoginGet(q, r); });
     http.Post("/login",
               [this](const httplib::Request& q, httplib::Response& r) { LoginPost(q, r); });
@@ -650,6 +713,8 @@ Status Server::Listen() {
 }
 
 void Server::Stop() { impl_->http.stop(); }
+
+Status Server::Health() const { return impl_->Health(); }
 
 bool Server::IsRunning() const { return impl_->http.is_running(); }
 

@@ -54,6 +54,10 @@ class Server {
   Status Listen();
   void Stop();
   bool IsRunning() const;
+  // Whether the server can do its work now, as GET /healthz answers: Ok, or the reason (today:
+  // the audit trail cannot be appended to, "audit.chain-broken" / "audit.open"; searches,
+  // views and logins are refused with 503 until `yuimaru audit repair`). Thread-safe.
+  Status Health() const;
 
  private:
   struct Impl;

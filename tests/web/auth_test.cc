@@ -360,3 +360,57 @@ TEST_CASE("web auth: TLS serves HTTPS only, 1.2 or newer, with Secure cookies",
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("web auth: a broken audit trail refuses what it would record and says so on /healthz",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  auto c = server.Client();
+  auto anon = server.AnonymousClient();
+  auto healthy = anon.Get("/healthz");
+  REQUIRE(healthy);
+  CHECK(healthy->status == 200);
+  CHECK(nlohmann::json::parse(healthy->body) == nlohmann::json{{"status", "ok"}});
+  REQUIRE(c.Get("/api/search?q=x")->status == 200);
+
+  std::ofstream(server.audit(), std::ios::app) << "{\"seq\":9,\"ti";  // a torn last line
+  const std::string torn = ReadAll(server.audit());
+  auto sick = anon.Get("/healthz");
+  REQUIRE(sick);
+  CHECK(sick->status == 503);
+  const auto health = nlohmann::json::parse(sick->body);
+  CHECK(health["status"] == "error");
+  CHECK(health["reason"].get<std::string>().find("監査ログ") != std::string::npos);
+  CHECK(sick->body.find(server.audit().string()) == std::string::npos);  // no paths
+  for (const char* path : {"/api/search?q=x", "/api/doc/CS-2024-001", "/api/facets"}) {
+    auto r = c.Get(path);
+    REQUIRE(r);
+    INFO(path);
+    CHECK(r->status == 503);
+    CHECK(nlohmann::json::parse(r->body)["error"]["rule"] == "audit.unavailable");
+  }
+  for (const char* path : {"/search?q=x", "/doc/CS-2024-001", "/dashboard"}) {
+    auto r = c.Get(path);
+    REQUIRE(r);
+    INFO(path);
+    CHECK(r->status == 503);
+    CHECK(r->body.find("監査ログに記録できない") != std::string::npos);
+    CHECK(r->body.find("CS-2024-001") == std::string::npos);
+  }
+  CHECK(server.Login("tester", TestServer::kPassword).status == 503);  // no unrecorded login
+  CHECK(ReadAll(server.audit()) == torn);
+
+  const CommandResult repair = Yuimaru({"audit", "repair", "--audit", server.audit().string()});
+  INFO(repair.out << repair.err);
+  REQUIRE(repair.exit_code == 0);
+  CHECK(anon.Get("/healthz")->status == 200);
+  CHECK(c.Get("/api/search?q=x")->status == 200);
+  const CommandResult verify = Yuimaru({"audit", "verify", server.audit().string()});
+  CHECK(verify.exit_code == 0);
+  CHECK(verify.out.find("audit.jsonl.1: 注意") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
