@@ -337,7 +337,10 @@ Status AuditLog::Append(const AuditEvent& event, std::chrono::system_clock::time
 Status AuditLog::Check() const {
   std::error_code ec;
   if (!std::filesystem::exists(path_, ec)) {
-    const fs::path dir = path_.parent_path().empty() ? fs::path(".") : path_.parent_path();
+    // Append creates the missing directories: the nearest existing one must be writable.
+    fs::path dir = path_.parent_path().empty() ? fs::path(".") : path_.parent_path();
+    while (!fs::exists(dir, ec) && dir.has_relative_path() && dir != dir.parent_path())
+      dir = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
     if (::access(dir.c_str(), W_OK | X_OK) == 0) return Status::Ok();
     return MakeError(ErrorCode::kIo, "audit.open", "監査ログを作れません: " + path_.string());
   }

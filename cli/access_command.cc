@@ -19,7 +19,8 @@ namespace yuimaru::cli {
 namespace {
 
 constexpr char kUserUsage[] =
-    "yuimaru user add|passwd|disable|enable|list (--users FILE | --db DB) [--audit FILE] "
+    "yuimaru user add|passwd|disable|enable|list (--users FILE | --db DB) [--audit FILE (既定 "
+    "名簿と同じ場所の audit.jsonl)] "
     "[--name 表示名] [--role 閲覧者|コンサルタント|事務局|管理者] [--clearance 公開|内部|機密] "
     "[--generate-password] [ID]";
 
@@ -135,15 +136,20 @@ int RunUserCommand(const Args& args) {
     return UsageError("user", "不明な操作: " + op, kUserUsage);
   }
   if (!status) return Fail(status.error());
+  // Like purge, every roster change goes to the trail beside the roster (DB/audit.jsonl) unless
+  // --audit names another; a trail that cannot take the entry refuses the change.
+  const access::AuditLog audit(
+      flags.Get("audit").value_or((path.parent_path() / "audit.jsonl").string()));
+  if (Status healthy = audit.Check(); !healthy) return Fail(healthy.error());
   if (Status saved = roster->Save(path); !saved) return Fail(saved.error());
-  if (auto audit = flags.Get("audit")) {
+  {
     const access::User* u = roster->Find(id);
     access::AuditEvent event{action, "(cli)", "local", {{"target", id}}};
     if (u) {
       event.fields.emplace_back("role", std::string(access::RoleLabel(u->role)));
       event.fields.emplace_back("clearance", std::string(core::ClearanceLabel(u->clearance)));
     }
-    if (Status s = access::AuditLog(*audit).Append(event, now); !s) return Fail(s.error());
+    if (Status s = audit.Append(event, now); !s) return Fail(s.error());
   }
   if (flags.Has("generate-password") && !password.empty()) {
     // The only place the password ever appears: the operator's terminal, once.

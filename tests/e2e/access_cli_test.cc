@@ -150,3 +150,30 @@ TEST_CASE("yuimaru audit repair: a torn trail gets a linked segment; verify show
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("yuimaru user: every change is audited to DB/audit.jsonl without --audit",
+          "[access][cli]") {
+  TempDir t;
+  const std::string db = (t / "db").string();
+  REQUIRE(User({"add", "--db", db, "--generate-password", "k07"}).exit_code == 0);
+  REQUIRE(User({"passwd", "--db", db, "k07"}, "another long password\n").exit_code == 0);
+  REQUIRE(User({"disable", "--db", db, "k07"}).exit_code == 0);
+  REQUIRE(User({"enable", "--users", (t / "db/users.json").string(), "k07"}).exit_code == 0);
+  const std::string trail = ReadFile(t / "db/audit.jsonl");
+  for (const char* action : {"user-add", "user-passwd", "user-disable", "user-enable"}) {
+    INFO(action);
+    CHECK(trail.find("\"action\":\"" + std::string(action) + "\"") != std::string::npos);
+  }
+  CHECK(Yuimaru({"audit", "verify", "--db", db}).exit_code == 0);
+  // A trail that cannot record the change refuses it: the roster stays as it was.
+  WriteFile(t / "db/audit.jsonl", trail + "{\"seq\"");
+  const std::string before = ReadFile(t / "db/users.json");
+  CHECK(User({"disable", "--db", db, "k07"}).exit_code == 1);
+  CHECK(ReadFile(t / "db/users.json") == before);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
