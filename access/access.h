@@ -45,11 +45,17 @@ std::string RandomHex(size_t bytes);
 
 std::string IsoTime(std::chrono::system_clock::time_point t);  // 2026-11-26T03:50:00Z
 
+// A value that changes whenever the user's password, role or clearance changes (a hash of
+// them): a session records it at login and ends when the roster's entry no longer matches.
+std::string CredentialStamp(const User& user);
+
 class Roster {
  public:
   // Reads a roster file; a missing file is an empty roster. Fails with kInvalidInput
   // (rule "roster.format") on a malformed file.
   static Result<Roster> Load(const std::filesystem::path& path);
+  // Parses the bytes of a roster file; `source` names it in errors. Fails like Load.
+  static Result<Roster> Parse(std::string_view text, const std::string& source);
   // Writes atomically (temporary file, fsync, rename), readable by the owner only.
   Status Save(const std::filesystem::path& path) const;
 

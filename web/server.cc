@@ -1,11 +1,12 @@
 // The HTTP side of the web front end (cpp-httplib): routes, headers, the pool of Searchers.
 #include <httplib.h>
 #include <openssl/ssl.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <regex>
 #include <semaphore>
@@ -85,7 +86,9 @@ constexpr char kSessionCookiePlain[] = "yuimaru_session";
 // Under TLS the __Host- prefix: the browser accepts it only from this host, over HTTPS, for
 // Path=/, so a sibling host or a plain-HTTP attacker cannot plant one.
 constexpr char kSessionCookieTls[] = "__Host-yuimaru_session";
-constexpr char kLoginCookie[] = "yuimaru_login";
+constexpr char kLoginCookiePlain[] = "yuimaru_login";
+constexpr char kLoginCookieTls[] = "__Host-yuimaru_login";
+constexpr std::chrono::seconds kLoginTokenAge{60 * 60};
 constexpr size_t kMaxFormBytes = 4096;
 
 // Who is asking, and at which clearance they read.
@@ -112,11 +115,12 @@ struct Server::Impl {
   LoginThrottle account_throttle{options.login_failures_per_account, options.login_window};
   LoginThrottle address_throttle{options.login_failures_per_address, options.login_window};
   std::counting_semaphore<> password_checks{4};
+  // Signs the login form's tokens; new at every start, so a restart only voids open forms.
+  const std::string login_secret = access::RandomHex(32);
   std::unique_ptr<access::AuditLog> audit;
   std::mutex roster_mu;
   access::Roster roster;
-  struct timespec roster_mtime {};
-  off_t roster_size = -1;
+  std::optional<std::string> roster_bytes;  // the file as last read; nullopt: none
 
   Impl(ServerOptions o, std::unique_ptr<httplib::Server> h)
       : options(std::move(o)), http_owner(std::move(h)) {
@@ -125,29 +129,32 @@ struct Server::Impl {
 
   bool Tls() const { return !options.tls_cert.empty(); }
   const char* SessionCookieName() const { return Tls() ? kSessionCookieTls : kSessionCookiePlain; }
+  // Under TLS the __Host- prefix too (Path=/ then, as the prefix requires): a sibling host
+  // cannot plant a login token either.
+  const char* LoginCookieName() const { return Tls() ? kLoginCookieTls : kLoginCookiePlain; }
 
-  // The roster entry of `id` as of now (the file is re-read when it changed); nullopt if the
-  // user is unknown or disabled.
+  // The roster entry of `id` as of now; nullopt if the user is unknown or disabled. The file is
+  // read on every call and parsed again when its bytes differ (size and mtime can stay the same
+  // across an edit); it is a few kilobytes.
   std::optional<access::User> CurrentUser(const std::string& id) {
     std::lock_guard<std::mutex> lock(roster_mu);
     if (options.users.empty()) return std::nullopt;
-    struct stat st {};
-    if (::stat(options.users.c_str(), &st) == 0 &&
-        (st.st_mtim.tv_sec != roster_mtime.tv_sec || st.st_mtim.tv_nsec != roster_mtime.tv_nsec ||
-         st.st_size != roster_size)) {
-      auto loaded = access::Roster::Load(options.users);
-      roster_mtime = st.st_mtim;
-      roster_size = st.st_size;
-      if (loaded) {
+    std::optional<std::string> bytes;
+    if (std::ifstream in(options.users, std::ios::binary); in) {
+      bytes.emplace((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (in.bad()) bytes.reset();
+    }
+    if (bytes != roster_bytes) {
+      roster_bytes = bytes;
+      if (!bytes) {
+        roster = access::Roster();  // the roster file is gone: nobody is signed in
+      } else if (auto loaded = access::Roster::Parse(*bytes, options.users.string())) {
         roster = std::move(*loaded);
       } else {
         // A broken edit must not leave the old roster (with someone it meant to disable) in force.
         roster = access::Roster();
         std::fprintf(stderr, "yuimaru serve: %s\n", loaded.error().ToString().c_str());
       }
-    } else if (::stat(options.users.c_str(), &st) != 0) {
-      roster = access::Roster();  // the roster file is gone: nobody is signed in
-      roster_size = -1;
     }
     const access::User* u = roster.Find(id);
     if (!u || u->disabled) return std::nullopt;
@@ -202,11 +209,14 @@ struct Server::Impl {
     const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
     if (!token.empty()) {
       if (auto session = sessions.Touch(token, Clock::now())) {
-        if (auto user = CurrentUser(session->user)) {
+        auto user = CurrentUser(session->user);
+        if (user && access::CredentialStamp(*user) == session->stamp) {
           return Viewer{user->id, user->name, session->csrf,
                         std::min(user->clearance, options.clearance)};
         }
-        sessions.Remove(token);  // disabled or removed from the roster since login
+        // Disabled or removed since login, or a new password, role or clearance: whoever holds
+        // this cookie signs in again under the roster as it is now.
+        sessions.Remove(token);
       }
     }
     if (options.allow_anonymous) return Viewer{};
@@ -238,23 +248,32 @@ struct Server::Impl {
   }
 
   // Cross-site form posts are refused even before the CSRF token is checked. Under
-  // Referrer-Policy no-referrer browsers send "Origin: null" for our own forms, so only an
-  // origin that names another site is refused; the token and SameSite=Strict do the rest.
-  bool SameOrigin(const httplib::Request& req) const {
+  // Referrer-Policy no-referrer browsers send "Origin: null" for our own forms (Fetch's
+  // "serialize a request origin"), so the login page is served with Referrer-Policy
+  // same-origin, under which our own form sends its real origin and "null" can be refused.
+  // Logout forms sit on every page (no-referrer) and carry the session's own secret token.
+  enum class NullOrigin { kRefuse, kAllow };
+  bool SameOrigin(const httplib::Request& req, NullOrigin null_origin) const {
     if (!req.has_header("Origin")) return true;
     const std::string origin = req.get_header_value("Origin");
-    if (origin == "null") return true;
+    if (origin == "null") return null_origin == NullOrigin::kAllow;
     const std::string host = req.get_header_value("Host");
     return origin == (Tls() ? "https://" : "http://") + host;
   }
 
   void LoginPage(const httplib::Request& req, httplib::Response& res, int status,
                  const std::string& message, const std::string& id, const std::string& next) {
-    const std::string csrf = access::RandomHex(32);
+    const std::string csrf = MakeLoginToken(login_secret, Clock::now());
     res.status = status;
-    res.set_header("Set-Cookie", std::string(kLoginCookie) + "=" + csrf +
-                                     "; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600" +
-                                     (Tls() ? "; Secure" : ""));
+    res.set_header(
+        "Set-Cookie",
+        std::string(LoginCookieName()) + "=" + csrf + (Tls() ? "; Path=/" : "; Path=/login") +
+            "; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(kLoginTokenAge.count()) +
+            (Tls() ? "; Secure" : ""));
+    // Our own form must send its real Origin (see SameOrigin); same-origin still sends no
+    // Referer to any other site.
+    res.headers.erase("Referrer-Policy");
+    res.set_header("Referrer-Policy", "same-origin");
     Viewer anonymous;
     if (auto v = Authenticate(req)) anonymous = *v;
     PageContext ctx = Context(anonymous);
@@ -272,8 +291,9 @@ struct Server::Impl {
     const std::string password = req.get_param_value("password");
     const std::string next = SafeNextUrl(req.get_param_value("next"));
     const std::string form_csrf = req.get_param_value("csrf");
-    const std::string cookie_csrf = CookieValue(req.get_header_value("Cookie"), kLoginCookie);
-    if (!SameOrigin(req) || !SameToken(form_csrf, cookie_csrf)) {
+    const std::string cookie_csrf = CookieValue(req.get_header_value("Cookie"), LoginCookieName());
+    if (!SameOrigin(req, NullOrigin::kRefuse) || !SameToken(form_csrf, cookie_csrf) ||
+        !CheckLoginToken(login_secret, cookie_csrf, Clock::now(), kLoginTokenAge)) {
       return LoginPage(req, res, 403,
                        "フォームの有効期限が切れました。もう一度ログインしてください。", "", next);
     }
@@ -287,11 +307,14 @@ struct Server::Impl {
     static const std::regex kIdShape("[a-z0-9._-]{2,32}");
     const bool possible = std::regex_match(id, kIdShape);
     const std::string account_key = "user:" + id, address_key = "addr:" + req.remote_addr;
-    const bool account_ok = !possible || account_throttle.Attempt(account_key, now);
-    const bool address_ok = address_throttle.Attempt(address_key, now);
-    if (!account_ok || !address_ok) {
-      if (account_ok && possible) account_throttle.Forgive(account_key, now);
-      if (address_ok) address_throttle.Forgive(address_key, now);
+    // An account at its limit still takes a try from an address with no failures in the
+    // window: strangers' guesses from elsewhere must not lock the real user out. Each address
+    // gets at most one such try per window (a wrong one makes it an address with failures).
+    const bool account_open = !possible || account_throttle.Attempt(account_key, now);
+    const bool address_ok = account_open ? address_throttle.Attempt(address_key, now)
+                                         : address_throttle.AttemptIfClean(address_key, now);
+    if (!address_ok) {
+      if (account_open && possible) account_throttle.Forgive(account_key, now);
       if (Status a = Audit(attempted, req, "login-throttled", {}); !a) {
         return LoginPage(req, res, 503, a.error().message, id, next);
       }
@@ -303,7 +326,7 @@ struct Server::Impl {
     }
     // argon2id takes 64 MiB per check: a few at a time, whatever the number of threads.
     if (!password_checks.try_acquire_for(std::chrono::seconds(5))) {
-      if (possible) account_throttle.Forgive(account_key, now);
+      if (account_open && possible) account_throttle.Forgive(account_key, now);
       address_throttle.Forgive(address_key, now);
       return LoginPage(req, res, 503, "混み合っています。しばらくしてからもう一度お試しください。",
                        id, next);
@@ -333,7 +356,7 @@ struct Server::Impl {
     if (Status a = Audit(v, req, "login", {}); !a) {
       return LoginPage(req, res, 503, a.error().message, id, next);
     }
-    const std::string token = sessions.Create(user->id, now);
+    const std::string token = sessions.Create(user->id, access::CredentialStamp(*user), now);
     res.status = 303;
     res.set_header("Set-Cookie", SessionCookie(token, false));
     res.set_header("Location", next);
@@ -342,7 +365,8 @@ struct Server::Impl {
   void LogoutPost(const httplib::Request& req, httplib::Response& res) {
     const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
     auto session = token.empty() ? std::nullopt : sessions.Touch(token, Clock::now());
-    if (!session || !SameOrigin(req) || !SameToken(req.get_param_value("csrf"), session->csrf)) {
+    if (!session || !SameOrigin(req, NullOrigin::kAllow) ||
+        !SameToken(req.get_param_value("csrf"), session->csrf)) {
       res.status = 403;
       Viewer anonymous;
       res.set_content(
