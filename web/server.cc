@@ -97,7 +97,12 @@ struct Viewer {
   std::string name;  // display name
   std::string csrf;  // the session's CSRF token; empty: anonymous
   search::Clearance clearance = search::Clearance::kPublic;
+  access::Role role = access::Role::kViewer;  // anonymous: the least
 };
+
+// Where a document's file lies is the operator's business: readers below 事務局 get no path
+// (the index keeps it as given to `yuimaru index`, often the server's absolute path).
+bool MaySeePaths(const Viewer& v) { return v.role >= access::Role::kSecretariat; }
 
 std::string PathWithQuery(const httplib::Request& req) {
   std::string target = req.target.empty() ? req.path : req.target;
@@ -212,7 +217,7 @@ struct Server::Impl {
         auto user = CurrentUser(session->user);
         if (user && access::CredentialStamp(*user) == session->stamp) {
           return Viewer{user->id, user->name, session->csrf,
-                        std::min(user->clearance, options.clearance)};
+                        std::min(user->clearance, options.clearance), user->role};
         }
         // Disabled or removed since login, or a new password, role or clearance: whoever holds
         // this cookie signs in again under the roster as it is now.
@@ -520,6 +525,9 @@ struct Server::Impl {
       }
       auto r = s.Run(request);
       if (!r) return r.error();
+      if (!MaySeePaths(v)) {
+        for (search::Hit& h : r->hits) h.path.clear();
+      }
       if (Status a =
               Audit(v, req, facets_only ? "api-facets" : "api-search",
                     {{"query", LoggedQuery(state->q)}, {"results", std::to_string(r->total)}});
@@ -537,6 +545,7 @@ struct Server::Impl {
       auto doc = s.Document(id, v.clearance);
       if (!doc) return doc.error();
       auto related = s.Related(id, v.clearance, 6);
+      if (!MaySeePaths(v)) doc->path.clear();
       if (Status a = Audit(v, req, "api-view", {{"doc", id}}); !a) return a;
       res.set_content(
           search::DocumentJson(*doc, related ? *related : std::vector<search::RelatedDoc>()),

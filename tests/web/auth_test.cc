@@ -571,3 +571,49 @@ TEST_CASE("web auth: the login token must be the server's own, and Origin: null 
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("web auth: readers below 事務局 get no file path in hits or documents", "[http][auth]") {
+  TestServer server(Corpus());  // "tester" is a コンサルタント
+  auto roster = access::Roster::Load(server.users());
+  REQUIRE(roster);
+  access::User office;
+  office.id = "office";
+  office.role = access::Role::kSecretariat;
+  office.clearance = Clearance::kConfidential;
+  REQUIRE(roster->Add(office, "office-password-2026", std::chrono::system_clock::now()));
+  REQUIRE(roster->Save(server.users()));
+  const LoginResult login = server.Login("office", "office-password-2026");
+  REQUIRE(login.status == 303);
+  auto secretariat = server.AnonymousClient();
+  secretariat.set_default_headers({{"Cookie", login.cookie}});
+  const std::string root = SourceDir().string();
+
+  auto c = server.Client();
+  auto hits = c.Get("/api/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99");
+  REQUIRE(hits);
+  REQUIRE(hits->status == 200);
+  const auto json = nlohmann::json::parse(hits->body);
+  REQUIRE_FALSE(json["hits"].empty());
+  for (const auto& h : json["hits"]) CHECK_FALSE(h.contains("path"));
+  CHECK(hits->body.find(root) == std::string::npos);
+  auto doc = c.Get("/api/doc/CS-2024-001");
+  REQUIRE(doc);
+  CHECK_FALSE(nlohmann::json::parse(doc->body).contains("path"));
+  CHECK(doc->body.find(root) == std::string::npos);
+  for (const char* page : {"/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99", "/doc/CS-2024-001"})
+    CHECK(c.Get(page)->body.find(root) == std::string::npos);
+
+  auto office_hits = secretariat.Get("/api/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99");
+  REQUIRE(office_hits);
+  CHECK(nlohmann::json::parse(office_hits->body)["hits"][0].contains("path"));
+  auto office_doc = secretariat.Get("/api/doc/CS-2024-001");
+  REQUIRE(office_doc);
+  CHECK(nlohmann::json::parse(office_doc->body)["path"].get<std::string>().find("CS-2024-001") !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
