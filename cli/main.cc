@@ -1,4 +1,6 @@
 // yuimaru: the command-line entry point, a dispatch table of subcommands.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -51,6 +53,9 @@ int UsageError(const std::string& command, const std::string& message, const std
 
 int main(int argc, char** argv) {
   using namespace yuimaru::cli;
+  // Index files, roster, audit trail and exports hold the contract's data: whatever the
+  // caller's umask, nothing yuimaru creates is readable by other local accounts (0700 / 0600).
+  ::umask(077);
   if (argc < 2) return Help(stderr);
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") return Help(stdout);

@@ -123,7 +123,7 @@ class WriterLock {
  public:
   static Result<WriterLock> Acquire(const fs::path& db) {
     const fs::path p = db / core::kLockFile;
-    const int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return IoError("index.lock", "cannot create lock file", p);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
