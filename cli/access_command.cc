@@ -299,6 +299,14 @@ int RunPurgeCommand(const Args& args) {
   options.ids = flags.positional();
   auto report = indexer::RunPurge(options);
   if (!report) return Fail(report.error());
+  // Running servers let go of the old generation (files and cached texts) within a second of
+  // seeing the new one; the certificate waits for that and names any process that has not.
+  const auto holders = indexer::WaitForOldGenerationHolders(*db, std::chrono::seconds(15));
+  std::string held;
+  for (const auto& h : holders) {
+    held += (held.empty() ? "" : ", ") + std::string("pid ") + std::to_string(h.pid) + " (" +
+            h.command + ")";
+  }
   const auto now = std::chrono::system_clock::now();
   std::string ids;
   for (const auto& id : report->ids) ids += (ids.empty() ? "" : ",") + id;
@@ -311,7 +319,8 @@ int RunPurgeCommand(const Args& args) {
                             {"generation", std::to_string(report->generation)},
                             {"sha256", report->checksum},
                             {"probes", std::to_string(report->probes)},
-                            {"found_after", std::to_string(report->probes_found_after)}}};
+                            {"found_after", std::to_string(report->probes_found_after)},
+                            {"held_by", held}}};
   if (Status s = access::AuditLog(audit_path).Append(event, now); !s) return Fail(s.error());
   for (const auto& src : report->sources) {
     if (std::filesystem::exists(src)) {
@@ -321,10 +330,16 @@ int RunPurgeCommand(const Args& args) {
                    src.c_str());
     }
   }
+  for (const auto& h : holders) {
+    std::fprintf(stderr,
+                 "注意: pid %d (%s) は消去前の世代をまだ開いています（%s）。そのプロセスの"
+                 "メモリには消去した文書が残り得ます。再起動してください\n",
+                 h.pid, h.command.c_str(), h.file.c_str());
+  }
   std::printf(
       "廃棄証明: ids=%s time=%s db=%s generation=%llu documents=%llu sha256=%s "
       "verify=固有文字列 %llu 個 / 消去前 %llu 件検出 / 消去後 %llu 件（%llu ファイル %llu "
-      "バイト走査）\n",
+      "バイト走査） 保持プロセス: %s\n",
       ids.c_str(), access::IsoTime(now).c_str(), db->c_str(),
       static_cast<unsigned long long>(report->generation),
       static_cast<unsigned long long>(report->documents), report->checksum.c_str(),
@@ -332,8 +347,8 @@ int RunPurgeCommand(const Args& args) {
       static_cast<unsigned long long>(report->probes_found_before),
       static_cast<unsigned long long>(report->probes_found_after),
       static_cast<unsigned long long>(report->files_scanned),
-      static_cast<unsigned long long>(report->bytes_scanned));
-  return kExitOk;
+      static_cast<unsigned long long>(report->bytes_scanned), held.empty() ? "なし" : held.c_str());
+  return holders.empty() ? kExitOk : kExitRejected;
 }
 
 }  // namespace yuimaru::cli

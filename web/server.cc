@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "access/access.h"
+#include "search/core/index_layout.h"
 #include "search/core/pii.h"
 #include "search/core/schema.h"
 #include "search/json.h"
@@ -415,8 +417,50 @@ struct Server::Impl {
     return s;
   }
   void Release(std::unique_ptr<search::Searcher> s) {
+    if (s->Stale()) return;  // closed now: an old generation's files are not kept open idle
     std::lock_guard<std::mutex> lock(mu);
     idle.push_back(std::move(s));
+  }
+
+  // Watches CURRENT. When a generation is published (index, purge), idle Searchers of the old
+  // one are closed and the text cache emptied at once, not at some later search: a purge waits
+  // for its erased generation to leave every server (indexer::WaitForOldGenerationHolders).
+  static constexpr std::chrono::milliseconds kGenerationPoll{250};
+  std::mutex watch_mu;
+  std::condition_variable watch_cv;
+  bool watch_stop = false;
+  std::thread watcher;
+
+  void StartWatcher() {
+    auto first = core::ResolveCurrentGeneration(options.db);
+    watcher = std::thread([this, current = first ? *first : std::filesystem::path()]() mutable {
+      std::unique_lock<std::mutex> lock(watch_mu);
+      while (!watch_cv.wait_for(lock, kGenerationPoll, [this] { return watch_stop; })) {
+        auto now = core::ResolveCurrentGeneration(options.db);
+        if (!now || *now == current) continue;
+        current = *now;
+        DropOldGeneration();
+      }
+    });
+  }
+
+  void DropOldGeneration() {
+    std::vector<std::unique_ptr<search::Searcher>> old;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      old.swap(idle);
+    }
+    old.clear();  // closes their databases; the next requests open the new generation
+    search::ClearTextCache();
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(watch_mu);
+      watch_stop = true;
+    }
+    watch_cv.notify_all();
+    if (watcher.joinable()) watcher.join();
   }
 
   void SendError(const httplib::Request& req, httplib::Response& res, const Error& e,
@@ -721,6 +765,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   auto impl = std::make_unique<Impl>(options, std::move(http));
   impl->idle.push_back(std::make_unique<search::Searcher>(std::move(*probe)));
   impl->Routes();
+  impl->StartWatcher();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
