@@ -83,6 +83,12 @@ class Roster {
 // the file again with an "audit-repair" line that continues the chain from the last good line
 // and records the break (which file, the last good seq and hash, the broken bytes' SHA-256).
 // Verification follows these links back to the first segment.
+//
+// Keyed chains: with a key (LoadAuditKey, a file kept off the DB directory) each line carries
+// "mac":"hmac-sha256" and its hash is HMAC-SHA256(key, prev + bytes), so a writer without the
+// key cannot rewrite or extend the trail undetected. A keyed line never follows an unkeyed one
+// except through a repair (which is how an existing trail switches to a key), and verifying with
+// the key fails unless the chain ends with a keyed line.
 struct AuditEvent {
   std::string action;  // login, login-failed, logout, search, view, export, purge, user-*, index
   std::string user;
@@ -92,12 +98,13 @@ struct AuditEvent {
 
 class AuditLog {
  public:
-  // Appends to `path` (created if missing). Thread-safe; other processes appending to the same
-  // file are serialized with flock.
-  explicit AuditLog(std::filesystem::path path);
+  // Appends to `path` (created if missing), keyed by `key` when it is not empty. Thread-safe;
+  // other processes appending to the same file are serialized with flock.
+  explicit AuditLog(std::filesystem::path path, std::string key = {});
   // Appends one event and fsyncs it. Fails with kIo: "audit.open", "audit.write", or
   // "audit.chain-broken" when the last line is torn or not a line of the chain (nothing is
-  // written then: a new chain after it would look valid).
+  // written then: a new chain after it would look valid), "audit.key-mismatch" when the last
+  // line is keyed and this log is not, or the other way round.
   Status Append(const AuditEvent& event, std::chrono::system_clock::time_point now) const;
   // Whether Append can chain now: the file is missing, empty or ends with a whole line of the
   // chain, and can be opened for appending. Fails like Append; writes nothing.
@@ -106,7 +113,12 @@ class AuditLog {
 
  private:
   std::filesystem::path path_;
+  std::string key_;
 };
+
+// The key of a keyed chain: the bytes of `file`. Fails with kInvalidInput ("audit.key") if it
+// cannot be read or holds fewer than 32 bytes.
+Result<std::string> LoadAuditKey(const std::filesystem::path& file);
 
 // A break in the trail, recorded by the first line of the segment that a repair started.
 struct AuditBreak {
@@ -130,14 +142,18 @@ struct AuditVerification {
 };
 // Checks the chain of an audit file and of the earlier segments it links to. Fails with kIo if
 // a file cannot be read.
-Result<AuditVerification> VerifyAuditLog(const std::filesystem::path& path);
+// With a `key`, keyed lines are checked with it and the chain must end with a keyed line.
+Result<AuditVerification> VerifyAuditLog(const std::filesystem::path& path,
+                                         const std::string& key = {});
 
 // Starts a new segment after a break: keeps the file's bytes as `path`.N (the first unused N),
 // and writes `path` anew with one "audit-repair" line chained to the last good line. Holds the
 // file's lock throughout, so running servers append to the new segment afterwards. Returns the
-// recorded break. Fails with kInvalidInput "audit.repair.not-needed" if the chain is intact
-// (and the file ends with a whole line), kIo otherwise.
+// recorded break. With a `key` the new segment is keyed; an intact unkeyed trail is "repaired"
+// this way to switch to the key (nothing broken: broken_bytes 0). Fails with kInvalidInput
+// "audit.repair.not-needed" if the chain is intact and already keyed as asked, kIo otherwise.
 Result<AuditBreak> RepairAuditLog(const std::filesystem::path& path,
-                                  std::chrono::system_clock::time_point now);
+                                  std::chrono::system_clock::time_point now,
+                                  const std::string& key = {});
 
 }  // namespace yuimaru::access

@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,6 +38,18 @@ std::string Sha256Hex(std::string_view data) {
   return core::HexEncode(md, len);
 }
 
+constexpr char kMac[] = "hmac-sha256";
+
+// The hash of a line: SHA-256, or HMAC-SHA256 under `key` for a keyed line.
+std::string ChainHash(const std::string& key, std::string_view data) {
+  if (key.empty()) return Sha256Hex(data);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
+  return core::HexEncode(md, len);
+}
+
 // A line's JSON as written: invalid UTF-8 in a field (a hostile login id) becomes U+FFFD
 // instead of an exception, so what is hashed is exactly what is written and read back.
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
@@ -52,6 +65,7 @@ struct ParsedLine {
   Json json;
   std::string body, hash, prev;
   uint64_t seq = 0;
+  bool keyed = false;  // "mac":"hmac-sha256"
 };
 
 std::optional<std::string> StringField(const Json& j, const char* key) {
@@ -98,6 +112,10 @@ Result<ParsedLine> ParseLine(std::string_view text) {
   }
   line.prev = *prev;
   line.seq = seq->get<uint64_t>();
+  if (const auto mac = line.json.find("mac"); mac != line.json.end()) {
+    if (!mac->is_string() || mac->get<std::string>() != kMac) return bad("mac が不明です");
+    line.keyed = true;
+  }
   return line;
 }
 
@@ -138,7 +156,8 @@ std::unique_ptr<LockedFile> OpenLocked(const fs::path& path, int flags, int oper
   return nullptr;
 }
 
-constexpr const char* kReserved[] = {"seq", "time", "user", "addr", "action", "prev", "hash"};
+constexpr const char* kReserved[] = {"seq",    "time", "user", "addr",
+                                     "action", "mac",  "prev", "hash"};
 
 // Where the next line chains from: the last line's hash and seq, or the genesis of an empty
 // file. Fails with "audit.chain-broken" on a torn or foreign last line.
@@ -147,7 +166,7 @@ struct ChainEnd {
   uint64_t next_seq = 1;
 };
 
-Result<ChainEnd> ReadChainEnd(int fd, const fs::path& path) {
+Result<ChainEnd> ReadChainEnd(int fd, const fs::path& path, const std::string& key) {
   auto broken = [&]() {
     return MakeError(ErrorCode::kIo, "audit.chain-broken",
                      "監査ログの最終行が壊れています（yuimaru audit verify で確認し、yuimaru "
@@ -172,12 +191,20 @@ Result<ChainEnd> ReadChainEnd(int fd, const fs::path& path) {
   }
   const auto line = ParseLine(nl == std::string::npos ? tail : tail.substr(nl + 1));
   if (!line) return broken();
+  if (line->keyed != !key.empty()) {
+    return MakeError(
+        ErrorCode::kIo, "audit.key-mismatch",
+        std::string(line->keyed ? "監査ログは鍵付きです（--audit-key を指定してください）"
+                                : "監査ログは鍵なしです（yuimaru audit repair "
+                                  "--audit-key で鍵付きの区間を始めてください）") +
+            ": " + path.string());
+  }
   return ChainEnd{line->hash, line->seq + 1};
 }
 
 // The text of a new line (with its newline) chained to `end`.
 std::string MakeLine(const AuditEvent& event, std::chrono::system_clock::time_point now,
-                     const ChainEnd& end) {
+                     const ChainEnd& end, const std::string& key) {
   Json line;
   line["seq"] = end.next_seq;
   line["time"] = IsoTime(now);
@@ -189,9 +216,10 @@ std::string MakeLine(const AuditEvent& event, std::chrono::system_clock::time_po
         std::find(std::begin(kReserved), std::end(kReserved), k) != std::end(kReserved);
     line[reserved ? "field_" + k : k] = v;  // never overwrite the line's own keys
   }
+  if (!key.empty()) line["mac"] = kMac;
   line["prev"] = end.prev;
   const std::string body = Dump(line);
-  line["hash"] = Sha256Hex(end.prev + body);
+  line["hash"] = ChainHash(key, end.prev + body);
   return Dump(line) + "\n";
 }
 
@@ -227,6 +255,8 @@ Result<std::pair<uint64_t, std::string>> TailDigest(const fs::path& path, uint64
 // How far one segment verified: the last good line (seq and hash) and the byte after it.
 struct Segment {
   bool intact = true;
+  bool last_keyed = false;
+  uint64_t line_count = 0;
   std::string last_hash = kGenesis;
   uint64_t last_seq = 0;
   uint64_t end_offset = 0;
@@ -258,8 +288,15 @@ std::optional<AuditBreak> RecordedBreak(const Json& j) {
 
 // Verifies `path` (following a repair link on its first line back to earlier segments), up to
 // the line with seq `until` when given. A break is recorded in `v` and ends the walk.
+// What the walk over all segments carries: the key, and whether a keyed line has been seen
+// (after one, every line must be keyed: no downgrade).
+struct Walk {
+  const std::string& key;
+  bool keyed_seen = false;
+};
+
 Result<Segment> VerifySegment(const fs::path& path, std::optional<uint64_t> until, int depth,
-                              AuditVerification& v) {
+                              AuditVerification& v, Walk& walk) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kIo, "audit.open", "監査ログを開けません: " + path.string());
   Segment seg;
@@ -285,7 +322,7 @@ Result<Segment> VerifySegment(const fs::path& path, std::optional<uint64_t> unti
           return broken(1, "前の区間の名前が不正です");
         }
         auto earlier =
-            VerifySegment(path.parent_path() / link->file, link->last_good_seq, depth + 1, v);
+            VerifySegment(path.parent_path() / link->file, link->last_good_seq, depth + 1, v, walk);
         if (!earlier) return earlier.error();
         if (!earlier->intact) {
           seg.intact = false;
@@ -305,8 +342,19 @@ Result<Segment> VerifySegment(const fs::path& path, std::optional<uint64_t> unti
     if (line->prev != seg.last_hash)
       return broken(line_no, "前の行のハッシュと一致しません（行の削除・挿入・並べ替え）");
     if (line->seq != seg.last_seq + 1) return broken(line_no, "通し番号が飛んでいます");
-    if (Sha256Hex(seg.last_hash + line->body) != line->hash)
-      return broken(line_no, "行の内容がハッシュと一致しません（改ざん）");
+    if (line->keyed) {
+      walk.keyed_seen = true;
+      if (walk.key.empty())
+        return broken(line_no, "鍵付きの行です（--audit-key で鍵を指定して検証してください）");
+    } else if (walk.keyed_seen) {
+      return broken(line_no, "鍵付きの連鎖のあとに鍵のない行があります（書き換え）");
+    }
+    if (ChainHash(line->keyed ? walk.key : std::string(), seg.last_hash + line->body) !=
+        line->hash) {
+      return broken(line_no, "行の内容がハッシュと一致しません（改ざん、または鍵の違い）");
+    }
+    seg.last_keyed = line->keyed;
+    seg.line_count = line_no;
     seg.last_hash = line->hash;
     seg.last_seq = line->seq;
     seg.end_offset += text.size() + 1;
@@ -318,7 +366,19 @@ Result<Segment> VerifySegment(const fs::path& path, std::optional<uint64_t> unti
 
 }  // namespace
 
-AuditLog::AuditLog(std::filesystem::path path) : path_(std::move(path)) {}
+AuditLog::AuditLog(std::filesystem::path path, std::string key)
+    : path_(std::move(path)), key_(std::move(key)) {}
+
+Result<std::string> LoadAuditKey(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) key.clear();
+  if (key.size() < 32) {
+    return MakeError(ErrorCode::kInvalidInput, "audit.key",
+                     "監査ログの鍵ファイルを読めないか、32 バイト未満です: " + file.string());
+  }
+  return key;
+}
 
 Status AuditLog::Append(const AuditEvent& event, std::chrono::system_clock::time_point now) const {
   std::lock_guard<std::mutex> lock(AppendMutex());
@@ -327,9 +387,9 @@ Status AuditLog::Append(const AuditEvent& event, std::chrono::system_clock::time
   const auto file = OpenLocked(path_, O_RDWR | O_CREAT | O_APPEND, LOCK_EX);
   if (!file)
     return MakeError(ErrorCode::kIo, "audit.open", "監査ログを開けません: " + path_.string());
-  auto end = ReadChainEnd(file->fd(), path_);
+  auto end = ReadChainEnd(file->fd(), path_, key_);
   if (!end) return end.error();
-  if (!WriteAll(file->fd(), MakeLine(event, now, *end)))
+  if (!WriteAll(file->fd(), MakeLine(event, now, *end, key_)))
     return MakeError(ErrorCode::kIo, "audit.write", "監査ログに書けません: " + path_.string());
   return Status::Ok();
 }
@@ -347,32 +407,47 @@ Status AuditLog::Check() const {
   const auto file = OpenLocked(path_, O_RDWR | O_APPEND, LOCK_SH);
   if (!file)
     return MakeError(ErrorCode::kIo, "audit.open", "監査ログを開けません: " + path_.string());
-  auto end = ReadChainEnd(file->fd(), path_);
+  auto end = ReadChainEnd(file->fd(), path_, key_);
   if (!end) return end.error();
   return Status::Ok();
 }
 
-Result<AuditVerification> VerifyAuditLog(const std::filesystem::path& path) {
+Result<AuditVerification> VerifyAuditLog(const std::filesystem::path& path,
+                                         const std::string& key) {
   AuditVerification v;
-  auto seg = VerifySegment(path, std::nullopt, 0, v);
+  Walk walk{key};
+  auto seg = VerifySegment(path, std::nullopt, 0, v, walk);
   if (!seg) return seg.error();
   v.last_hash = seg->last_hash;
+  // Without this, someone without the key could rewrite the whole trail as an unkeyed chain.
+  if (!key.empty() && seg->intact && seg->line_count > 0 && !seg->last_keyed) {
+    v.first_broken = seg->line_count;
+    v.broken_file = path;
+    v.reason = "鍵を指定しましたが、最後の行に鍵がありません（鍵なしでの書き換え）";
+  }
   return v;
 }
 
 Result<AuditBreak> RepairAuditLog(const std::filesystem::path& path,
-                                  std::chrono::system_clock::time_point now) {
+                                  std::chrono::system_clock::time_point now,
+                                  const std::string& key) {
   std::lock_guard<std::mutex> lock(AppendMutex());
   const auto file = OpenLocked(path, O_RDWR, LOCK_EX);
   if (!file)
     return MakeError(ErrorCode::kIo, "audit.open", "監査ログを開けません: " + path.string());
   AuditVerification v;
-  auto seg = VerifySegment(path, std::nullopt, 0, v);
+  Walk walk{key};
+  auto seg = VerifySegment(path, std::nullopt, 0, v, walk);
   if (!seg) return seg.error();
-  if (seg->intact) {
+  if (key.empty() && walk.keyed_seen) {
+    return MakeError(ErrorCode::kInvalidInput, "audit.key-mismatch",
+                     "鍵付きの監査ログは --audit-key を指定して修復してください: " + path.string());
+  }
+  if (seg->intact && (seg->line_count == 0 || seg->last_keyed == !key.empty())) {
     return MakeError(ErrorCode::kInvalidInput, "audit.repair.not-needed",
                      "監査ログは壊れていません（修復は不要です）: " + path.string());
   }
+  if (seg->intact) v.reason = "鍵付きの連鎖に切り替え";
   auto tail = TailDigest(path, seg->end_offset);
   if (!tail) return tail.error();
   AuditBreak b;
@@ -409,7 +484,7 @@ Result<AuditBreak> RepairAuditLog(const std::filesystem::path& path,
   {
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd >= 0) {
-      ok = WriteAll(fd, MakeLine(event, now, ChainEnd{b.last_good_hash, b.last_good_seq + 1}));
+      ok = WriteAll(fd, MakeLine(event, now, ChainEnd{b.last_good_hash, b.last_good_seq + 1}, key));
       ::close(fd);
     }
   }

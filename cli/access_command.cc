@@ -20,7 +20,7 @@ namespace {
 
 constexpr char kUserUsage[] =
     "yuimaru user add|passwd|disable|enable|list (--users FILE | --db DB) [--audit FILE (既定 "
-    "名簿と同じ場所の audit.jsonl)] "
+    "名簿と同じ場所の audit.jsonl)] [--audit-key 鍵ファイル] "
     "[--name 表示名] [--role 閲覧者|コンサルタント|事務局|管理者] [--clearance 公開|内部|機密] "
     "[--generate-password] [ID]";
 
@@ -52,6 +52,22 @@ int Fail(const Error& e) {
 
 }  // namespace
 
+Result<std::string> AuditKeyFromFlag(const std::optional<std::string>& file,
+                                     const std::filesystem::path& audit) {
+  if (!file) return std::string();
+  std::error_code ec;
+  const auto key_path = std::filesystem::weakly_canonical(*file, ec);
+  const auto dir = std::filesystem::weakly_canonical(
+      audit.parent_path().empty() ? std::filesystem::path(".") : audit.parent_path(), ec);
+  const std::string k = key_path.string(), d = dir.string() + "/";
+  if (k.compare(0, d.size(), d) == 0) {
+    return MakeError(
+        ErrorCode::kInvalidInput, "audit.key",
+        "監査ログの鍵は監査ログと別の場所（DB の外、できれば別の媒体）に置いてください: " + *file);
+  }
+  return access::LoadAuditKey(*file);
+}
+
 std::filesystem::path UsersPath(const std::optional<std::string>& users,
                                 const std::optional<std::string>& db) {
   if (users) return *users;
@@ -63,6 +79,7 @@ int RunUserCommand(const Args& args) {
   Flags flags(args, {{"users"},
                      {"db"},
                      {"audit"},
+                     {"audit-key"},
                      {"name"},
                      {"role"},
                      {"clearance"},
@@ -138,8 +155,11 @@ int RunUserCommand(const Args& args) {
   if (!status) return Fail(status.error());
   // Like purge, every roster change goes to the trail beside the roster (DB/audit.jsonl) unless
   // --audit names another; a trail that cannot take the entry refuses the change.
-  const access::AuditLog audit(
-      flags.Get("audit").value_or((path.parent_path() / "audit.jsonl").string()));
+  const std::filesystem::path audit_path =
+      flags.Get("audit").value_or((path.parent_path() / "audit.jsonl").string());
+  auto key = AuditKeyFromFlag(flags.Get("audit-key"), audit_path);
+  if (!key) return Fail(key.error());
+  const access::AuditLog audit(audit_path, *key);
   if (Status healthy = audit.Check(); !healthy) return Fail(healthy.error());
   if (Status saved = roster->Save(path); !saved) return Fail(saved.error());
   {
@@ -162,8 +182,9 @@ int RunUserCommand(const Args& args) {
 
 int RunAuditCommand(const Args& args) {
   constexpr char kAuditUsage[] =
-      "yuimaru audit verify|repair (FILE | --db DB | --audit FILE)（既定 DB/audit.jsonl）";
-  Flags flags(args, {{"db"}, {"audit"}, {"help", false}});
+      "yuimaru audit verify|repair (FILE | --db DB | --audit FILE)（既定 DB/audit.jsonl） "
+      "[--audit-key 鍵ファイル]";
+  Flags flags(args, {{"db"}, {"audit"}, {"audit-key"}, {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kAuditUsage);
     return kExitOk;
@@ -182,8 +203,10 @@ int RunAuditCommand(const Args& args) {
   } else {
     return UsageError("audit", "監査ログのファイルを 1 つ指定してください", kAuditUsage);
   }
+  auto key = AuditKeyFromFlag(flags.Get("audit-key"), file);
+  if (!key) return Fail(key.error());
   if (pos[0] == "repair") {
-    auto repaired = access::RepairAuditLog(file, std::chrono::system_clock::now());
+    auto repaired = access::RepairAuditLog(file, std::chrono::system_clock::now(), *key);
     if (!repaired && repaired.error().rule == "audit.repair.not-needed") {
       std::printf("%s\n", repaired.error().message.c_str());
       return kExitOk;
@@ -197,7 +220,7 @@ int RunAuditCommand(const Args& args) {
         static_cast<unsigned long long>(repaired->broken_bytes), repaired->broken_sha256.c_str());
     return kExitOk;
   }
-  auto v = access::VerifyAuditLog(file);
+  auto v = access::VerifyAuditLog(file, *key);
   if (!v) return Fail(v.error());
   // Repaired breaks are part of the history: the chain is intact, but a reader must see them.
   for (const auto& b : v->breaks) {
@@ -283,8 +306,9 @@ int RunAnonymizeCommand(const Args& args) {
 }
 
 int RunPurgeCommand(const Args& args) {
-  constexpr char kPurgeUsage[] = "yuimaru purge --db DB [--audit FILE (既定 DB/audit.jsonl)] ID...";
-  Flags flags(args, {{"db"}, {"audit"}, {"help", false}});
+  constexpr char kPurgeUsage[] =
+      "yuimaru purge --db DB [--audit FILE (既定 DB/audit.jsonl)] [--audit-key 鍵ファイル] ID...";
+  Flags flags(args, {{"db"}, {"audit"}, {"audit-key"}, {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kPurgeUsage);
     return kExitOk;
@@ -321,7 +345,9 @@ int RunPurgeCommand(const Args& args) {
                             {"probes", std::to_string(report->probes)},
                             {"found_after", std::to_string(report->probes_found_after)},
                             {"held_by", held}}};
-  if (Status s = access::AuditLog(audit_path).Append(event, now); !s) return Fail(s.error());
+  auto key = AuditKeyFromFlag(flags.Get("audit-key"), audit_path);
+  if (!key) return Fail(key.error());
+  if (Status s = access::AuditLog(audit_path, *key).Append(event, now); !s) return Fail(s.error());
   for (const auto& src : report->sources) {
     if (std::filesystem::exists(src)) {
       std::fprintf(stderr,

@@ -131,7 +131,8 @@ struct Server::Impl {
 
   Impl(ServerOptions o, std::unique_ptr<httplib::Server> h)
       : options(std::move(o)), http_owner(std::move(h)) {
-    if (!options.audit.empty()) audit = std::make_unique<access::AuditLog>(options.audit);
+    if (!options.audit.empty())
+      audit = std::make_unique<access::AuditLog>(options.audit, options.audit_key);
   }
 
   bool Tls() const { return !options.tls_cert.empty(); }

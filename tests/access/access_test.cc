@@ -332,3 +332,59 @@ TEST_CASE("audit: repair keeps the broken bytes as an earlier segment and links 
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("audit: a keyed chain cannot be rewritten without the key", "[access]") {
+  TempDir t;
+  const auto path = t / "audit.jsonl";
+  const std::string key(32, 'k');
+  access::AuditLog log(path, key);
+  for (const char* user : {"k07", "k08", "k09"})
+    REQUIRE(log.Append({"search", user, "10.0.0.5", {}}, kThen));
+  auto keyed = access::VerifyAuditLog(path, key);
+  REQUIRE(keyed);
+  CHECK(keyed->first_broken == 0);
+  CHECK(keyed->lines == 3);
+  // Without the key the lines do not verify, and say why.
+  auto unkeyed = access::VerifyAuditLog(path);
+  REQUIRE(unkeyed);
+  CHECK(unkeyed->first_broken == 1);
+  CHECK(unkeyed->reason.find("--audit-key") != std::string::npos);
+  CHECK(access::VerifyAuditLog(path, std::string(32, 'x'))->first_broken == 1);
+  // An unkeyed writer cannot append to it, and a keyed one cannot append to an unkeyed trail.
+  CHECK(access::AuditLog(path).Append({"logout", "k07", "10.0.0.5", {}}, kThen).error().rule ==
+        "audit.key-mismatch");
+
+  SECTION("a writer without the key rewrites the whole trail: the key finds it") {
+    std::filesystem::remove(path);
+    access::AuditLog forger(path);
+    for (const char* user : {"k07", "k08", "k09"})
+      REQUIRE(forger.Append({"search", user, "10.0.0.5", {}}, kThen));
+    auto v = access::VerifyAuditLog(path, key);
+    REQUIRE(v);
+    CHECK(v->first_broken != 0);
+  }
+  SECTION("an unkeyed trail switches to a key by a repair that links the old segment") {
+    const auto plain = t / "plain.jsonl";
+    REQUIRE(access::AuditLog(plain).Append({"search", "k07", "10.0.0.5", {}}, kThen));
+    access::AuditLog keyed_plain(plain, key);
+    CHECK_FALSE(keyed_plain.Check());
+    REQUIRE(access::RepairAuditLog(plain, kThen, key));
+    REQUIRE(keyed_plain.Append({"search", "k08", "10.0.0.5", {}}, kThen));
+    auto v = access::VerifyAuditLog(plain, key);
+    REQUIRE(v);
+    CHECK(v->first_broken == 0);
+    CHECK(v->breaks.size() == 1);
+  }
+  SECTION("a key file must hold at least 32 bytes") {
+    WriteFile(t / "short.key", "too short");
+    CHECK(access::LoadAuditKey(t / "short.key").error().rule == "audit.key");
+    WriteFile(t / "good.key", std::string(48, 'z'));
+    CHECK(*access::LoadAuditKey(t / "good.key") == std::string(48, 'z'));
+  }
+}
+
+}  // namespace
+}  // namespace yuimaru::testing

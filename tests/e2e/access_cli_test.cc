@@ -177,3 +177,28 @@ TEST_CASE("yuimaru user: every change is audited to DB/audit.jsonl without --aud
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("yuimaru audit --audit-key: a keyed trail verifies only with its key, kept off DB",
+          "[access][cli]") {
+  TempDir t, keys;
+  const std::string db = (t / "db").string(), key = (keys / "audit.key").string();
+  WriteFile(key, std::string(32, 'q'));
+  REQUIRE(User({"add", "--db", db, "--audit-key", key, "--generate-password", "k07"}).exit_code ==
+          0);
+  REQUIRE(User({"disable", "--db", db, "--audit-key", key, "k07"}).exit_code == 0);
+  CHECK(User({"enable", "--db", db, "k07"}).exit_code == 1);  // an unkeyed writer is refused
+  CHECK(Yuimaru({"audit", "verify", "--db", db, "--audit-key", key}).exit_code == 0);
+  const CommandResult unkeyed = Yuimaru({"audit", "verify", "--db", db});
+  CHECK(unkeyed.exit_code == 3);
+  CHECK(unkeyed.out.find("--audit-key") != std::string::npos);
+  // A key beside the trail protects nothing.
+  WriteFile(t / "db/audit.key", std::string(32, 'q'));
+  CHECK(Yuimaru({"audit", "verify", "--db", db, "--audit-key", (t / "db/audit.key").string()})
+            .exit_code == 2);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing

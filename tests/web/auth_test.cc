@@ -617,3 +617,21 @@ TEST_CASE("web auth: readers below 事務局 get no file path in hits or documen
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("web auth: with an audit key the server writes a keyed chain", "[http][auth]") {
+  const std::string key(40, 'w');
+  TestServer server(Corpus(), Clearance::kConfidential,
+                    [&](web::ServerOptions& o) { o.audit_key = key; });
+  REQUIRE(server.Client().Get("/api/search?q=x")->status == 200);
+  auto keyed = access::VerifyAuditLog(server.audit(), key);
+  REQUIRE(keyed);
+  CHECK(keyed->first_broken == 0);
+  CHECK(keyed->lines >= 2);  // the login and the search
+  CHECK(access::VerifyAuditLog(server.audit())->first_broken == 1);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
