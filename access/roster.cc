@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -111,14 +112,31 @@ std::string IsoTime(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+std::string CredentialStamp(const User& user) {
+  // Length-prefixed fields, so no two different entries hash the same bytes.
+  std::string data;
+  for (const std::string_view field : {std::string_view(user.password_hash), RoleLabel(user.role),
+                                       core::ClearanceLabel(user.clearance)}) {
+    data += std::to_string(field.size()) + ":" + std::string(field) + ";";
+  }
+  unsigned char md[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(md, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return std::string(reinterpret_cast<const char*>(md), sizeof md);
+}
+
 Result<Roster> Roster::Load(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Roster();  // no roster yet
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  return Parse(text, path.string());
+}
+
+Result<Roster> Roster::Parse(std::string_view text, const std::string& source) {
   Roster roster;
-  std::ifstream in(path);
-  if (!in) return roster;  // no roster yet
-  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   auto bad = [&](const std::string& why) {
     Error e = UserError("roster.format", "名簿ファイルを読めません: " + why);
-    e.source = path.string();
+    e.source = source;
     return e;
   };
   if (j.is_discarded() || !j.is_object() || !j.contains("users") || !j["users"].is_array())

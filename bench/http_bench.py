@@ -52,7 +52,7 @@ def login(base, user, password):
             return None
     opener = urllib.request.build_opener(NoRedirect)
     page = urllib.request.urlopen(base + "/login")
-    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.read().decode()).group(1)
+    token = re.search(r'name="csrf" value="([0-9a-f.]+)"', page.read().decode()).group(1)
     form = urllib.parse.urlencode({"id": user, "password": password, "csrf": token, "next": "/"})
     req = urllib.request.Request(base + "/login", data=form.encode(),
                                  headers={"Cookie": f"yuimaru_login={token}",

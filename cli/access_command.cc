@@ -1,4 +1,4 @@
-// `yuimaru user …` (the handler roster) and `yuimaru audit verify` (the audit chain).
+// `yuimaru user …` (the handler roster) and `yuimaru audit verify|repair` (the audit chain).
 #include <termios.h>
 #include <unistd.h>
 
@@ -19,7 +19,8 @@ namespace yuimaru::cli {
 namespace {
 
 constexpr char kUserUsage[] =
-    "yuimaru user add|passwd|disable|enable|list (--users FILE | --db DB) [--audit FILE] "
+    "yuimaru user add|passwd|disable|enable|list (--users FILE | --db DB) [--audit FILE (既定 "
+    "名簿と同じ場所の audit.jsonl)] [--audit-key 鍵ファイル] "
     "[--name 表示名] [--role 閲覧者|コンサルタント|事務局|管理者] [--clearance 公開|内部|機密] "
     "[--generate-password] [ID]";
 
@@ -51,6 +52,22 @@ int Fail(const Error& e) {
 
 }  // namespace
 
+Result<std::string> AuditKeyFromFlag(const std::optional<std::string>& file,
+                                     const std::filesystem::path& audit) {
+  if (!file) return std::string();
+  std::error_code ec;
+  const auto key_path = std::filesystem::weakly_canonical(*file, ec);
+  const auto dir = std::filesystem::weakly_canonical(
+      audit.parent_path().empty() ? std::filesystem::path(".") : audit.parent_path(), ec);
+  const std::string k = key_path.string(), d = dir.string() + "/";
+  if (k.compare(0, d.size(), d) == 0) {
+    return MakeError(
+        ErrorCode::kInvalidInput, "audit.key",
+        "監査ログの鍵は監査ログと別の場所（DB の外、できれば別の媒体）に置いてください: " + *file);
+  }
+  return access::LoadAuditKey(*file);
+}
+
 std::filesystem::path UsersPath(const std::optional<std::string>& users,
                                 const std::optional<std::string>& db) {
   if (users) return *users;
@@ -62,6 +79,7 @@ int RunUserCommand(const Args& args) {
   Flags flags(args, {{"users"},
                      {"db"},
                      {"audit"},
+                     {"audit-key"},
                      {"name"},
                      {"role"},
                      {"clearance"},
@@ -135,15 +153,23 @@ int RunUserCommand(const Args& args) {
     return UsageError("user", "不明な操作: " + op, kUserUsage);
   }
   if (!status) return Fail(status.error());
+  // Like purge, every roster change goes to the trail beside the roster (DB/audit.jsonl) unless
+  // --audit names another; a trail that cannot take the entry refuses the change.
+  const std::filesystem::path audit_path =
+      flags.Get("audit").value_or((path.parent_path() / "audit.jsonl").string());
+  auto key = AuditKeyFromFlag(flags.Get("audit-key"), audit_path);
+  if (!key) return Fail(key.error());
+  const access::AuditLog audit(audit_path, *key);
+  if (Status healthy = audit.Check(); !healthy) return Fail(healthy.error());
   if (Status saved = roster->Save(path); !saved) return Fail(saved.error());
-  if (auto audit = flags.Get("audit")) {
+  {
     const access::User* u = roster->Find(id);
     access::AuditEvent event{action, "(cli)", "local", {{"target", id}}};
     if (u) {
       event.fields.emplace_back("role", std::string(access::RoleLabel(u->role)));
       event.fields.emplace_back("clearance", std::string(core::ClearanceLabel(u->clearance)));
     }
-    if (Status s = access::AuditLog(*audit).Append(event, now); !s) return Fail(s.error());
+    if (Status s = audit.Append(event, now); !s) return Fail(s.error());
   }
   if (flags.Has("generate-password") && !password.empty()) {
     // The only place the password ever appears: the operator's terminal, once.
@@ -155,25 +181,62 @@ int RunUserCommand(const Args& args) {
 }
 
 int RunAuditCommand(const Args& args) {
-  constexpr char kAuditUsage[] = "yuimaru audit verify FILE";
-  Flags flags(args, {{"help", false}});
+  constexpr char kAuditUsage[] =
+      "yuimaru audit verify|repair (FILE | --db DB | --audit FILE)（既定 DB/audit.jsonl） "
+      "[--audit-key 鍵ファイル]";
+  Flags flags(args, {{"db"}, {"audit"}, {"audit-key"}, {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kAuditUsage);
     return kExitOk;
   }
   if (!flags.error().empty()) return UsageError("audit", flags.error(), kAuditUsage);
   const auto& pos = flags.positional();
-  if (pos.size() != 2 || pos[0] != "verify")
-    return UsageError("audit", "verify FILE を指定してください", kAuditUsage);
-  auto v = access::VerifyAuditLog(pos[1]);
+  if (pos.empty() || (pos[0] != "verify" && pos[0] != "repair"))
+    return UsageError("audit", "verify か repair を指定してください", kAuditUsage);
+  std::string file;
+  if (pos.size() == 2) {
+    file = pos[1];
+  } else if (pos.size() == 1 && flags.Get("audit")) {
+    file = *flags.Get("audit");
+  } else if (pos.size() == 1 && flags.Get("db")) {
+    file = (std::filesystem::path(*flags.Get("db")) / "audit.jsonl").string();
+  } else {
+    return UsageError("audit", "監査ログのファイルを 1 つ指定してください", kAuditUsage);
+  }
+  auto key = AuditKeyFromFlag(flags.Get("audit-key"), file);
+  if (!key) return Fail(key.error());
+  if (pos[0] == "repair") {
+    auto repaired = access::RepairAuditLog(file, std::chrono::system_clock::now(), *key);
+    if (!repaired && repaired.error().rule == "audit.repair.not-needed") {
+      std::printf("%s\n", repaired.error().message.c_str());
+      return kExitOk;
+    }
+    if (!repaired) return Fail(repaired.error());
+    std::printf(
+        "%s: 新しい区間を始めました。壊れたログは %s に残しました（%llu 行目まで正常、最終ハッシュ "
+        "%s、以降の %llu バイトの SHA-256 %s）\n",
+        file.c_str(), repaired->file.c_str(),
+        static_cast<unsigned long long>(repaired->last_good_seq), repaired->last_good_hash.c_str(),
+        static_cast<unsigned long long>(repaired->broken_bytes), repaired->broken_sha256.c_str());
+    return kExitOk;
+  }
+  auto v = access::VerifyAuditLog(file, *key);
   if (!v) return Fail(v.error());
+  // Repaired breaks are part of the history: the chain is intact, but a reader must see them.
+  for (const auto& b : v->breaks) {
+    std::printf(
+        "%s: 注意: 通し番号 %llu の後が壊れていたため、%s に修復で新しい区間を始めました"
+        "（壊れた %llu バイトの SHA-256 %s）\n",
+        b.file.c_str(), static_cast<unsigned long long>(b.last_good_seq), b.time.c_str(),
+        static_cast<unsigned long long>(b.broken_bytes), b.broken_sha256.c_str());
+  }
   if (v->first_broken != 0) {
-    std::printf("%s:%llu: audit.chain-broken: %s（%llu 行目までは検証済み）\n", pos[1].c_str(),
-                static_cast<unsigned long long>(v->first_broken), v->reason.c_str(),
-                static_cast<unsigned long long>(v->first_broken - 1));
+    std::printf("%s:%llu: audit.chain-broken: %s（%llu 行目までは検証済み）\n",
+                v->broken_file.c_str(), static_cast<unsigned long long>(v->first_broken),
+                v->reason.c_str(), static_cast<unsigned long long>(v->first_broken - 1));
     return kExitRejected;
   }
-  std::printf("%s: %llu 行、ハッシュ連鎖は正常です（最終ハッシュ %s）\n", pos[1].c_str(),
+  std::printf("%s: %llu 行、ハッシュ連鎖は正常です（最終ハッシュ %s）\n", file.c_str(),
               static_cast<unsigned long long>(v->lines), v->last_hash.c_str());
   return kExitOk;
 }
@@ -243,8 +306,9 @@ int RunAnonymizeCommand(const Args& args) {
 }
 
 int RunPurgeCommand(const Args& args) {
-  constexpr char kPurgeUsage[] = "yuimaru purge --db DB [--audit FILE (既定 DB/audit.jsonl)] ID...";
-  Flags flags(args, {{"db"}, {"audit"}, {"help", false}});
+  constexpr char kPurgeUsage[] =
+      "yuimaru purge --db DB [--audit FILE (既定 DB/audit.jsonl)] [--audit-key 鍵ファイル] ID...";
+  Flags flags(args, {{"db"}, {"audit"}, {"audit-key"}, {"help", false}});
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kPurgeUsage);
     return kExitOk;
@@ -263,6 +327,14 @@ int RunPurgeCommand(const Args& args) {
     return kExitBusy;
   }
   if (!report) return Fail(report.error());
+  // Running servers let go of the old generation (files and cached texts) within a second of
+  // seeing the new one; the certificate waits for that and names any process that has not.
+  const auto holders = indexer::WaitForOldGenerationHolders(*db, std::chrono::seconds(15));
+  std::string held;
+  for (const auto& h : holders) {
+    held += (held.empty() ? "" : ", ") + std::string("pid ") + std::to_string(h.pid) + " (" +
+            h.command + ")";
+  }
   const auto now = std::chrono::system_clock::now();
   std::string ids;
   for (const auto& id : report->ids) ids += (ids.empty() ? "" : ",") + id;
@@ -275,8 +347,11 @@ int RunPurgeCommand(const Args& args) {
                             {"generation", std::to_string(report->generation)},
                             {"sha256", report->checksum},
                             {"probes", std::to_string(report->probes)},
-                            {"found_after", std::to_string(report->probes_found_after)}}};
-  if (Status s = access::AuditLog(audit_path).Append(event, now); !s) return Fail(s.error());
+                            {"found_after", std::to_string(report->probes_found_after)},
+                            {"held_by", held}}};
+  auto key = AuditKeyFromFlag(flags.Get("audit-key"), audit_path);
+  if (!key) return Fail(key.error());
+  if (Status s = access::AuditLog(audit_path, *key).Append(event, now); !s) return Fail(s.error());
   for (const auto& src : report->sources) {
     if (std::filesystem::exists(src)) {
       std::fprintf(stderr,
@@ -285,10 +360,16 @@ int RunPurgeCommand(const Args& args) {
                    src.c_str());
     }
   }
+  for (const auto& h : holders) {
+    std::fprintf(stderr,
+                 "注意: pid %d (%s) は消去前の世代をまだ開いています（%s）。そのプロセスの"
+                 "メモリには消去した文書が残り得ます。再起動してください\n",
+                 h.pid, h.command.c_str(), h.file.c_str());
+  }
   std::printf(
       "廃棄証明: ids=%s time=%s db=%s generation=%llu documents=%llu sha256=%s "
       "verify=固有文字列 %llu 個 / 消去前 %llu 件検出 / 消去後 %llu 件（%llu ファイル %llu "
-      "バイト走査）\n",
+      "バイト走査） 保持プロセス: %s\n",
       ids.c_str(), access::IsoTime(now).c_str(), db->c_str(),
       static_cast<unsigned long long>(report->generation),
       static_cast<unsigned long long>(report->documents), report->checksum.c_str(),
@@ -296,8 +377,8 @@ int RunPurgeCommand(const Args& args) {
       static_cast<unsigned long long>(report->probes_found_before),
       static_cast<unsigned long long>(report->probes_found_after),
       static_cast<unsigned long long>(report->files_scanned),
-      static_cast<unsigned long long>(report->bytes_scanned));
-  return kExitOk;
+      static_cast<unsigned long long>(report->bytes_scanned), held.empty() ? "なし" : held.c_str());
+  return holders.empty() ? kExitOk : kExitRejected;
 }
 
 }  // namespace yuimaru::cli

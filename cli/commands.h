@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "search/core/result.h"
+
 namespace yuimaru::cli {
 
 inline constexpr int kExitOk = 0;
@@ -32,6 +34,12 @@ int RunAnonymizeCommand(const Args& args);
 // The roster file: --users FILE, else DB/users.json; empty if neither is given.
 std::filesystem::path UsersPath(const std::optional<std::string>& users,
                                 const std::optional<std::string>& db);
+
+// The key of `--audit-key FILE` for the trail `audit` (empty without the flag). Fails with
+// kInvalidInput ("audit.key") if the file is unreadable, shorter than 32 bytes, or lies in the
+// trail's own directory (a key beside the trail protects nothing).
+Result<std::string> AuditKeyFromFlag(const std::optional<std::string>& file,
+                                     const std::filesystem::path& audit);
 
 // Prints "yuimaru <command>: message" and the usage line to stderr; returns kExitUsage.
 int UsageError(const std::string& command, const std::string& message, const std::string& usage);

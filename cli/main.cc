@@ -1,4 +1,6 @@
 // yuimaru: the command-line entry point, a dispatch table of subcommands.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -25,7 +27,7 @@ constexpr Command kCommands[] = {
     {"stats", "索引の文書数・ファセット別件数・サイズ", RunStatsCommand},
     {"eval", "検索の適合性を評価する（MRR@10, nDCG@10, Recall）", RunEvalCommand},
     {"user", "情報取扱者名簿（利用者・役割・閲覧区分）を管理する", RunUserCommand},
-    {"audit", "監査ログのハッシュ連鎖を検証する", RunAuditCommand},
+    {"audit", "監査ログのハッシュ連鎖を検証・修復する", RunAuditCommand},
     {"anonymize", "対応表で実名を ID に置き換えた写しを作る", RunAnonymizeCommand},
     {"purge", "文書を索引から完全に消去し、廃棄証明を出す", RunPurgeCommand},
 };
@@ -51,6 +53,9 @@ int UsageError(const std::string& command, const std::string& message, const std
 
 int main(int argc, char** argv) {
   using namespace yuimaru::cli;
+  // Index files, roster, audit trail and exports hold the contract's data: whatever the
+  // caller's umask, nothing yuimaru creates is readable by other local accounts (0700 / 0600).
+  ::umask(077);
   if (argc < 2) return Help(stderr);
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") return Help(stdout);

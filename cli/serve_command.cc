@@ -13,7 +13,8 @@ int RunServeCommand(const Args& args) {
   constexpr char kUsage[] =
       "yuimaru serve --db DB [--bind 127.0.0.1] [--port 8080] [--threads N] [--clearance "
       "公開|内部|機密] [--users FILE (既定 DB/users.json)] [--audit FILE (既定 DB/audit.jsonl) | "
-      "--no-audit] [--allow-anonymous] [--tls-cert PEM --tls-key PEM] [--text-cache-mb 256]";
+      "--no-audit] [--audit-key 鍵ファイル] [--allow-anonymous] [--tls-cert PEM --tls-key PEM] "
+      "[--text-cache-mb 256]";
   Flags flags(args, {{"db"},
                      {"bind"},
                      {"port"},
@@ -21,6 +22,7 @@ int RunServeCommand(const Args& args) {
                      {"clearance"},
                      {"users"},
                      {"audit"},
+                     {"audit-key"},
                      {"no-audit", false},
                      {"allow-anonymous", false},
                      {"tls-cert"},
@@ -52,6 +54,14 @@ int RunServeCommand(const Args& args) {
     options.audit =
         flags.Get("audit").value_or((std::filesystem::path(*db) / "audit.jsonl").string());
   }
+  if (!options.audit.empty()) {
+    auto key = AuditKeyFromFlag(flags.Get("audit-key"), options.audit);
+    if (!key) {
+      std::fprintf(stderr, "%s\n", key.error().ToString().c_str());
+      return kExitUsage;
+    }
+    options.audit_key = std::move(*key);
+  }
   options.allow_anonymous = flags.Has("allow-anonymous");
   options.tls_cert = flags.Get("tls-cert").value_or("");
   options.tls_key = flags.Get("tls-key").value_or("");
@@ -65,6 +75,13 @@ int RunServeCommand(const Args& args) {
   if (!server) {
     std::fprintf(stderr, "%s\n", server.error().ToString().c_str());
     return kExitFailure;
+  }
+  if (Status health = (*server)->Health(); !health) {
+    std::fprintf(
+        stderr,
+        "yuimaru serve: 警告: %s\n  監査ログに書けない間、ログイン・検索・閲覧は 503 で断り"
+        "ます（/healthz も 503）。yuimaru audit repair --audit %s で修復してください。\n",
+        health.error().ToString().c_str(), options.audit.c_str());
   }
   auto port = (*server)->Bind();
   if (!port) {

@@ -136,7 +136,7 @@ class WriterLock {
   // writer can say who holds the index.
   static Result<WriterLock> Acquire(const fs::path& db, std::string_view what) {
     const fs::path p = db / core::kLockFile;
-    const int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    const int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return IoError("index.lock", "cannot create lock file", p);
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       char holder[128] = {};

@@ -2,6 +2,7 @@
 // Start here: RunIndex builds or updates an index; RunLint checks files without indexing.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -107,6 +108,19 @@ struct PurgeReport {
 // any id is not in the index, kBusy under a concurrent writer, kIo on database errors, and
 // kInternal if the scan still finds a probe.
 Result<PurgeReport> RunPurge(const PurgeOptions& options);
+
+// A process that still has a file of an earlier generation under the index open: a server that
+// has not yet let go of a purged generation (and of its cached texts, dropped at the same time).
+struct GenerationHolder {
+  int pid = 0;
+  std::string command;  // /proc/PID/comm
+  std::string file;     // one of the files it holds
+};
+// Waits up to `timeout` until no other process has a file of a generation other than the
+// current one open under `db`; returns those that still do (empty: none). Reads /proc, so only
+// processes of the same user are seen: run the servers under the account that purges.
+std::vector<GenerationHolder> WaitForOldGenerationHolders(const std::filesystem::path& db,
+                                                          std::chrono::milliseconds timeout);
 
 struct LintReport {
   uint64_t files = 0;

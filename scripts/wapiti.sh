@@ -25,7 +25,7 @@ server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/login" >/dev/null && break; sleep 0.2; done
 base="http://127.0.0.1:$port"
 jar="$work/jar"
-token=$(curl -s -c "$jar" "$base/login" | grep -o 'name="csrf" value="[0-9a-f]*"' | cut -d'"' -f4)
+token=$(curl -s -c "$jar" "$base/login" | grep -o 'name="csrf" value="[0-9a-f.]*"' | cut -d'"' -f4)
 curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode id=scanner \
      --data-urlencode "password=$password" --data-urlencode "csrf=$token" "$base/login"
 session=$(awk '$6 == "yuimaru_session" {print $7}' "$jar")

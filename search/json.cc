@@ -51,7 +51,7 @@ std::string SearchResponseJson(const SearchResponse& r, std::string_view query) 
     hit["id"] = h.id;
     hit["title"] = h.title;
     hit["doc_type"] = h.doc_type;
-    hit["path"] = h.path;
+    if (!h.path.empty()) hit["path"] = h.path;  // the web server clears it for most readers
     hit["date"] = h.date;
     hit["fiscal_year"] = h.fiscal_year;
     hit["confidentiality"] = h.confidentiality;
@@ -94,7 +94,7 @@ std::string DocumentJson(const DocumentView& d, const std::vector<RelatedDoc>& r
   j["id"] = d.id;
   j["title"] = d.title;
   j["doc_type"] = d.doc_type;
-  j["path"] = d.path;
+  if (!d.path.empty()) j["path"] = d.path;
   j["date"] = d.date;
   j["confidentiality"] = d.confidentiality;
   Json meta = Json::array();

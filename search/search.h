@@ -215,5 +215,8 @@ EvalMetrics Evaluate(const std::vector<std::pair<std::string, std::vector<std::s
 // The budget of the process-wide cache of texts read for exact substring checks (default
 // 256 MiB; 0 turns it off). Texts are keyed by generation and version, so nothing is stale.
 void SetTextCacheBytes(size_t bytes);
+// Drops every text in that cache. A server calls it when a new generation is published, so the
+// text of documents a purge erased does not stay in memory. Thread-safe.
+void ClearTextCache();
 
 }  // namespace yuimaru::search

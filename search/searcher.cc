@@ -73,6 +73,13 @@ class TextCache {
     const auto it = s.map.find(Key(generation, id));
     return it == s.map.end() ? nullptr : it->second;
   }
+  void Clear() {
+    for (Stripe& s : stripes_) {
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.map.clear();
+      s.bytes = 0;
+    }
+  }
   void Insert(uint64_t generation, Xapian::docid id, std::shared_ptr<const std::string> text) {
     const size_t limit = per_stripe_.load();
     if (text->size() > limit) return;
@@ -841,5 +848,7 @@ Result<IndexStats> Searcher::Stats(Clearance clearance) const {
 }
 
 void SetTextCacheBytes(size_t bytes) { TextCache::Instance().SetCapacity(bytes); }
+
+void ClearTextCache() { TextCache::Instance().Clear(); }
 
 }  // namespace yuimaru::search

@@ -2,11 +2,13 @@
 #include <httplib.h>
 #include <openssl/ssl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <regex>
 #include <semaphore>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "access/access.h"
+#include "search/core/index_layout.h"
 #include "search/core/pii.h"
 #include "search/core/schema.h"
 #include "search/json.h"
@@ -57,14 +60,23 @@ int StatusOf(const Error& e) {
   }
 }
 
-// What a user may read of an error: the rule and message of input errors; nothing internal.
+constexpr char kAuditUnavailable[] = "audit.unavailable";
+
+// What a user may read of an error: the rule and message of input errors and of a refusal for
+// want of an audit trail; nothing internal.
 std::string PublicMessage(const Error& e) {
-  if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound) return e.message;
+  if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound ||
+      e.rule == kAuditUnavailable) {
+    return e.message;
+  }
   return "検索できませんでした。しばらくしてからもう一度お試しください。";
 }
 
 Error PublicError(const Error& e) {
-  if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound) return e;
+  if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound ||
+      e.rule == kAuditUnavailable) {
+    return e;
+  }
   return MakeError(e.code, "server.error", PublicMessage(e));
 }
 
@@ -78,7 +90,9 @@ constexpr char kSessionCookiePlain[] = "yuimaru_session";
 // Under TLS the __Host- prefix: the browser accepts it only from this host, over HTTPS, for
 // Path=/, so a sibling host or a plain-HTTP attacker cannot plant one.
 constexpr char kSessionCookieTls[] = "__Host-yuimaru_session";
-constexpr char kLoginCookie[] = "yuimaru_login";
+constexpr char kLoginCookiePlain[] = "yuimaru_login";
+constexpr char kLoginCookieTls[] = "__Host-yuimaru_login";
+constexpr std::chrono::seconds kLoginTokenAge{60 * 60};
 constexpr size_t kMaxFormBytes = 4096;
 
 // Who is asking, and at which clearance they read.
@@ -87,6 +101,7 @@ struct Viewer {
   std::string name;  // display name
   std::string csrf;  // the session's CSRF token; empty: anonymous
   search::Clearance clearance = search::Clearance::kPublic;
+  access::Role role = access::Role::kViewer;  // anonymous: the least
 };
 
 // No worker waits for a client (web/gate.h): the gate holds each connection until its request
@@ -111,6 +126,10 @@ GateLimits Limits(const ServerOptions& options) {
   return l;
 }
 
+// Where a document's file lies is the operator's business: readers below 事務局 get no path
+// (the index keeps it as given to `yuimaru index`, often the server's absolute path).
+bool MaySeePaths(const Viewer& v) { return v.role >= access::Role::kSecretariat; }
+
 std::string PathWithQuery(const httplib::Request& req) {
   std::string target = req.target.empty() ? req.path : req.target;
   return target;
@@ -127,57 +146,94 @@ struct Server::Impl {
   LoginThrottle account_throttle{options.login_failures_per_account, options.login_window};
   LoginThrottle address_throttle{options.login_failures_per_address, options.login_window};
   std::counting_semaphore<> password_checks{4};
+  // Signs the login form's tokens; new at every start, so a restart only voids open forms.
+  const std::string login_secret = access::RandomHex(32);
   std::unique_ptr<access::AuditLog> audit;
   std::mutex roster_mu;
   access::Roster roster;
-  struct timespec roster_mtime {};
-  off_t roster_size = -1;
+  std::optional<std::string> roster_bytes;  // the file as last read; nullopt: none
 
   Impl(ServerOptions o, std::unique_ptr<httplib::Server> h)
       : options(std::move(o)), http_owner(std::move(h)) {
-    if (!options.audit.empty()) audit = std::make_unique<access::AuditLog>(options.audit);
+    if (!options.audit.empty())
+      audit = std::make_unique<access::AuditLog>(options.audit, options.audit_key);
   }
 
   bool Tls() const { return !options.tls_cert.empty(); }
   const char* SessionCookieName() const { return Tls() ? kSessionCookieTls : kSessionCookiePlain; }
+  // Under TLS the __Host- prefix too (Path=/ then, as the prefix requires): a sibling host
+  // cannot plant a login token either.
+  const char* LoginCookieName() const { return Tls() ? kLoginCookieTls : kLoginCookiePlain; }
 
-  // The roster entry of `id` as of now (the file is re-read when it changed); nullopt if the
-  // user is unknown or disabled.
+  // The roster entry of `id` as of now; nullopt if the user is unknown or disabled. The file is
+  // read on every call and parsed again when its bytes differ (size and mtime can stay the same
+  // across an edit); it is a few kilobytes.
   std::optional<access::User> CurrentUser(const std::string& id) {
     std::lock_guard<std::mutex> lock(roster_mu);
     if (options.users.empty()) return std::nullopt;
-    struct stat st {};
-    if (::stat(options.users.c_str(), &st) == 0 &&
-        (st.st_mtim.tv_sec != roster_mtime.tv_sec || st.st_mtim.tv_nsec != roster_mtime.tv_nsec ||
-         st.st_size != roster_size)) {
-      auto loaded = access::Roster::Load(options.users);
-      roster_mtime = st.st_mtim;
-      roster_size = st.st_size;
-      if (loaded) {
+    std::optional<std::string> bytes;
+    if (std::ifstream in(options.users, std::ios::binary); in) {
+      bytes.emplace((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (in.bad()) bytes.reset();
+    }
+    if (bytes != roster_bytes) {
+      roster_bytes = bytes;
+      if (!bytes) {
+        roster = access::Roster();  // the roster file is gone: nobody is signed in
+      } else if (auto loaded = access::Roster::Parse(*bytes, options.users.string())) {
         roster = std::move(*loaded);
       } else {
         // A broken edit must not leave the old roster (with someone it meant to disable) in force.
         roster = access::Roster();
         std::fprintf(stderr, "yuimaru serve: %s\n", loaded.error().ToString().c_str());
       }
-    } else if (::stat(options.users.c_str(), &st) != 0) {
-      roster = access::Roster();  // the roster file is gone: nobody is signed in
-      roster_size = -1;
     }
     const access::User* u = roster.Find(id);
     if (!u || u->disabled) return std::nullopt;
     return *u;
   }
 
-  void Audit(const Viewer& v, const httplib::Request& req, const std::string& action,
-             std::vector<std::pair<std::string, std::string>> fields) {
-    if (!audit) return;
+  // Records an action before it is answered. Fails (kBusy, "audit.unavailable", 503) when the
+  // entry cannot be written: the caller refuses the action, so nothing is served unrecorded.
+  Status Audit(const Viewer& v, const httplib::Request& req, const std::string& action,
+               std::vector<std::pair<std::string, std::string>> fields) {
+    if (!audit) return Status::Ok();
     access::AuditEvent e{action, v.user.empty() ? "(anonymous)" : v.user, req.remote_addr,
                          std::move(fields)};
     e.fields.emplace_back("clearance", std::string(core::ClearanceLabel(v.clearance)));
     if (Status s = audit->Append(e, Clock::now()); !s) {
       std::fprintf(stderr, "yuimaru serve: %s\n", s.error().ToString().c_str());
+      return AuditUnavailable();
     }
+    return Status::Ok();
+  }
+
+  static Error AuditUnavailable() {
+    return MakeError(ErrorCode::kBusy, kAuditUnavailable,
+                     "監査ログに記録できないため、この操作は受け付けられません。管理者に連絡して"
+                     "ください。");
+  }
+
+  // Whether the server can do its work: the audit trail can be appended to.
+  Status Health() const {
+    if (!audit) return Status::Ok();
+    return audit->Check();
+  }
+
+  // GET /healthz, without a session: 200 {"status":"ok"}, or 503 with a reason that names no
+  // file (the operator finds the details in the server's log and with yuimaru audit verify).
+  void HealthRoute(const httplib::Request&, httplib::Response& res) {
+    if (Status s = Health(); !s) {
+      std::fprintf(stderr, "yuimaru serve: %s\n", s.error().ToString().c_str());
+      res.status = 503;
+      // A fixed text (no quotes to escape), so no JSON library is needed here.
+      res.set_content(
+          "{\"status\":\"error\",\"reason\":\"監査ログが壊れているか書けないため、ログイン・検索・"
+          "閲覧を止めています（yuimaru audit verify / yuimaru audit repair）\"}",
+          "application/json; charset=utf-8");
+      return;
+    }
+    res.set_content("{\"status\":\"ok\"}", "application/json; charset=utf-8");
   }
 
   // The signed-in user of a request, or the anonymous reader when that is allowed.
@@ -185,11 +241,14 @@ struct Server::Impl {
     const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
     if (!token.empty()) {
       if (auto session = sessions.Touch(token, Clock::now())) {
-        if (auto user = CurrentUser(session->user)) {
+        auto user = CurrentUser(session->user);
+        if (user && access::CredentialStamp(*user) == session->stamp) {
           return Viewer{user->id, user->name, session->csrf,
-                        std::min(user->clearance, options.clearance)};
+                        std::min(user->clearance, options.clearance), user->role};
         }
-        sessions.Remove(token);  // disabled or removed from the roster since login
+        // Disabled or removed since login, or a new password, role or clearance: whoever holds
+        // this cookie signs in again under the roster as it is now.
+        sessions.Remove(token);
       }
     }
     if (options.allow_anonymous) return Viewer{};
@@ -221,23 +280,32 @@ struct Server::Impl {
   }
 
   // Cross-site form posts are refused even before the CSRF token is checked. Under
-  // Referrer-Policy no-referrer browsers send "Origin: null" for our own forms, so only an
-  // origin that names another site is refused; the token and SameSite=Strict do the rest.
-  bool SameOrigin(const httplib::Request& req) const {
+  // Referrer-Policy no-referrer browsers send "Origin: null" for our own forms (Fetch's
+  // "serialize a request origin"), so the login page is served with Referrer-Policy
+  // same-origin, under which our own form sends its real origin and "null" can be refused.
+  // Logout forms sit on every page (no-referrer) and carry the session's own secret token.
+  enum class NullOrigin { kRefuse, kAllow };
+  bool SameOrigin(const httplib::Request& req, NullOrigin null_origin) const {
     if (!req.has_header("Origin")) return true;
     const std::string origin = req.get_header_value("Origin");
-    if (origin == "null") return true;
+    if (origin == "null") return null_origin == NullOrigin::kAllow;
     const std::string host = req.get_header_value("Host");
     return origin == (Tls() ? "https://" : "http://") + host;
   }
 
   void LoginPage(const httplib::Request& req, httplib::Response& res, int status,
                  const std::string& message, const std::string& id, const std::string& next) {
-    const std::string csrf = access::RandomHex(32);
+    const std::string csrf = MakeLoginToken(login_secret, Clock::now());
     res.status = status;
-    res.set_header("Set-Cookie", std::string(kLoginCookie) + "=" + csrf +
-                                     "; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600" +
-                                     (Tls() ? "; Secure" : ""));
+    res.set_header(
+        "Set-Cookie",
+        std::string(LoginCookieName()) + "=" + csrf + (Tls() ? "; Path=/" : "; Path=/login") +
+            "; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(kLoginTokenAge.count()) +
+            (Tls() ? "; Secure" : ""));
+    // Our own form must send its real Origin (see SameOrigin); same-origin still sends no
+    // Referer to any other site.
+    res.headers.erase("Referrer-Policy");
+    res.set_header("Referrer-Policy", "same-origin");
     Viewer anonymous;
     if (auto v = Authenticate(req)) anonymous = *v;
     PageContext ctx = Context(anonymous);
@@ -255,8 +323,9 @@ struct Server::Impl {
     const std::string password = req.get_param_value("password");
     const std::string next = SafeNextUrl(req.get_param_value("next"));
     const std::string form_csrf = req.get_param_value("csrf");
-    const std::string cookie_csrf = CookieValue(req.get_header_value("Cookie"), kLoginCookie);
-    if (!SameOrigin(req) || !SameToken(form_csrf, cookie_csrf)) {
+    const std::string cookie_csrf = CookieValue(req.get_header_value("Cookie"), LoginCookieName());
+    if (!SameOrigin(req, NullOrigin::kRefuse) || !SameToken(form_csrf, cookie_csrf) ||
+        !CheckLoginToken(login_secret, cookie_csrf, Clock::now(), kLoginTokenAge)) {
       return LoginPage(req, res, 403,
                        "フォームの有効期限が切れました。もう一度ログインしてください。", "", next);
     }
@@ -270,12 +339,17 @@ struct Server::Impl {
     static const std::regex kIdShape("[a-z0-9._-]{2,32}");
     const bool possible = std::regex_match(id, kIdShape);
     const std::string account_key = "user:" + id, address_key = "addr:" + req.remote_addr;
-    const bool account_ok = !possible || account_throttle.Attempt(account_key, now);
-    const bool address_ok = address_throttle.Attempt(address_key, now);
-    if (!account_ok || !address_ok) {
-      if (account_ok && possible) account_throttle.Forgive(account_key, now);
-      if (address_ok) address_throttle.Forgive(address_key, now);
-      Audit(attempted, req, "login-throttled", {});
+    // An account at its limit still takes a try from an address with no failures in the
+    // window: strangers' guesses from elsewhere must not lock the real user out. Each address
+    // gets at most one such try per window (a wrong one makes it an address with failures).
+    const bool account_open = !possible || account_throttle.Attempt(account_key, now);
+    const bool address_ok = account_open ? address_throttle.Attempt(address_key, now)
+                                         : address_throttle.AttemptIfClean(address_key, now);
+    if (!address_ok) {
+      if (account_open && possible) account_throttle.Forgive(account_key, now);
+      if (Status a = Audit(attempted, req, "login-throttled", {}); !a) {
+        return LoginPage(req, res, 503, a.error().message, id, next);
+      }
       res.set_header("Retry-After", std::to_string(options.login_window.count()));
       return LoginPage(req, res, 429,
                        "ログインの失敗が続いたため、しばらく受け付けません。時間をおいてから"
@@ -284,7 +358,7 @@ struct Server::Impl {
     }
     // argon2id takes 64 MiB per check: a few at a time, whatever the number of threads.
     if (!password_checks.try_acquire_for(std::chrono::seconds(5))) {
-      if (possible) account_throttle.Forgive(account_key, now);
+      if (account_open && possible) account_throttle.Forgive(account_key, now);
       address_throttle.Forgive(address_key, now);
       return LoginPage(req, res, 503, "混み合っています。しばらくしてからもう一度お試しください。",
                        id, next);
@@ -298,7 +372,9 @@ struct Server::Impl {
     }
     password_checks.release();
     if (!ok) {  // the attempt stays counted as a failure
-      Audit(attempted, req, "login-failed", {});
+      if (Status a = Audit(attempted, req, "login-failed", {}); !a) {
+        return LoginPage(req, res, 503, a.error().message, id, next);
+      }
       return LoginPage(req, res, 401, "ID またはパスワードが違います。", id, next);
     }
     address_throttle.Forgive(address_key, now);
@@ -308,9 +384,11 @@ struct Server::Impl {
         !old.empty()) {
       sessions.Remove(old);
     }
-    const std::string token = sessions.Create(user->id, now);
     Viewer v{user->id, user->name, "", std::min(user->clearance, options.clearance)};
-    Audit(v, req, "login", {});
+    if (Status a = Audit(v, req, "login", {}); !a) {
+      return LoginPage(req, res, 503, a.error().message, id, next);
+    }
+    const std::string token = sessions.Create(user->id, access::CredentialStamp(*user), now);
     res.status = 303;
     res.set_header("Set-Cookie", SessionCookie(token, false));
     res.set_header("Location", next);
@@ -319,7 +397,8 @@ struct Server::Impl {
   void LogoutPost(const httplib::Request& req, httplib::Response& res) {
     const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
     auto session = token.empty() ? std::nullopt : sessions.Touch(token, Clock::now());
-    if (!session || !SameOrigin(req) || !SameToken(req.get_param_value("csrf"), session->csrf)) {
+    if (!session || !SameOrigin(req, NullOrigin::kAllow) ||
+        !SameToken(req.get_param_value("csrf"), session->csrf)) {
       res.status = 403;
       Viewer anonymous;
       res.set_content(
@@ -328,11 +407,17 @@ struct Server::Impl {
           "text/html; charset=utf-8");
       return;
     }
+    // Ending a session is never refused, even when the trail cannot record it.
     sessions.Remove(token);
     Viewer v{session->user, "", "", search::Clearance::kPublic};
-    Audit(v, req, "logout", {});
-    res.status = 303;
     res.set_header("Set-Cookie", SessionCookie("", true));
+    if (Status a = Audit(v, req, "logout", {}); !a) {
+      res.status = 503;
+      res.set_content(RenderErrorPage(Context(Viewer{}), 503, a.error().message),
+                      "text/html; charset=utf-8");
+      return;
+    }
+    res.status = 303;
     res.set_header("Location", "/login");
   }
   std::vector<std::unique_ptr<search::Searcher>> idle;  // one per concurrent request
@@ -357,8 +442,50 @@ struct Server::Impl {
     return s;
   }
   void Release(std::unique_ptr<search::Searcher> s) {
+    if (s->Stale()) return;  // closed now: an old generation's files are not kept open idle
     std::lock_guard<std::mutex> lock(mu);
     idle.push_back(std::move(s));
+  }
+
+  // Watches CURRENT. When a generation is published (index, purge), idle Searchers of the old
+  // one are closed and the text cache emptied at once, not at some later search: a purge waits
+  // for its erased generation to leave every server (indexer::WaitForOldGenerationHolders).
+  static constexpr std::chrono::milliseconds kGenerationPoll{250};
+  std::mutex watch_mu;
+  std::condition_variable watch_cv;
+  bool watch_stop = false;
+  std::thread watcher;
+
+  void StartWatcher() {
+    auto first = core::ResolveCurrentGeneration(options.db);
+    watcher = std::thread([this, current = first ? *first : std::filesystem::path()]() mutable {
+      std::unique_lock<std::mutex> lock(watch_mu);
+      while (!watch_cv.wait_for(lock, kGenerationPoll, [this] { return watch_stop; })) {
+        auto now = core::ResolveCurrentGeneration(options.db);
+        if (!now || *now == current) continue;
+        current = *now;
+        DropOldGeneration();
+      }
+    });
+  }
+
+  void DropOldGeneration() {
+    std::vector<std::unique_ptr<search::Searcher>> old;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      old.swap(idle);
+    }
+    old.clear();  // closes their databases; the next requests open the new generation
+    search::ClearTextCache();
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard<std::mutex> lock(watch_mu);
+      watch_stop = true;
+    }
+    watch_cv.notify_all();
+    if (watcher.joinable()) watcher.join();
   }
 
   void SendError(const httplib::Request& req, httplib::Response& res, const Error& e,
@@ -413,8 +540,12 @@ struct Server::Impl {
           }
         }
       }
-      Audit(v, req, "search",
-            {{"query", LoggedQuery(state->q)}, {"results", std::to_string(page.response.total)}});
+      if (Status a = Audit(
+              v, req, "search",
+              {{"query", LoggedQuery(state->q)}, {"results", std::to_string(page.response.total)}});
+          !a) {
+        return a;
+      }
       res.set_content(RenderSearchPage(Context(v), page), "text/html; charset=utf-8");
       return Status::Ok();
     });
@@ -434,7 +565,7 @@ struct Server::Impl {
       DocumentPage page{std::move(*doc),
                         related ? std::move(*related) : std::vector<search::RelatedDoc>(),
                         SafeBackUrl(req.get_param_value("back"))};
-      Audit(v, req, "view", {{"doc", id}});
+      if (Status a = Audit(v, req, "view", {{"doc", id}}); !a) return a;
       res.set_content(RenderDocumentPage(Context(v), page), "text/html; charset=utf-8");
       return Status::Ok();
     });
@@ -446,7 +577,7 @@ struct Server::Impl {
         return MakeError(ErrorCode::kInvalidInput, "param.unknown", "パラメータは使えません");
       auto stats = s.Stats(v.clearance);
       if (!stats) return stats.error();
-      Audit(v, req, "dashboard", {});
+      if (Status a = Audit(v, req, "dashboard", {}); !a) return a;
       res.set_content(RenderDashboard(Context(v), *stats), "text/html; charset=utf-8");
       return Status::Ok();
     });
@@ -463,8 +594,15 @@ struct Server::Impl {
       }
       auto r = s.Run(request);
       if (!r) return r.error();
-      Audit(v, req, facets_only ? "api-facets" : "api-search",
-            {{"query", LoggedQuery(state->q)}, {"results", std::to_string(r->total)}});
+      if (!MaySeePaths(v)) {
+        for (search::Hit& h : r->hits) h.path.clear();
+      }
+      if (Status a =
+              Audit(v, req, facets_only ? "api-facets" : "api-search",
+                    {{"query", LoggedQuery(state->q)}, {"results", std::to_string(r->total)}});
+          !a) {
+        return a;
+      }
       res.set_content(search::SearchResponseJson(*r, state->q), "application/json; charset=utf-8");
       return Status::Ok();
     });
@@ -476,7 +614,8 @@ struct Server::Impl {
       auto doc = s.Document(id, v.clearance);
       if (!doc) return doc.error();
       auto related = s.Related(id, v.clearance, 6);
-      Audit(v, req, "api-view", {{"doc", id}});
+      if (!MaySeePaths(v)) doc->path.clear();
+      if (Status a = Audit(v, req, "api-view", {{"doc", id}}); !a) return a;
       res.set_content(
           search::DocumentJson(*doc, related ? *related : std::vector<search::RelatedDoc>()),
           "application/json; charset=utf-8");
@@ -563,6 +702,8 @@ struct Server::Impl {
           std::fprintf(stderr, "yuimaru serve: internal error on %s\n", req.path.c_str());
           SendError(req, res, MakeError(ErrorCode::kInternal, "server.error", "internal"));
         });
+    http.Get("/healthz",
+             [this](const httplib::Request& q, httplib::Response& r) { HealthRoute(q, r); });
     http.Get("/login", [this](const httplib::Request& q, httplib::Response& r) { LoginGet(q, r); });
     http.Post("/login",
               [this](const httplib::Request& q, httplib::Response& r) { LoginPost(q, r); });
@@ -640,6 +781,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   auto impl = std::make_unique<Impl>(options, std::move(http));
   impl->idle.push_back(std::make_unique<search::Searcher>(std::move(*probe)));
   impl->Routes();
+  impl->StartWatcher();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -665,6 +807,8 @@ Status Server::Listen() {
 }
 
 void Server::Stop() { impl_->http.stop(); }
+
+Status Server::Health() const { return impl_->Health(); }
 
 bool Server::IsRunning() const { return impl_->http.is_running(); }
 

@@ -2,11 +2,14 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <vector>
 
 #include "access/access.h"
+#include "search/core/hex.h"
 
 namespace yuimaru::web {
 namespace {
@@ -18,11 +21,40 @@ std::string Digest(const std::string& token) {
   return std::string(reinterpret_cast<const char*>(md), len);
 }
 
+std::string LoginMac(const std::string& secret, const std::string& message) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), md, &len);
+  return core::HexEncode(md, len);
+}
+
 }  // namespace
 
-std::string SessionStore::Create(const std::string& user, Clock::time_point now) {
+std::string MakeLoginToken(const std::string& secret, Clock::time_point now) {
+  const std::string message =
+      access::RandomHex(16) + "." +
+      std::to_string(
+          std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  return message + "." + LoginMac(secret, "login:" + message);
+}
+
+bool CheckLoginToken(const std::string& secret, const std::string& token, Clock::time_point now,
+                     std::chrono::seconds max_age) {
+  const size_t mac_at = token.rfind('.');
+  if (secret.empty() || token.size() > 200 || mac_at == std::string::npos) return false;
+  const std::string message = token.substr(0, mac_at);
+  if (!SameToken(token.substr(mac_at + 1), LoginMac(secret, "login:" + message))) return false;
+  const std::string issued = message.substr(message.find('.') + 1);
+  const auto at =
+      Clock::time_point(std::chrono::seconds(std::strtoll(issued.c_str(), nullptr, 10)));
+  return at <= now + std::chrono::seconds(60) && now - at <= max_age;
+}
+
+std::string SessionStore::Create(const std::string& user, const std::string& stamp,
+                                 Clock::time_point now) {
   const std::string token = access::RandomHex(32);
-  Session s{user, access::RandomHex(32), now, now};
+  Session s{user, stamp, access::RandomHex(32), now, now};
   std::lock_guard<std::mutex> lock(mu_);
   // Forget expired sessions now and then, so the map does not grow with abandoned logins.
   for (auto it = sessions_.begin(); it != sessions_.end();) {
@@ -82,6 +114,14 @@ bool LoginThrottle::Allowed(const std::string& key, Clock::time_point now) {
 }
 
 bool LoginThrottle::Attempt(const std::string& key, Clock::time_point now) {
+  return AttemptBelow(key, now, limit_);
+}
+
+bool LoginThrottle::AttemptIfClean(const std::string& key, Clock::time_point now) {
+  return AttemptBelow(key, now, 1);
+}
+
+bool LoginThrottle::AttemptBelow(const std::string& key, Clock::time_point now, int limit) {
   std::lock_guard<std::mutex> lock(mu_);
   // Many distinct keys (ids, addresses) must not grow the map for ever.
   if (failures_.size() >= kPruneAt) PruneLocked(now);
@@ -90,7 +130,7 @@ bool LoginThrottle::Attempt(const std::string& key, Clock::time_point now) {
   times.erase(std::remove_if(times.begin(), times.end(),
                              [&](Clock::time_point t) { return now - t >= window_; }),
               times.end());
-  if (static_cast<int>(times.size()) >= limit_) return false;
+  if (static_cast<int>(times.size()) >= limit) return false;
   times.push_back(now);  // counted as a failure until the attempt is known to have succeeded
   return true;
 }

@@ -19,8 +19,9 @@ namespace yuimaru::web {
 using Clock = std::chrono::system_clock;
 
 struct Session {
-  std::string user;  // roster id
-  std::string csrf;  // per-session token for forms that change state
+  std::string user;   // roster id
+  std::string stamp;  // access::CredentialStamp of the user at login: a change ends the session
+  std::string csrf;   // per-session token for forms that change state
   Clock::time_point created, last_seen;
 };
 
@@ -29,8 +30,9 @@ class SessionStore {
   SessionStore(std::chrono::seconds idle, std::chrono::seconds absolute)
       : idle_(idle), absolute_(absolute) {}
 
-  // A new session for `user`; returns the cookie value (64 hex digits).
-  std::string Create(const std::string& user, Clock::time_point now);
+  // A new session for `user`, whose credentials are `stamp` now; returns the cookie value (64
+  // hex digits).
+  std::string Create(const std::string& user, const std::string& stamp, Clock::time_point now);
   // The live session for a cookie value, its idle clock restarted; nullopt if unknown, idle
   // for longer than `idle`, or older than `absolute` (an expired session is forgotten).
   std::optional<Session> Touch(const std::string& token, Clock::time_point now);
@@ -55,9 +57,13 @@ class LoginThrottle {
   // `key` is at its limit; else the attempt counts as a failure at `now` until Forgive or
   // Succeeded. A full map (kMaxKeys, after pruning) refuses new keys.
   bool Attempt(const std::string& key, Clock::time_point now);
+  // Like Attempt, but only for a key with no failure inside the window: an address without
+  // failures may still try an account that strangers have driven to its limit.
+  bool AttemptIfClean(const std::string& key, Clock::time_point now);
   void Forgive(const std::string& key, Clock::time_point when);
 
  private:
+  bool AttemptBelow(const std::string& key, Clock::time_point now, int limit);
   static constexpr size_t kPruneAt = 10000;
   static constexpr size_t kMaxKeys = 100000;
   void PruneLocked(Clock::time_point now);
@@ -72,5 +78,13 @@ std::string CookieValue(const std::string& header, const std::string& name);
 
 // Constant-time equality of two tokens (CSRF).
 bool SameToken(const std::string& a, const std::string& b);
+
+// The login form's CSRF token: a random nonce and the time, with their HMAC-SHA256 under the
+// server's `secret` ("<nonce>.<unix seconds>.<mac>", hex and decimal), so a token the server
+// did not issue (a self-chosen cookie and field pair) is refused.
+std::string MakeLoginToken(const std::string& secret, Clock::time_point now);
+// True if `token` was made by MakeLoginToken with `secret` at most `max_age` before `now`.
+bool CheckLoginToken(const std::string& secret, const std::string& token, Clock::time_point now,
+                     std::chrono::seconds max_age);
 
 }  // namespace yuimaru::web

@@ -38,6 +38,9 @@ struct ServerOptions {
   // The audit trail (access::AuditLog): logins, failed logins, logouts, searches with their
   // result counts, document views. Empty: none (tests and benchmarks only).
   std::filesystem::path audit;
+  // The key of a keyed (HMAC-SHA256) audit chain, the bytes of a file kept off the DB directory
+  // (access::LoadAuditKey); empty: an unkeyed SHA-256 chain.
+  std::string audit_key;
   // Without signing in, read at 公開 only. Off: every page but /login needs a session.
   bool allow_anonymous = false;
   // Serve HTTPS only (TLS 1.2 or newer) with this PEM certificate chain and key.
@@ -62,6 +65,10 @@ class Server {
   Status Listen();
   void Stop();
   bool IsRunning() const;
+  // Whether the server can do its work now, as GET /healthz answers: Ok, or the reason (today:
+  // the audit trail cannot be appended to, "audit.chain-broken" / "audit.open"; searches,
+  // views and logins are refused with 503 until `yuimaru audit repair`). Thread-safe.
+  Status Health() const;
 
  private:
   struct Impl;

@@ -210,3 +210,181 @@ TEST_CASE("audit: hostile fields neither break the chain nor block later writes"
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+const auto kThen = std::chrono::system_clock::time_point(std::chrono::seconds(1'790'000'000));
+
+std::filesystem::path ChainOfThree(const TempDir& t) {
+  const auto path = t / "audit.jsonl";
+  access::AuditLog log(path);
+  for (const char* user : {"k07", "k08", "k09"}) {
+    REQUIRE(log.Append({"search", user, "10.0.0.5", {{"query", "補助金"}}}, kThen));
+  }
+  return path;
+}
+
+TEST_CASE("audit: verify binds the bytes on disk; a duplicated key or another spelling is broken",
+          "[access]") {
+  TempDir t;
+  const auto path = ChainOfThree(t);
+  const auto lines = Lines(path);
+  auto [from, to, why] = GENERATE(table<std::string, std::string, std::string>({
+      // A first-wins reader would see "admin"; the last value is what the old check hashed.
+      {"\"user\":\"k08\"", "\"user\":\"admin\",\"user\":\"k08\"", "duplicate key"},
+      {"\"query\":\"補助金\"", "\"query\":\"\\u88dc助金\"", "escaped spelling"},
+      {"\"action\":\"search\"", "\"action\": \"search\"", "extra space"},
+  }));
+  INFO(why);
+  auto edited = lines;
+  edited[1].replace(edited[1].find(from), from.size(), to);
+  WriteLines(path, edited);
+  auto v = access::VerifyAuditLog(path);
+  REQUIRE(v);
+  CHECK(v->first_broken == 2);
+}
+
+TEST_CASE("audit: a last line without its newline is torn; Check and Append refuse it",
+          "[access]") {
+  TempDir t;
+  const auto path = ChainOfThree(t);
+  access::AuditLog log(path);
+  CHECK(log.Check());
+  std::string text = ReadFile(path);
+  text.pop_back();  // the final newline
+  WriteFile(path, text);
+  CHECK(access::VerifyAuditLog(path)->first_broken == 3);
+  const Status check = log.Check();
+  REQUIRE_FALSE(check);
+  CHECK(check.error().rule == "audit.chain-broken");
+  CHECK_FALSE(log.Append({"logout", "k07", "10.0.0.5", {}}, kThen));
+  CHECK(ReadFile(path) == text);  // nothing glued onto the last line
+}
+
+TEST_CASE("audit: repair keeps the broken bytes as an earlier segment and links a new one",
+          "[access]") {
+  TempDir t;
+  const auto path = ChainOfThree(t);
+  const auto intact = access::VerifyAuditLog(path);
+  REQUIRE(intact);
+  const std::string good = ReadFile(path);
+  const std::string torn = "{\"seq\":4,\"time\":\"2026-";
+  WriteFile(path, good + torn);
+  access::AuditLog log(path);
+  REQUIRE_FALSE(log.Check());
+
+  auto repaired = access::RepairAuditLog(path, kThen);
+  REQUIRE(repaired);
+  CHECK(repaired->file == "audit.jsonl.1");
+  CHECK(repaired->last_good_seq == 3);
+  CHECK(repaired->last_good_hash == intact->last_hash);
+  CHECK(repaired->broken_bytes == torn.size());
+  CHECK(ReadFile(t / "audit.jsonl.1") == good + torn);  // every byte kept
+  CHECK(log.Check());
+  REQUIRE(log.Append({"search", "k07", "10.0.0.5", {}}, kThen));
+
+  auto v = access::VerifyAuditLog(path);
+  REQUIRE(v);
+  CHECK(v->first_broken == 0);
+  REQUIRE(v->breaks.size() == 1);
+  CHECK(v->breaks[0].file == "audit.jsonl.1");
+  CHECK(v->breaks[0].last_good_seq == 3);
+  const auto lines = Lines(path);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].find("\"seq\":4,") != std::string::npos);
+  CHECK(lines[0].find("\"action\":\"audit-repair\"") != std::string::npos);
+  CHECK(lines[1].find("\"seq\":5,") != std::string::npos);
+
+  SECTION("an intact trail needs no repair") {
+    auto again = access::RepairAuditLog(path, kThen);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().rule == "audit.repair.not-needed");
+  }
+  SECTION("editing the earlier segment breaks the link") {
+    WriteFile(t / "audit.jsonl.1", good + "{\"seq\":4,\"time\":\"2027-");
+    auto bad = access::VerifyAuditLog(path);
+    REQUIRE(bad);
+    CHECK(bad->first_broken == 1);
+    CHECK(bad->broken_file == path);
+  }
+  SECTION("editing a good line of the earlier segment is found there") {
+    std::string edited = good + torn;
+    edited.replace(edited.find("k08"), 3, "k18");
+    WriteFile(t / "audit.jsonl.1", edited);
+    auto bad = access::VerifyAuditLog(path);
+    REQUIRE(bad);
+    CHECK(bad->first_broken == 2);
+    CHECK(bad->broken_file == t / "audit.jsonl.1");
+  }
+  SECTION("a second repair links to the first") {
+    WriteFile(path, ReadFile(path) + "x");
+    auto second = access::RepairAuditLog(path, kThen);
+    REQUIRE(second);
+    CHECK(second->file == "audit.jsonl.2");
+    CHECK(second->last_good_seq == 5);
+    auto v2 = access::VerifyAuditLog(path);
+    REQUIRE(v2);
+    CHECK(v2->first_broken == 0);
+    CHECK(v2->breaks.size() == 2);
+  }
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("audit: a keyed chain cannot be rewritten without the key", "[access]") {
+  TempDir t;
+  const auto path = t / "audit.jsonl";
+  const std::string key(32, 'k');
+  access::AuditLog log(path, key);
+  for (const char* user : {"k07", "k08", "k09"})
+    REQUIRE(log.Append({"search", user, "10.0.0.5", {}}, kThen));
+  auto keyed = access::VerifyAuditLog(path, key);
+  REQUIRE(keyed);
+  CHECK(keyed->first_broken == 0);
+  CHECK(keyed->lines == 3);
+  // Without the key the lines do not verify, and say why.
+  auto unkeyed = access::VerifyAuditLog(path);
+  REQUIRE(unkeyed);
+  CHECK(unkeyed->first_broken == 1);
+  CHECK(unkeyed->reason.find("--audit-key") != std::string::npos);
+  CHECK(access::VerifyAuditLog(path, std::string(32, 'x'))->first_broken == 1);
+  // An unkeyed writer cannot append to it, and a keyed one cannot append to an unkeyed trail.
+  CHECK(access::AuditLog(path).Append({"logout", "k07", "10.0.0.5", {}}, kThen).error().rule ==
+        "audit.key-mismatch");
+
+  SECTION("a writer without the key rewrites the whole trail: the key finds it") {
+    std::filesystem::remove(path);
+    access::AuditLog forger(path);
+    for (const char* user : {"k07", "k08", "k09"})
+      REQUIRE(forger.Append({"search", user, "10.0.0.5", {}}, kThen));
+    auto v = access::VerifyAuditLog(path, key);
+    REQUIRE(v);
+    CHECK(v->first_broken != 0);
+  }
+  SECTION("an unkeyed trail switches to a key by a repair that links the old segment") {
+    const auto plain = t / "plain.jsonl";
+    REQUIRE(access::AuditLog(plain).Append({"search", "k07", "10.0.0.5", {}}, kThen));
+    access::AuditLog keyed_plain(plain, key);
+    CHECK_FALSE(keyed_plain.Check());
+    REQUIRE(access::RepairAuditLog(plain, kThen, key));
+    REQUIRE(keyed_plain.Append({"search", "k08", "10.0.0.5", {}}, kThen));
+    auto v = access::VerifyAuditLog(plain, key);
+    REQUIRE(v);
+    CHECK(v->first_broken == 0);
+    CHECK(v->breaks.size() == 1);
+  }
+  SECTION("a key file must hold at least 32 bytes") {
+    WriteFile(t / "short.key", "too short");
+    CHECK(access::LoadAuditKey(t / "short.key").error().rule == "audit.key");
+    WriteFile(t / "good.key", std::string(48, 'z'));
+    CHECK(*access::LoadAuditKey(t / "good.key") == std::string(48, 'z'));
+  }
+}
+
+}  // namespace
+}  // namespace yuimaru::testing

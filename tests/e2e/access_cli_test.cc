@@ -107,3 +107,98 @@ TEST_CASE("yuimaru anonymize: a copy with ids for names, the original untouched,
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("yuimaru serve: says at start-up that the audit trail is broken", "[access][cli][http]") {
+  TempDir t;
+  const std::string db = (t / "db").string();
+  REQUIRE(Yuimaru({"index", "--db", db, (SourceDir() / "corpus/cases").string()}).exit_code == 0);
+  WriteFile(t / "db/audit.jsonl", "{\"seq\":1,\"ti");
+  // SIGINT after a few seconds stops the server; the warning is printed before it listens.
+  const CommandResult serve = RunCommand({"/usr/bin/timeout", "-s", "INT", "5", YUIMARU_BINARY,
+                                          "serve", "--db", db, "--port", "0", "--allow-anonymous"});
+  INFO(serve.out << serve.err);
+  CHECK(serve.err.find("audit.chain-broken") != std::string::npos);
+  CHECK(serve.err.find("yuimaru audit repair") != std::string::npos);
+}
+
+TEST_CASE("yuimaru audit repair: a torn trail gets a linked segment; verify shows the break",
+          "[access][cli]") {
+  TempDir t;
+  const std::string users = (t / "users.json").string(), audit = (t / "audit.jsonl").string();
+  REQUIRE(
+      User({"add", "--users", users, "--audit", audit, "--generate-password", "k07"}).exit_code ==
+      0);
+  WriteFile(audit, ReadFile(audit) + "{\"seq\":2");
+  CHECK(User({"disable", "--users", users, "--audit", audit, "k07"}).exit_code == 1);
+  const CommandResult broken = Yuimaru({"audit", "verify", audit});
+  CHECK(broken.exit_code == 3);
+  CHECK(broken.out.find("audit.jsonl:2: audit.chain-broken") != std::string::npos);
+  const CommandResult repair = Yuimaru({"audit", "repair", audit});
+  INFO(repair.out << repair.err);
+  REQUIRE(repair.exit_code == 0);
+  CHECK(repair.out.find("audit.jsonl.1") != std::string::npos);
+  CHECK(User({"disable", "--users", users, "--audit", audit, "k07"}).exit_code == 0);
+  const CommandResult ok = Yuimaru({"audit", "verify", audit});
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.out.find("audit.jsonl.1: 注意: 通し番号 1 の後が壊れていた") != std::string::npos);
+  CHECK(ok.out.find("ハッシュ連鎖は正常です") != std::string::npos);
+  CHECK(Yuimaru({"audit", "repair", audit}).out.find("修復は不要です") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("yuimaru user: every change is audited to DB/audit.jsonl without --audit",
+          "[access][cli]") {
+  TempDir t;
+  const std::string db = (t / "db").string();
+  REQUIRE(User({"add", "--db", db, "--generate-password", "k07"}).exit_code == 0);
+  REQUIRE(User({"passwd", "--db", db, "k07"}, "another long password\n").exit_code == 0);
+  REQUIRE(User({"disable", "--db", db, "k07"}).exit_code == 0);
+  REQUIRE(User({"enable", "--users", (t / "db/users.json").string(), "k07"}).exit_code == 0);
+  const std::string trail = ReadFile(t / "db/audit.jsonl");
+  for (const char* action : {"user-add", "user-passwd", "user-disable", "user-enable"}) {
+    INFO(action);
+    CHECK(trail.find("\"action\":\"" + std::string(action) + "\"") != std::string::npos);
+  }
+  CHECK(Yuimaru({"audit", "verify", "--db", db}).exit_code == 0);
+  // A trail that cannot record the change refuses it: the roster stays as it was.
+  WriteFile(t / "db/audit.jsonl", trail + "{\"seq\"");
+  const std::string before = ReadFile(t / "db/users.json");
+  CHECK(User({"disable", "--db", db, "k07"}).exit_code == 1);
+  CHECK(ReadFile(t / "db/users.json") == before);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("yuimaru audit --audit-key: a keyed trail verifies only with its key, kept off DB",
+          "[access][cli]") {
+  TempDir t, keys;
+  const std::string db = (t / "db").string(), key = (keys / "audit.key").string();
+  WriteFile(key, std::string(32, 'q'));
+  REQUIRE(User({"add", "--db", db, "--audit-key", key, "--generate-password", "k07"}).exit_code ==
+          0);
+  REQUIRE(User({"disable", "--db", db, "--audit-key", key, "k07"}).exit_code == 0);
+  CHECK(User({"enable", "--db", db, "k07"}).exit_code == 1);  // an unkeyed writer is refused
+  CHECK(Yuimaru({"audit", "verify", "--db", db, "--audit-key", key}).exit_code == 0);
+  const CommandResult unkeyed = Yuimaru({"audit", "verify", "--db", db});
+  CHECK(unkeyed.exit_code == 3);
+  CHECK(unkeyed.out.find("--audit-key") != std::string::npos);
+  // A key beside the trail protects nothing.
+  WriteFile(t / "db/audit.key", std::string(32, 'q'));
+  CHECK(Yuimaru({"audit", "verify", "--db", db, "--audit-key", (t / "db/audit.key").string()})
+            .exit_code == 2);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -345,6 +346,38 @@ TEST_CASE("index: a full disk is named as such, and the last index stays", "[dis
   std::filesystem::remove(mnt / "fill");
   const nlohmann::json after = Index(db, {c.string()}, 0);
   CHECK(after["updated"] == 1);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("yuimaru index: everything under DB is the owner's only (0700 / 0600)", "[disk][cli]") {
+  const mode_t old_mask = ::umask(022);  // the usual umask: group and others may read
+  TempDir t;
+  const std::filesystem::path db = t / "db";
+  CHECK(
+      Yuimaru({"index", "--db", db.string(), (SourceDir() / "corpus/cases").string()}).exit_code ==
+      0);
+  CHECK(
+      RunCommand({YUIMARU_BINARY, "user", "add", "--db", db.string(), "--generate-password", "k07"})
+          .exit_code == 0);
+  CHECK(Yuimaru({"purge", "--db", db.string(), "CS-2024-001"}).exit_code == 0);
+  ::umask(old_mask);
+  size_t checked = 0;
+  auto check = [&](const std::filesystem::path& p) {
+    struct stat st {};
+    REQUIRE(::lstat(p.c_str(), &st) == 0);
+    if (S_ISLNK(st.st_mode)) return;  // a symlink's own mode is never used
+    INFO(p.string() << " mode " << std::oct << (st.st_mode & 0777));
+    CHECK((st.st_mode & 0077) == 0);
+    ++checked;
+  };
+  check(db);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(db)) check(e.path());
+  CHECK(checked > 10);
 }
 
 }  // namespace

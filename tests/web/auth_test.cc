@@ -327,10 +327,14 @@ TEST_CASE("web auth: TLS serves HTTPS only, 1.2 or newer, with Secure cookies",
   REQUIRE(form);
   const std::string login_cookie = form->get_header_value("Set-Cookie");
   CHECK(login_cookie.find("; Secure") != std::string::npos);
+  // __Host-: only this host, over HTTPS, Path=/ (a sibling host cannot plant a form token).
+  CHECK(login_cookie.rfind("__Host-yuimaru_login=", 0) == 0);
+  CHECK(login_cookie.find("; Path=/;") != std::string::npos);
   CHECK(form->get_header_value("Strict-Transport-Security") == "max-age=31536000");
-  const std::string token = login_cookie.substr(14, 64);
+  const std::string cookie = login_cookie.substr(0, login_cookie.find(';'));
+  const std::string token = cookie.substr(cookie.find('=') + 1);
   auto login =
-      s.Post("/login", {{"Cookie", "yuimaru_login=" + token}},
+      s.Post("/login", {{"Cookie", cookie}},
              httplib::Params{
                  {"id", "tls"}, {"password", "tls-password-2026"}, {"csrf", token}, {"next", "/"}});
   REQUIRE(login);
@@ -356,6 +360,277 @@ TEST_CASE("web auth: TLS serves HTTPS only, 1.2 or newer, with Secure cookies",
   CHECK(modern.exit_code == 0);
   (*server)->Stop();
   th.join();
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("web auth: a broken audit trail refuses what it would record and says so on /healthz",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  auto c = server.Client();
+  auto anon = server.AnonymousClient();
+  auto healthy = anon.Get("/healthz");
+  REQUIRE(healthy);
+  CHECK(healthy->status == 200);
+  CHECK(nlohmann::json::parse(healthy->body) == nlohmann::json{{"status", "ok"}});
+  REQUIRE(c.Get("/api/search?q=x")->status == 200);
+
+  std::ofstream(server.audit(), std::ios::app) << "{\"seq\":9,\"ti";  // a torn last line
+  const std::string torn = ReadAll(server.audit());
+  auto sick = anon.Get("/healthz");
+  REQUIRE(sick);
+  CHECK(sick->status == 503);
+  const auto health = nlohmann::json::parse(sick->body);
+  CHECK(health["status"] == "error");
+  CHECK(health["reason"].get<std::string>().find("監査ログ") != std::string::npos);
+  CHECK(sick->body.find(server.audit().string()) == std::string::npos);  // no paths
+  for (const char* path : {"/api/search?q=x", "/api/doc/CS-2024-001", "/api/facets"}) {
+    auto r = c.Get(path);
+    REQUIRE(r);
+    INFO(path);
+    CHECK(r->status == 503);
+    CHECK(nlohmann::json::parse(r->body)["error"]["rule"] == "audit.unavailable");
+  }
+  for (const char* path : {"/search?q=x", "/doc/CS-2024-001", "/dashboard"}) {
+    auto r = c.Get(path);
+    REQUIRE(r);
+    INFO(path);
+    CHECK(r->status == 503);
+    CHECK(r->body.find("監査ログに記録できない") != std::string::npos);
+    CHECK(r->body.find("CS-2024-001") == std::string::npos);
+  }
+  CHECK(server.Login("tester", TestServer::kPassword).status == 503);  // no unrecorded login
+  CHECK(ReadAll(server.audit()) == torn);
+
+  const CommandResult repair = Yuimaru({"audit", "repair", "--audit", server.audit().string()});
+  INFO(repair.out << repair.err);
+  REQUIRE(repair.exit_code == 0);
+  CHECK(anon.Get("/healthz")->status == 200);
+  CHECK(c.Get("/api/search?q=x")->status == 200);
+  const CommandResult verify = Yuimaru({"audit", "verify", server.audit().string()});
+  CHECK(verify.exit_code == 0);
+  CHECK(verify.out.find("audit.jsonl.1: 注意") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+// Replaces `from` by `to` (of the same size) in the roster file and puts its mtime back: an
+// edit that size and mtime cannot see.
+void EditRosterInPlace(const std::filesystem::path& users, const std::string& from,
+                       const std::string& to) {
+  REQUIRE(from.size() == to.size());
+  const auto mtime = std::filesystem::last_write_time(users);
+  std::string text = ReadAll(users);
+  const size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, from.size(), to);
+  std::ofstream(users, std::ios::binary | std::ios::trunc) << text;
+  std::filesystem::last_write_time(users, mtime);
+}
+
+TEST_CASE("web auth: a new password, role or clearance ends the user's sessions", "[http][auth]") {
+  TestServer server(Corpus());
+  auto c = server.Client();
+  REQUIRE(c.Get("/search")->status == 200);
+  SECTION("password") {
+    auto roster = access::Roster::Load(server.users());
+    REQUIRE(roster);
+    REQUIRE(roster->SetPassword("tester", "a-new-password-2026", std::chrono::system_clock::now()));
+    REQUIRE(roster->Save(server.users()));
+    CHECK(c.Get("/search")->status == 303);
+    CHECK(server.Login("tester", "a-new-password-2026").status == 303);
+  }
+  SECTION("clearance") {
+    EditRosterInPlace(server.users(), "\"clearance\": \"機密\"", "\"clearance\": \"内部\"");
+    CHECK(c.Get("/search")->status == 303);
+  }
+  SECTION("role") {
+    EditRosterInPlace(server.users(), "\"role\": \"コンサルタント\"",
+                      "\"role\": \"閲覧者\"            ");
+    CHECK(c.Get("/search")->status == 303);
+  }
+  SECTION("not the display name") {
+    EditRosterInPlace(server.users(), "テスト担当", "テスト係長");
+    auto page = c.Get("/search");
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(page->body.find("テスト係長") != std::string::npos);
+  }
+}
+
+TEST_CASE("web auth: the roster is re-read when its bytes change, even at the same size and mtime",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  auto c = server.Client();
+  REQUIRE(c.Get("/search")->status == 200);
+  EditRosterInPlace(server.users(), "\"disabled\": false", "\"disabled\": true ");
+  CHECK(c.Get("/search")->status == 303);
+  CHECK(server.Login("tester", TestServer::kPassword).status == 401);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+// POST /login from the loopback address `source` (127.0.0.0/8 is all local), with a form
+// token fetched first; returns the status code. The id and password must be URL-safe.
+int LoginFrom(const TestServer& server, const std::string& source, const std::string& id,
+              const std::string& password) {
+  auto form = server.AnonymousClient().Get("/login");
+  REQUIRE(form);
+  const std::string set_cookie = form->get_header_value("Set-Cookie");
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const std::string token = cookie.substr(cookie.find('=') + 1);
+  const std::string body = "id=" + id + "&password=" + password + "&csrf=" + token + "&next=%2F";
+  const std::string request =
+      "POST /login HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
+      "\r\nContent-Type: application/x-www-form-urlencoded\r\nCookie: " + cookie +
+      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  REQUIRE(::inet_pton(AF_INET, source.c_str(), &from.sin_addr) == 1);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) == 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(server.port()));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0);
+  timeval tv{30, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    reply.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  REQUIRE(reply.rfind("HTTP/1.1 ", 0) == 0);
+  return std::atoi(reply.c_str() + 9);
+}
+
+TEST_CASE("web auth: strangers' failures do not lock the real user out of a clean address",
+          "[http][auth]") {
+  TestServer server(Corpus(), Clearance::kConfidential, [](web::ServerOptions& o) {
+    o.login_failures_per_account = 3;
+    o.login_failures_per_address = 10;
+  });
+  for (int i = 0; i < 3; ++i)
+    CHECK(LoginFrom(server, "127.0.0.2", "tester", "wrong-" + std::to_string(i)) == 401);
+  // The address that failed stays throttled for this account, even with the right password.
+  CHECK(LoginFrom(server, "127.0.0.2", "tester", TestServer::kPassword) == 429);
+  // Another address gets one try; once it has failed it is throttled too.
+  CHECK(LoginFrom(server, "127.0.0.3", "tester", "wrong-again") == 401);
+  CHECK(LoginFrom(server, "127.0.0.3", "tester", TestServer::kPassword) == 429);
+  // The real user, from an address without failures, signs in.
+  CHECK(LoginFrom(server, "127.0.0.4", "tester", TestServer::kPassword) == 303);
+}
+
+TEST_CASE("web auth: the login token must be the server's own, and Origin: null is refused",
+          "[http][auth]") {
+  TestServer server(Corpus());
+  auto anon = server.AnonymousClient();
+  const httplib::Params login{{"id", "tester"}, {"password", TestServer::kPassword}};
+  // A self-chosen pair of cookie and field, as a sibling host could plant.
+  const std::string chosen(64, 'a');
+  httplib::Params forged = login;
+  forged.emplace("csrf", chosen);
+  auto self = anon.Post("/login", {{"Cookie", "yuimaru_login=" + chosen}}, forged);
+  REQUIRE(self);
+  CHECK(self->status == 403);
+
+  auto form = anon.Get("/login");
+  REQUIRE(form);
+  CHECK(form->get_header_value_count("Referrer-Policy") == 1);
+  CHECK(form->get_header_value("Referrer-Policy") == "same-origin");
+  const std::string set_cookie = form->get_header_value("Set-Cookie");
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  httplib::Params real = login;
+  real.emplace("csrf", cookie.substr(cookie.find('=') + 1));
+  auto null_origin = anon.Post("/login", {{"Cookie", cookie}, {"Origin", "null"}}, real);
+  REQUIRE(null_origin);
+  CHECK(null_origin->status == 403);
+  auto own = anon.Post(
+      "/login",
+      {{"Cookie", cookie}, {"Origin", "http://127.0.0.1:" + std::to_string(server.port())}}, real);
+  REQUIRE(own);
+  CHECK(own->status == 303);
+  // Every other page keeps no-referrer.
+  CHECK(server.Client().Get("/search")->get_header_value("Referrer-Policy") == "no-referrer");
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("web auth: readers below 事務局 get no file path in hits or documents", "[http][auth]") {
+  TestServer server(Corpus());  // "tester" is a コンサルタント
+  auto roster = access::Roster::Load(server.users());
+  REQUIRE(roster);
+  access::User office;
+  office.id = "office";
+  office.role = access::Role::kSecretariat;
+  office.clearance = Clearance::kConfidential;
+  REQUIRE(roster->Add(office, "office-password-2026", std::chrono::system_clock::now()));
+  REQUIRE(roster->Save(server.users()));
+  const LoginResult login = server.Login("office", "office-password-2026");
+  REQUIRE(login.status == 303);
+  auto secretariat = server.AnonymousClient();
+  secretariat.set_default_headers({{"Cookie", login.cookie}});
+  const std::string root = SourceDir().string();
+
+  auto c = server.Client();
+  auto hits = c.Get("/api/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99");
+  REQUIRE(hits);
+  REQUIRE(hits->status == 200);
+  const auto json = nlohmann::json::parse(hits->body);
+  REQUIRE_FALSE(json["hits"].empty());
+  for (const auto& h : json["hits"]) CHECK_FALSE(h.contains("path"));
+  CHECK(hits->body.find(root) == std::string::npos);
+  auto doc = c.Get("/api/doc/CS-2024-001");
+  REQUIRE(doc);
+  CHECK_FALSE(nlohmann::json::parse(doc->body).contains("path"));
+  CHECK(doc->body.find(root) == std::string::npos);
+  for (const char* page : {"/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99", "/doc/CS-2024-001"})
+    CHECK(c.Get(page)->body.find(root) == std::string::npos);
+
+  auto office_hits = secretariat.Get("/api/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99");
+  REQUIRE(office_hits);
+  CHECK(nlohmann::json::parse(office_hits->body)["hits"][0].contains("path"));
+  auto office_doc = secretariat.Get("/api/doc/CS-2024-001");
+  REQUIRE(office_doc);
+  CHECK(nlohmann::json::parse(office_doc->body)["path"].get<std::string>().find("CS-2024-001") !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+TEST_CASE("web auth: with an audit key the server writes a keyed chain", "[http][auth]") {
+  const std::string key(40, 'w');
+  TestServer server(Corpus(), Clearance::kConfidential,
+                    [&](web::ServerOptions& o) { o.audit_key = key; });
+  REQUIRE(server.Client().Get("/api/search?q=x")->status == 200);
+  auto keyed = access::VerifyAuditLog(server.audit(), key);
+  REQUIRE(keyed);
+  CHECK(keyed->first_broken == 0);
+  CHECK(keyed->lines >= 2);  // the login and the search
+  CHECK(access::VerifyAuditLog(server.audit())->first_broken == 1);
 }
 
 }  // namespace

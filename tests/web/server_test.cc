@@ -279,3 +279,38 @@ TEST_CASE("web: the dashboard counts by 業種, 地域, 支援フェーズ, 課�
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+// The files this process holds open under `db` outside its current generation.
+std::vector<std::string> OldGenerationFilesOpen(const std::filesystem::path& db) {
+  const std::string root = std::filesystem::canonical(db).string();
+  const std::string current = std::filesystem::canonical(db / "CURRENT").string() + "/";
+  std::vector<std::string> open;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const std::string target = std::filesystem::read_symlink(fd.path(), ec).string();
+    if (!ec && target.rfind(root + "/gen-", 0) == 0 && target.rfind(current, 0) != 0)
+      open.push_back(target);
+  }
+  return open;
+}
+
+TEST_CASE("purge: a running server lets go of the purged generation before the certificate",
+          "[http][disk]") {
+  TestServer server({(SourceDir() / "corpus").string()});
+  auto c = server.Client();
+  REQUIRE(c.Get("/api/doc/CS-2024-001")->status == 200);
+  REQUIRE(c.Get("/api/search?q=%E4%BA%8B%E6%A5%AD%E6%89%BF%E7%B6%99")->status == 200);
+  const CommandResult purge = Yuimaru({"purge", "--db", server.db(), "CS-2024-001"});
+  INFO(purge.out << purge.err);
+  REQUIRE(purge.exit_code == 0);
+  CHECK(purge.out.find("保持プロセス: なし") != std::string::npos);
+  // Checked right after the certificate, before any further request.
+  CHECK(OldGenerationFilesOpen(server.db()).empty());
+  CHECK(c.Get("/api/doc/CS-2024-001")->status == 404);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing

@@ -12,8 +12,8 @@ const Clock::time_point t0 = Clock::time_point(seconds(1'790'000'000));
 
 TEST_CASE("sessions: random ids, idle and absolute time-outs, removal") {
   SessionStore store(minutes(30), minutes(8 * 60));
-  const std::string a = store.Create("k07", t0);
-  const std::string b = store.Create("k07", t0);
+  const std::string a = store.Create("k07", "stamp", t0);
+  const std::string b = store.Create("k07", "stamp", t0);
   CHECK(a.size() == 64);
   CHECK(a != b);
   auto s = store.Touch(a, t0 + minutes(29));
@@ -28,7 +28,7 @@ TEST_CASE("sessions: random ids, idle and absolute time-outs, removal") {
   // b, used every 20 minutes, still ends at 8 hours.
   for (int m = 20; m < 8 * 60; m += 20) REQUIRE(store.Touch(b, t0 + minutes(m)));
   CHECK_FALSE(store.Touch(b, t0 + minutes(8 * 60 + 1)));
-  const std::string c = store.Create("s01", t0);
+  const std::string c = store.Create("s01", "stamp", t0);
   store.Remove(c);
   CHECK_FALSE(store.Touch(c, t0));
   CHECK_FALSE(store.Touch("", t0));
@@ -86,6 +86,34 @@ TEST_CASE("cookies: a name given twice is no cookie at all") {
   CHECK(CookieValue("yuimaru_session=a; yuimaru_session=b", "yuimaru_session").empty());
   CHECK(CookieValue("__Host-yuimaru_session=a", "yuimaru_session").empty());
   CHECK(CookieValue("__Host-yuimaru_session=a; x=1", "__Host-yuimaru_session") == "a");
+}
+
+}  // namespace
+}  // namespace yuimaru::web
+
+namespace yuimaru::web {
+namespace {
+
+TEST_CASE("login tokens: only the server's own, unexpired, are accepted") {
+  const std::string secret = "server-secret-0123456789";
+  const std::string token = MakeLoginToken(secret, t0);
+  CHECK(CheckLoginToken(secret, token, t0 + minutes(59), minutes(60)));
+  CHECK_FALSE(CheckLoginToken(secret, token, t0 + minutes(61), minutes(60)));
+  CHECK_FALSE(CheckLoginToken("another-secret", token, t0, minutes(60)));
+  CHECK_FALSE(CheckLoginToken(secret, std::string(64, 'a'), t0, minutes(60)));
+  std::string later = token;
+  later[33] = later[33] == '9' ? '8' : '9';  // the time, re-dated
+  CHECK_FALSE(CheckLoginToken(secret, later, t0, minutes(60)));
+  CHECK(MakeLoginToken(secret, t0) != token);
+}
+
+TEST_CASE("login throttle: AttemptIfClean lets only a key without failures try") {
+  LoginThrottle throttle(5, minutes(15));
+  CHECK(throttle.AttemptIfClean("addr:b", t0));
+  CHECK_FALSE(throttle.AttemptIfClean("addr:b", t0 + seconds(1)));
+  throttle.Forgive("addr:b", t0);
+  CHECK(throttle.AttemptIfClean("addr:b", t0 + seconds(2)));
+  CHECK(throttle.AttemptIfClean("addr:b", t0 + minutes(16)));
 }
 
 }  // namespace
