@@ -305,31 +305,15 @@ int RunAnonymizeCommand(const Args& args) {
   return remaining > 0 ? kExitRejected : kExitOk;
 }
 
-int RunPurgeCommand(const Args& args) {
-  constexpr char kPurgeUsage[] =
-      "yuimaru purge --db DB [--audit FILE (既定 DB/audit.jsonl)] [--audit-key 鍵ファイル] ID...";
-  Flags flags(args, {{"db"}, {"audit"}, {"audit-key"}, {"help", false}});
-  if (flags.Has("help")) {
-    std::printf("使い方: %s\n", kPurgeUsage);
-    return kExitOk;
-  }
-  if (!flags.error().empty()) return UsageError("purge", flags.error(), kPurgeUsage);
-  const auto db = flags.Get("db");
-  if (!db) return UsageError("purge", "--db がありません", kPurgeUsage);
-  if (flags.positional().empty())
-    return UsageError("purge", "消去する ID がありません", kPurgeUsage);
-  indexer::PurgeOptions options;
-  options.db = *db;
-  options.ids = flags.positional();
-  auto report = indexer::RunPurge(options);
-  if (!report && report.error().code == ErrorCode::kBusy) {
-    std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
-    return kExitBusy;
-  }
-  if (!report) return Fail(report.error());
+namespace {
+
+// The 廃棄 certificate and its audit entry for a finished purge (or a resumed one), then the
+// journal is closed: a purge is complete when its certificate is in the trail.
+int Certify(const indexer::PurgeReport& report, const std::string& db,
+            const std::string& audit_path, const std::optional<std::string>& audit_key) {
   // Running servers let go of the old generation (files and cached texts) within a second of
   // seeing the new one; the certificate waits for that and names any process that has not.
-  const auto holders = indexer::WaitForOldGenerationHolders(*db, std::chrono::seconds(15));
+  const auto holders = indexer::WaitForOldGenerationHolders(db, std::chrono::seconds(15));
   std::string held;
   for (const auto& h : holders) {
     held += (held.empty() ? "" : ", ") + std::string("pid ") + std::to_string(h.pid) + " (" +
@@ -337,22 +321,22 @@ int RunPurgeCommand(const Args& args) {
   }
   const auto now = std::chrono::system_clock::now();
   std::string ids;
-  for (const auto& id : report->ids) ids += (ids.empty() ? "" : ",") + id;
-  const std::string audit_path =
-      flags.Get("audit").value_or((std::filesystem::path(*db) / "audit.jsonl").string());
+  for (const auto& id : report.ids) ids += (ids.empty() ? "" : ",") + id;
   access::AuditEvent event{"purge",
                            "(cli)",
                            "local",
                            {{"ids", ids},
-                            {"generation", std::to_string(report->generation)},
-                            {"sha256", report->checksum},
-                            {"probes", std::to_string(report->probes)},
-                            {"found_after", std::to_string(report->probes_found_after)},
-                            {"held_by", held}}};
-  auto key = AuditKeyFromFlag(flags.Get("audit-key"), audit_path);
+                            {"generation", std::to_string(report.generation)},
+                            {"sha256", report.checksum},
+                            {"probes", std::to_string(report.probes)},
+                            {"found_after", std::to_string(report.probes_found_after)},
+                            {"held_by", held},
+                            {"resumed", report.resumed ? "yes" : "no"}}};
+  auto key = AuditKeyFromFlag(audit_key, audit_path);
   if (!key) return Fail(key.error());
   if (Status s = access::AuditLog(audit_path, *key).Append(event, now); !s) return Fail(s.error());
-  for (const auto& src : report->sources) {
+  if (Status s = indexer::CompletePurge(db); !s) return Fail(s.error());
+  for (const auto& src : report.sources) {
     if (std::filesystem::exists(src)) {
       std::fprintf(stderr,
                    "注意: 元ファイル %s は残っています（次の yuimaru index で戻ります。"
@@ -367,18 +351,77 @@ int RunPurgeCommand(const Args& args) {
                  h.pid, h.command.c_str(), h.file.c_str());
   }
   std::printf(
-      "廃棄証明: ids=%s time=%s db=%s generation=%llu documents=%llu sha256=%s "
+      "廃棄証明%s: ids=%s time=%s db=%s generation=%llu documents=%llu sha256=%s "
       "verify=固有文字列 %llu 個 / 消去前 %llu 件検出 / 消去後 %llu 件（%llu ファイル %llu "
       "バイト走査） 保持プロセス: %s\n",
-      ids.c_str(), access::IsoTime(now).c_str(), db->c_str(),
-      static_cast<unsigned long long>(report->generation),
-      static_cast<unsigned long long>(report->documents), report->checksum.c_str(),
-      static_cast<unsigned long long>(report->probes),
-      static_cast<unsigned long long>(report->probes_found_before),
-      static_cast<unsigned long long>(report->probes_found_after),
-      static_cast<unsigned long long>(report->files_scanned),
-      static_cast<unsigned long long>(report->bytes_scanned), held.empty() ? "なし" : held.c_str());
+      report.resumed ? "（中断からの完了）" : "", ids.c_str(), access::IsoTime(now).c_str(),
+      db.c_str(), static_cast<unsigned long long>(report.generation),
+      static_cast<unsigned long long>(report.documents), report.checksum.c_str(),
+      static_cast<unsigned long long>(report.probes),
+      static_cast<unsigned long long>(report.probes_found_before),
+      static_cast<unsigned long long>(report.probes_found_after),
+      static_cast<unsigned long long>(report.files_scanned),
+      static_cast<unsigned long long>(report.bytes_scanned), held.empty() ? "なし" : held.c_str());
   return holders.empty() ? kExitOk : kExitRejected;
+}
+
+}  // namespace
+
+int FinishPendingPurge(const std::string& db, const std::optional<std::string>& audit,
+                       const std::optional<std::string>& audit_key) {
+  if (!indexer::HasPendingPurge(db)) return kExitOk;
+  std::fprintf(stderr, "中断された廃棄を完了します（%s）\n", db.c_str());
+  auto report = indexer::ResumePurge(db);
+  if (!report) {
+    std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
+    // Stopped before publishing: its journal is gone and nothing was changed; go on.
+    if (report.error().rule == "purge.not-switched") return kExitOk;
+    return report.error().code == ErrorCode::kBusy ? kExitBusy : kExitFailure;
+  }
+  return Certify(*report, db, audit.value_or((std::filesystem::path(db) / "audit.jsonl").string()),
+                 audit_key);
+}
+
+int RunPurgeCommand(const Args& args) {
+  constexpr char kPurgeUsage[] =
+      "yuimaru purge --db DB [--audit FILE (既定 DB/audit.jsonl)] [--audit-key 鍵ファイル] "
+      "(ID... | --resume)";
+  Flags flags(args, {{"db"}, {"audit"}, {"audit-key"}, {"resume", false}, {"help", false}});
+  if (flags.Has("help")) {
+    std::printf("使い方: %s\n", kPurgeUsage);
+    return kExitOk;
+  }
+  if (!flags.error().empty()) return UsageError("purge", flags.error(), kPurgeUsage);
+  const auto db = flags.Get("db");
+  if (!db) return UsageError("purge", "--db がありません", kPurgeUsage);
+  if (flags.positional().empty() && !flags.Has("resume"))
+    return UsageError("purge", "消去する ID がありません", kPurgeUsage);
+  // A purge killed after publishing is finished first, certificate and audit entry included.
+  const bool pending = indexer::HasPendingPurge(*db);
+  if (const int status = FinishPendingPurge(*db, flags.Get("audit"), flags.Get("audit-key"));
+      status != kExitOk || flags.positional().empty()) {
+    if (!pending && flags.Has("resume")) std::printf("中断された廃棄はありません\n");
+    return status;
+  }
+  indexer::PurgeOptions options;
+  options.db = *db;
+  options.ids = flags.positional();
+  auto report = indexer::RunPurge(options);
+  if (!report && report.error().code == ErrorCode::kBusy) {
+    std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
+    return kExitBusy;
+  }
+  if (!report) {
+    // A resumed purge may already have erased the ids asked for again.
+    if (pending && report.error().rule == "purge.unknown-id") {
+      std::fprintf(stderr, "%s\n", report.error().ToString().c_str());
+      return kExitOk;
+    }
+    return Fail(report.error());
+  }
+  const std::string audit_path =
+      flags.Get("audit").value_or((std::filesystem::path(*db) / "audit.jsonl").string());
+  return Certify(*report, *db, audit_path, flags.Get("audit-key"));
 }
 
 }  // namespace yuimaru::cli

@@ -41,6 +41,11 @@ std::filesystem::path UsersPath(const std::optional<std::string>& users,
 Result<std::string> AuditKeyFromFlag(const std::optional<std::string>& file,
                                      const std::filesystem::path& audit);
 
+// Finishes a purge that was killed after publishing (certificate, audit entry), if there is
+// one; kExitOk when there is none. Run by purge and by index before they change anything.
+int FinishPendingPurge(const std::string& db, const std::optional<std::string>& audit,
+                       const std::optional<std::string>& audit_key);
+
 // Prints "yuimaru <command>: message" and the usage line to stderr; returns kExitUsage.
 int UsageError(const std::string& command, const std::string& message, const std::string& usage);
 

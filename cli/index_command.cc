@@ -92,6 +92,10 @@ int RunIndexCommand(const Args& args) {
       if (p.done == p.total) std::fprintf(stderr, "\n");
     };
   }
+  // A purge killed after publishing is finished before anything else changes the index.
+  if (const int status = FinishPendingPurge(*db, std::nullopt, std::nullopt); status != kExitOk) {
+    return status;
+  }
   auto report = indexer::RunIndex(options);
   if (!report) {
     std::fprintf(stderr, "%s\n", report.error().ToString().c_str());

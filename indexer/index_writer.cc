@@ -1,6 +1,7 @@
 // RunIndex and RunLint: the I/O side of the indexer (files, the index directory, Xapian).
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -594,6 +595,15 @@ void CollectGarbage(const fs::path& db, uint64_t current) {
 }
 
 constexpr char kSynonymsFile[] = "synonyms.tsv";
+constexpr char kPurgeJournal[] = "purge-journal.json";
+
+Error PendingPurge(const fs::path& db) {
+  Error e = MakeError(ErrorCode::kBusy, "purge.pending",
+                      "中断された廃棄（yuimaru purge）が完了していません。yuimaru purge --db " +
+                          db.string() + " --resume で完了してください");
+  e.source = db.string();
+  return e;
+}
 
 // The synonym table this run stores: the given or detected file if it parses, else the one of
 // the previous generation (a broken table is reported and changes nothing).
@@ -644,6 +654,7 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   if (ec) return IoError("index.create", ec.message(), options.db);
   auto lock = WriterLock::Acquire(options.db, "index");
   if (!lock) return lock.error();
+  if (HasPendingPurge(options.db)) return PendingPurge(options.db);
 
   auto listing = CollectFiles(options.paths);
   if (!listing) return listing.error();
@@ -1008,11 +1019,147 @@ std::string TreeChecksum(const fs::path& root) {
 
 }  // namespace
 
+namespace {
+
+// A crash point for the kill tests of purge (tests/e2e/purge_test.cc): the process dies there
+// as a SIGKILL would kill it. Never set in production.
+void CrashPointForTests(std::string_view point) {
+  const char* env = std::getenv("YUIMARU_TEST_CRASH_AT");
+  if (env && point == env) ::raise(SIGKILL);
+}
+
+struct PurgeJournal {
+  std::vector<std::string> ids;
+  std::vector<std::string> sources;
+  uint64_t generation = 0;  // the generation without the documents
+  uint64_t probes_found_before = 0;
+};
+
+Status WriteJournal(const fs::path& db, const PurgeJournal& j) {
+  const nlohmann::json out = {{"ids", j.ids},
+                              {"sources", j.sources},
+                              {"generation", j.generation},
+                              {"probes_found_before", j.probes_found_before}};
+  const fs::path tmp = db / (std::string(kPurgeJournal) + ".tmp");
+  if (auto s = WriteFileSynced(tmp, out.dump()); !s) return s;
+  std::error_code ec;
+  fs::rename(tmp, db / kPurgeJournal, ec);
+  if (ec) return IoError("purge.journal", ec.message(), db / kPurgeJournal);
+  return SyncPath(db);
+}
+
+std::optional<PurgeJournal> ReadJournal(const fs::path& db) {
+  auto data = ReadFile((db / kPurgeJournal).string(), kMaxFileBytes);
+  if (!data) return std::nullopt;
+  const nlohmann::json j = nlohmann::json::parse(*data, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  PurgeJournal out;
+  try {
+    out.ids = j.at("ids").get<std::vector<std::string>>();
+    out.sources = j.at("sources").get<std::vector<std::string>>();
+    out.generation = j.at("generation").get<uint64_t>();
+    out.probes_found_before = j.at("probes_found_before").get<uint64_t>();
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+// The part of a purge after the switch: every other generation removed (probes taken from the
+// first that still holds the documents), the directory scanned. Idempotent, so a purge killed
+// anywhere after the switch is finished by running this again.
+Result<PurgeReport> FinishPurge(const fs::path& db, const PurgeJournal& journal,
+                                std::vector<std::string> probes, bool resumed) {
+  const auto start = Clock::now();
+  PurgeReport report;
+  report.ids = journal.ids;
+  report.sources = journal.sources;
+  report.generation = journal.generation;
+  report.probes_found_before = journal.probes_found_before;
+  report.resumed = resumed;
+  const std::string gen_name = core::GenerationDirName(journal.generation);
+  const fs::path final_dir = db / gen_name;
+  const std::set<std::string> ids(journal.ids.begin(), journal.ids.end());
+  const std::set<std::string> skip = {"users.json", "audit.jsonl", std::string(core::kLockFile),
+                                      kPurgeJournal};
+  std::error_code ec;
+  std::vector<fs::path> old;
+  for (const auto& e : fs::directory_iterator(db, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("gen-", 0) == 0 && name != gen_name) old.push_back(e.path());
+  }
+  if (probes.empty()) {
+    // Resumed: the unique strings come from an older generation still on disk, if any is.
+    for (const auto& g : old) {
+      try {
+        probes = PurgeProbes(g, ids);
+      } catch (const Xapian::Error&) {
+        continue;  // a half-deleted generation: try the next one
+      }
+      if (!probes.empty()) break;
+    }
+  }
+  // Unlike an index run, no older generation is kept for readers: all of them held the text.
+  for (const auto& g : old) {
+    fs::remove_all(g, ec);
+    CrashPointForTests("purge-deleting");
+  }
+  if (auto s = SyncPath(db); !s) return s.error();
+  auto manifest = LoadManifest(final_dir);
+  report.documents = manifest ? manifest->files.size() : 0;
+  report.probes = probes.size();
+  std::string where;
+  report.probes_found_after =
+      ScanForProbes(db, probes, skip, &report.files_scanned, &report.bytes_scanned, &where);
+  report.checksum = TreeChecksum(final_dir);
+  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (report.probes_found_after != 0) {
+    return MakeError(ErrorCode::kInternal, "purge.verify",
+                     "消去後も " + std::to_string(report.probes_found_after) +
+                         " 個の固有文字列が索引ディレクトリに残っています（" + where + " など）");
+  }
+  return report;
+}
+
+}  // namespace
+
+bool HasPendingPurge(const fs::path& db) {
+  std::error_code ec;
+  return fs::exists(db / kPurgeJournal, ec);
+}
+
+Result<PurgeReport> ResumePurge(const fs::path& db) {
+  auto lock = WriterLock::Acquire(db, "purge");
+  if (!lock) return lock.error();
+  const auto journal = ReadJournal(db);
+  if (!journal)
+    return MakeError(ErrorCode::kNotFound, "purge.no-journal", "中断された廃棄はありません");
+  const auto current = core::ResolveCurrentGeneration(db);
+  if (!current || current->filename().string() != core::GenerationDirName(journal->generation)) {
+    // Killed before the switch: nothing was published, the documents are still indexed; the
+    // purge must simply be run again.
+    std::error_code ec;
+    fs::remove(db / kPurgeJournal, ec);
+    return MakeError(ErrorCode::kNotFound, "purge.not-switched",
+                     "中断された廃棄は公開前に止まっていました（文書はまだ索引にあります）。"
+                     "yuimaru purge をもう一度実行してください");
+  }
+  return FinishPurge(db, *journal, {}, true);
+}
+
+Status CompletePurge(const fs::path& db) {
+  std::error_code ec;
+  fs::remove(db / kPurgeJournal, ec);
+  if (ec) return IoError("purge.journal", ec.message(), db / kPurgeJournal);
+  return SyncPath(db);
+}
+
 Result<PurgeReport> RunPurge(const PurgeOptions& options) {
   const auto start = Clock::now();
   PurgeReport report;
   auto lock = WriterLock::Acquire(options.db, "purge");
   if (!lock) return lock.error();
+  if (HasPendingPurge(options.db)) return PendingPurge(options.db);
   const auto current = core::ResolveCurrentGeneration(options.db);
   if (!current) return current.error();
   auto prev = LoadManifest(*current);
@@ -1046,7 +1193,8 @@ Result<PurgeReport> RunPurge(const PurgeOptions& options) {
   report.ids.assign(ids.begin(), ids.end());
 
   std::vector<std::string> probes;
-  const std::set<std::string> skip = {"users.json", "audit.jsonl", std::string(core::kLockFile)};
+  const std::set<std::string> skip = {"users.json", "audit.jsonl", std::string(core::kLockFile),
+                                      kPurgeJournal};
   try {
     probes = PurgeProbes(*current, ids);
   } catch (const Xapian::Error& e) {
@@ -1085,29 +1233,15 @@ Result<PurgeReport> RunPurge(const PurgeOptions& options) {
     return IoError("purge.publish", "rename failed", final_dir);
   }
   if (auto s = SyncPath(options.db); !s) return s.error();
+  // From the switch on the purge must finish even if this process is killed: the journal says
+  // what to finish (ResumePurge; the CLI runs it before any purge or index).
+  PurgeJournal journal{report.ids, report.sources, generation, report.probes_found_before};
+  if (auto s = WriteJournal(options.db, journal); !s) return s.error();
   if (auto s = SwitchCurrent(options.db, gen_name); !s) return s.error();
-  // Unlike an index run, no older generation is kept for readers: all of them held the text.
-  // A reader that still has files open keeps reading them until it reopens (it checks between
-  // requests); the names are gone now and the blocks are freed when it closes them.
-  for (const auto& e : fs::directory_iterator(options.db, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("gen-", 0) == 0 && name != gen_name) fs::remove_all(e.path(), ec);
-  }
-  if (auto s = SyncPath(options.db); !s) return s.error();
-
-  report.generation = generation;
-  report.documents = next.files.size();
-  std::string where;
-  report.probes_found_after =
-      ScanForProbes(options.db, probes, skip, &report.files_scanned, &report.bytes_scanned, &where);
-  report.checksum = TreeChecksum(final_dir);
-  report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (report.probes_found_after != 0) {
-    return MakeError(ErrorCode::kInternal, "purge.verify",
-                     "消去後も " + std::to_string(report.probes_found_after) +
-                         " 個の固有文字列が索引ディレクトリに残っています（" + where + " など）");
-  }
-  return report;
+  CrashPointForTests("purge-switched");
+  auto finished = FinishPurge(options.db, journal, probes, false);
+  if (finished) finished->seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  return finished;
 }
 
 Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness strictness,

@@ -98,6 +98,7 @@ struct PurgeReport {
   uint64_t files_scanned = 0;
   uint64_t bytes_scanned = 0;
   double seconds = 0;
+  bool resumed = false;  // finished from the journal of a purge that was killed
 };
 
 // Erases documents so that none of their text remains in the index directory: the generation
@@ -107,7 +108,20 @@ struct PurgeReport {
 // scanned for the purged documents' unique strings. Fails with kNotFound (nothing changed) if
 // any id is not in the index, kBusy under a concurrent writer, kIo on database errors, and
 // kInternal if the scan still finds a probe.
+// The switch is preceded by a journal (DB/purge-journal.json: ids, generation, sources; never
+// the purged text), so a purge killed after it is finished by ResumePurge; until then RunIndex
+// refuses ("purge.pending") and RunPurge finishes it first (kBusy "purge.pending" as well).
 Result<PurgeReport> RunPurge(const PurgeOptions& options);
+
+// Whether a purge was killed after publishing and still has to be finished.
+bool HasPendingPurge(const std::filesystem::path& db);
+// Finishes it: removes every older generation, scans for the purged documents' strings again
+// (taken from an older generation if one is still there), returns the report for the
+// certificate. Fails with kNotFound if there is none, or if it stopped before publishing (its
+// journal is then removed: the documents are still indexed and the purge must be run again).
+Result<PurgeReport> ResumePurge(const std::filesystem::path& db);
+// Removes the journal once the certificate and the audit entry are written.
+Status CompletePurge(const std::filesystem::path& db);
 
 // A process that still has a file of an earlier generation under the index open: a server that
 // has not yet let go of a purged generation (and of its cached texts, dropped at the same time).

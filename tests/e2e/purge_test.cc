@@ -1,5 +1,7 @@
 // `yuimaru purge`: after it, no byte of the index directory holds a purged document's unique
 // strings; the rest of the index answers as before; the audit trail records it.
+#include <stdlib.h>
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
@@ -123,6 +125,63 @@ TEST_CASE("purge: an unknown id changes nothing", "[disk][purge]") {
   CHECK(Total(db, "") > 0);
   const CommandResult show = Yuimaru({"show", "--db", db.string(), "CS-2024-003"});
   CHECK(show.exit_code == 0);
+}
+
+// A purge killed after it published the new generation left the erased documents in the old
+// one, and a second purge refused their ids ("unknown id") with no audit line. The journal
+// written before the switch lets the next purge or index run finish it: older generations
+// removed, the directory scanned again, certificate and audit entry written.
+TEST_CASE("purge: killed after publishing, it is finished by the next purge or index run",
+          "[disk][purge]") {
+  auto [crash_at, resume] = GENERATE(table<std::string, std::string>({
+      {"purge-switched", "purge"},
+      {"purge-switched", "index"},
+      {"purge-deleting", "purge"},
+  }));
+  CAPTURE(crash_at, resume);
+  TempDir t;
+  const auto corpus = SourceDir() / "corpus";
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), corpus.string()}).exit_code == 0);
+  REQUIRE(Yuimaru({"index", "--db", db.string(), "--full", corpus.string()}).exit_code == 0);
+  std::set<std::string> unique, others;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(corpus)) {
+    if (e.path().extension() != ".md") continue;
+    const auto grams = Bigrams(Slurp(e.path()));
+    const bool target = e.path().stem() == "CS-2024-003" || e.path().stem() == "CS-2024-003-P";
+    (target ? unique : others).insert(grams.begin(), grams.end());
+  }
+  for (const auto& g : others) unique.erase(g);
+  REQUIRE(unique.size() >= 10);
+
+  setenv("YUIMARU_TEST_CRASH_AT", crash_at.c_str(), 1);
+  const CommandResult killed =
+      Yuimaru({"purge", "--db", db.string(), "CS-2024-003", "CS-2024-003-P"});
+  unsetenv("YUIMARU_TEST_CRASH_AT");
+  REQUIRE(killed.exit_code == -1);  // SIGKILL
+  CHECK(std::filesystem::exists(db / "purge-journal.json"));
+  CHECK(Total(db, *unique.begin()) == 0);  // published: searches no longer find it
+  CHECK(FoundOnDisk(db, unique) > 0);      // but an older generation still holds it
+
+  const CommandResult r =
+      resume == "purge"
+          ? Yuimaru({"purge", "--db", db.string(), "CS-2024-003", "CS-2024-003-P"})
+          : Yuimaru({"index", "--db", db.string(),
+                     (SourceDir() / "tests" / "data" / "leaks" / "accepted").string()});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("廃棄証明（中断からの完了）: ids=CS-2024-003,CS-2024-003-P ") !=
+        std::string::npos);
+  CHECK(r.out.find("消去後 0 件") != std::string::npos);
+  CHECK(FoundOnDisk(db, unique) == 0);
+  CHECK_FALSE(std::filesystem::exists(db / "purge-journal.json"));
+  const std::string trail = Slurp(db / "audit.jsonl");
+  CHECK(trail.find("\"action\":\"purge\",\"ids\":\"CS-2024-003,CS-2024-003-P\"") !=
+        std::string::npos);
+  CHECK(trail.find("\"resumed\":\"yes\"") != std::string::npos);
+  CHECK(Yuimaru({"audit", "verify", (db / "audit.jsonl").string()}).exit_code == 0);
+  CHECK(Yuimaru({"purge", "--db", db.string(), "--resume"}).out.find("ありません") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "tests/support/command.h"
 #include "tests/support/test_server.h"
@@ -310,6 +311,32 @@ TEST_CASE("purge: a running server lets go of the purged generation before the c
   // Checked right after the certificate, before any further request.
   CHECK(OldGenerationFilesOpen(server.db()).empty());
   CHECK(c.Get("/api/doc/CS-2024-001")->status == 404);
+}
+
+// Idle pooled Searchers used to keep a superseded generation open until they were reused, so
+// its deleted files' space came back only at a restart. The server lets go of it on its own,
+// with no request after the new generation (the bound only stops a hung test).
+TEST_CASE("web: a superseded generation is let go without further requests", "[http][disk]") {
+  const auto corpus = SourceDir() / "corpus";
+  TestServer server({(corpus / "methods").string()});
+  auto c = server.Client();
+  // Several Searchers in the pool: concurrent requests.
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back([&] { server.Client().Get("/api/search?q=%E6%94%AF%E6%8F%B4"); });
+  }
+  for (auto& th : clients) th.join();
+  REQUIRE(c.Get("/api/facets")->status == 200);
+  for (const char* part : {"training", "cases"}) {
+    REQUIRE(Yuimaru({"index", "--db", server.db(), (corpus / part).string()}).exit_code == 0);
+  }
+  std::vector<std::string> open = OldGenerationFilesOpen(server.db());
+  for (int i = 0; i < 400 && !open.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    open = OldGenerationFilesOpen(server.db());
+  }
+  INFO((open.empty() ? std::string() : open.front()));
+  CHECK(open.empty());
 }
 
 }  // namespace
