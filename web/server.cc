@@ -159,6 +159,9 @@ struct Server::Impl {
       audit = std::make_unique<access::AuditLog>(options.audit, options.audit_key);
   }
 
+  // The time of day for sessions, throttling, login tokens and audit stamps (tests set a clock).
+  Clock::time_point Now() const { return options.clock ? options.clock() : Clock::now(); }
+
   bool Tls() const { return !options.tls_cert.empty(); }
   const char* SessionCookieName() const { return Tls() ? kSessionCookieTls : kSessionCookiePlain; }
   // Under TLS the __Host- prefix too (Path=/ then, as the prefix requires): a sibling host
@@ -201,7 +204,7 @@ struct Server::Impl {
     access::AuditEvent e{action, v.user.empty() ? "(anonymous)" : v.user, req.remote_addr,
                          std::move(fields)};
     e.fields.emplace_back("clearance", std::string(core::ClearanceLabel(v.clearance)));
-    if (Status s = audit->Append(e, Clock::now()); !s) {
+    if (Status s = audit->Append(e, Now()); !s) {
       std::fprintf(stderr, "yuimaru serve: %s\n", s.error().ToString().c_str());
       return AuditUnavailable();
     }
@@ -240,7 +243,7 @@ struct Server::Impl {
   std::optional<Viewer> Authenticate(const httplib::Request& req) {
     const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
     if (!token.empty()) {
-      if (auto session = sessions.Touch(token, Clock::now())) {
+      if (auto session = sessions.Touch(token, Now())) {
         auto user = CurrentUser(session->user);
         if (user && access::CredentialStamp(*user) == session->stamp) {
           return Viewer{user->id, user->name, session->csrf,
@@ -295,7 +298,7 @@ struct Server::Impl {
 
   void LoginPage(const httplib::Request& req, httplib::Response& res, int status,
                  const std::string& message, const std::string& id, const std::string& next) {
-    const std::string csrf = MakeLoginToken(login_secret, Clock::now());
+    const std::string csrf = MakeLoginToken(login_secret, Now());
     res.status = status;
     res.set_header(
         "Set-Cookie",
@@ -325,11 +328,11 @@ struct Server::Impl {
     const std::string form_csrf = req.get_param_value("csrf");
     const std::string cookie_csrf = CookieValue(req.get_header_value("Cookie"), LoginCookieName());
     if (!SameOrigin(req, NullOrigin::kRefuse) || !SameToken(form_csrf, cookie_csrf) ||
-        !CheckLoginToken(login_secret, cookie_csrf, Clock::now(), kLoginTokenAge)) {
+        !CheckLoginToken(login_secret, cookie_csrf, Now(), kLoginTokenAge)) {
       return LoginPage(req, res, 403,
                        "フォームの有効期限が切れました。もう一度ログインしてください。", "", next);
     }
-    const auto now = Clock::now();
+    const auto now = Now();
     // The id as logged: at most 64 bytes, never cut inside a character.
     size_t cut = std::min<size_t>(id.size(), 64);
     while (cut > 0 && cut < id.size() && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80)
@@ -396,7 +399,7 @@ struct Server::Impl {
 
   void LogoutPost(const httplib::Request& req, httplib::Response& res) {
     const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
-    auto session = token.empty() ? std::nullopt : sessions.Touch(token, Clock::now());
+    auto session = token.empty() ? std::nullopt : sessions.Touch(token, Now());
     if (!session || !SameOrigin(req, NullOrigin::kAllow) ||
         !SameToken(req.get_param_value("csrf"), session->csrf)) {
       res.status = 403;

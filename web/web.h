@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,9 @@ struct ServerOptions {
   bool allow_anonymous = false;
   // Serve HTTPS only (TLS 1.2 or newer) with this PEM certificate chain and key.
   std::filesystem::path tls_cert, tls_key;
+  // The time of day the server reads for sessions, throttling, login tokens and audit stamps;
+  // empty: the system clock. Tests pass one they move, so that no test waits for real time.
+  std::function<std::chrono::system_clock::time_point()> clock;
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{8 * 60 * 60};
   int login_failures_per_account = 5;   // within login_window, then refused (429)

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <regex>
@@ -151,25 +152,36 @@ TEST_CASE("web auth: failed logins are throttled per account, then per address",
   CHECK(trail.find(TestServer::kPassword) == std::string::npos);
 }
 
+// On the server's clock, moved by the test: no request waits for real time, so a loaded
+// machine cannot make a session outlive (or die before) its time-out.
 TEST_CASE("web auth: idle and absolute time-outs end a session", "[http][auth]") {
+  auto offset = std::make_shared<std::atomic<int64_t>>(0);  // seconds ahead of real time
+  auto clock = [offset] {
+    return std::chrono::system_clock::now() + std::chrono::seconds(offset->load());
+  };
   SECTION("idle") {
-    TestServer server(Corpus(), Clearance::kConfidential,
-                      [](web::ServerOptions& o) { o.idle_timeout = std::chrono::seconds(1); });
+    TestServer server(Corpus(), Clearance::kConfidential, [&](web::ServerOptions& o) {
+      o.clock = clock;
+      o.idle_timeout = std::chrono::seconds(30 * 60);
+    });
     auto c = server.Client();
     CHECK(c.Get("/search")->status == 200);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    *offset += 29 * 60;
+    CHECK(c.Get("/search")->status == 200);  // within 30 minutes of the last request
+    *offset += 31 * 60;
     CHECK(c.Get("/search")->status == 303);
   }
   SECTION("absolute, even while active") {
-    TestServer server(Corpus(), Clearance::kConfidential,
-                      [](web::ServerOptions& o) { o.absolute_timeout = std::chrono::seconds(2); });
+    TestServer server(Corpus(), Clearance::kConfidential, [&](web::ServerOptions& o) {
+      o.clock = clock;
+      o.absolute_timeout = std::chrono::seconds(8 * 60 * 60);
+    });
     auto c = server.Client();
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 17; ++i) {  // a request every 29 minutes (0 … 7 h 44 min): never idle
       CHECK(c.Get("/api/facets")->status == 200);
-      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+      *offset += 29 * 60;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-    CHECK(c.Get("/api/facets")->status == 401);
+    CHECK(c.Get("/api/facets")->status == 401);  // 8 h 13 min after login, 29 min after the last
   }
 }
 
