@@ -79,10 +79,18 @@ Peer PeerOf(int fd) {
   return p;
 }
 
-// The declared body length of a header block, if the gate should wait for that body: a single
-// plain Content-Length up to `max`. Anything else (chunked, longer, malformed) is 0: the
-// handler refuses such a body without reading it.
-size_t BodyToAwait(std::string_view header, size_t max) {
+// What a header block says of its body. `await`: the length of a body the gate waits for, a
+// single plain Content-Length up to `max`. `unread`: the block declares a body the gate does
+// not wait for (chunked, longer, a Content-Length given twice or not a plain decimal): the
+// handler refuses it unread, and the connection must end after the response, or the body's
+// bytes would be read as the next request (request smuggling).
+struct BodyPlan {
+  size_t await = 0;
+  bool unread = false;
+};
+
+BodyPlan PlanBody(std::string_view header, size_t max) {
+  BodyPlan plan;
   size_t length = 0;
   bool seen = false;
   for (size_t start = header.find('\n'); start != std::string_view::npos;) {
@@ -96,22 +104,25 @@ size_t BodyToAwait(std::string_view header, size_t max) {
     std::string name(line.substr(0, colon));
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (name == "transfer-encoding") return 0;
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    if (name == "transfer-encoding") return {0, true};
     if (name != "content-length") continue;
-    if (seen) return 0;
+    if (seen) return {0, true};
     seen = true;
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
       value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == ' ' || value.back() == '\t'))
       value.remove_suffix(1);
-    if (value.empty() || value.size() > 9) return 0;
+    if (value.empty() || value.size() > 9) return {0, true};
     for (char c : value) {
-      if (c < '0' || c > '9') return 0;
+      if (c < '0' || c > '9') return {0, true};
       length = length * 10 + static_cast<size_t>(c - '0');
     }
   }
-  return length <= max ? length : 0;
+  if (length > max) return {0, true};
+  plan.await = length;
+  return plan;
 }
 
 constexpr char kTooLarge[] =
@@ -128,6 +139,7 @@ struct Connection {
   std::string in;            // received and not yet served
   size_t scanned = 0;        // bytes of `in` searched for the end of the header block
   size_t request_bytes = 0;  // header block and body of the request at the front of `in`
+  bool body_unread = false;  // the request declares a body the gate did not wait for
   bool handshaken = false;   // always true without TLS
   bool want_write = false;   // TLS needs the socket writable to go on
   bool polled = false;       // registered with epoll
@@ -487,7 +499,9 @@ struct Gate::Impl {
         return false;
       }
       const std::string_view header(c.in.data(), end + 3);
-      c.request_bytes = header.size() + BodyToAwait(header, limits.max_body_bytes);
+      const BodyPlan plan = PlanBody(header, limits.max_body_bytes);
+      c.request_bytes = header.size() + plan.await;
+      c.body_unread = plan.unread;
     }
     return c.in.size() >= c.request_bytes;
   }
@@ -583,10 +597,11 @@ struct Gate::Impl {
     // A request whose bytes were not all read (a refused body) ends the connection: what is
     // left must never be read as the next request.
     c.keep = ok && !closed && !last && !stream.said_close() && stream.is_writable() &&
-             stream.consumed() == c.request_bytes;
+             stream.consumed() == c.request_bytes && !c.body_unread;
     c.in.erase(0, stream.consumed());
     c.scanned = 0;
     c.request_bytes = 0;
+    c.body_unread = false;
   }
 
   void Shutdown() {
