@@ -233,10 +233,14 @@ FoldedLine FoldDigits(std::string_view line) {
       const size_t g = j;
       while (j < cps.size() && DigitOf(cps[j].c)) ++j;
       groups.emplace_back(g, j);
-      if (j + 1 < cps.size() && IsDigitSeparator(cps[j].c) && DigitOf(cps[j + 1].c) &&
-          (sep == 0 || cps[j].c == sep)) {
+      // One separator, or the same one repeated (two spaces collapse to one on a page).
+      size_t k = j;
+      while (k < cps.size() && k - j < 3 && IsDigitSeparator(cps[k].c) && cps[k].c == cps[j].c) {
+        ++k;
+      }
+      if (k > j && k < cps.size() && DigitOf(cps[k].c) && (sep == 0 || cps[j].c == sep)) {
         sep = cps[j].c;
-        ++j;
+        j = k;
         continue;
       }
       break;
@@ -357,7 +361,110 @@ bool ValidMyNumber(std::string_view d) {
   return (r <= 1 ? 0 : 11 - r) == d[11] - '0';
 }
 
+namespace {
+
+// HTML character references as a browser decodes them (numeric, and the named ones that spell
+// what the rules look for: @ . - / : digits' neighbours), with the source byte of every decoded
+// byte. A reference to a line break becomes a space, so lines keep their numbers.
+struct DecodedText {
+  std::string text;
+  std::vector<size_t> origin;  // one entry per byte of `text`, plus text.size() → source size
+};
+
+DecodedText DecodeReferences(std::string_view src) {
+  static const std::pair<std::string_view, char32_t> kNamed[] = {
+      {"amp", U'&'},    {"lt", U'<'},     {"gt", U'>'},     {"quot", U'"'},   {"apos", U'\''},
+      {"nbsp", U' '},   {"commat", U'@'}, {"period", U'.'}, {"hyphen", U'-'}, {"dash", U'-'},
+      {"minus", U'-'},  {"sol", U'/'},    {"colon", U':'},  {"num", U'#'},    {"plus", U'+'},
+      {"comma", U','},  {"lowbar", U'_'}, {"lpar", U'('},   {"rpar", U')'},   {"UnderBar", U'_'},
+      {"lbrack", U'['}, {"rbrack", U']'}, {"ast", U'*'},    {"midast", U'*'},
+  };
+  DecodedText out;
+  for (size_t i = 0; i < src.size();) {
+    char32_t cp = 0;
+    size_t len = 0;
+    if (src[i] == '&') {
+      const size_t semi = src.find(';', i + 1);
+      if (semi != std::string_view::npos && semi - i <= 12) {
+        const std::string_view name = src.substr(i + 1, semi - i - 1);
+        if (name.size() >= 2 && name[0] == '#') {
+          const bool hex = name[1] == 'x' || name[1] == 'X';
+          const std::string_view digits = name.substr(hex ? 2 : 1);
+          uint32_t v = 0;
+          bool ok = !digits.empty();
+          for (char c : digits) {
+            const int d = c >= '0' && c <= '9'          ? c - '0'
+                          : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                        : -1;
+            if (d < 0 || v > 0x10FFFF) {
+              ok = false;
+              break;
+            }
+            v = v * (hex ? 16 : 10) + static_cast<uint32_t>(d);
+          }
+          if (ok && v > 0 && v <= 0x10FFFF && !(v >= 0xD800 && v <= 0xDFFF)) {
+            cp = v == '\n' || v == '\r' ? U' ' : static_cast<char32_t>(v);
+            len = semi + 1 - i;
+          }
+        } else {
+          for (const auto& [n, c] : kNamed) {
+            if (name == n) {
+              cp = c;
+              len = semi + 1 - i;
+              break;
+            }
+          }
+        }
+      }
+    }
+    if (len == 0) {
+      out.text.push_back(src[i]);
+      out.origin.push_back(i);
+      ++i;
+      continue;
+    }
+    const size_t before = out.text.size();
+    AppendUtf8(cp, out.text);
+    out.origin.insert(out.origin.end(), out.text.size() - before, i);
+    i += len;
+  }
+  out.origin.push_back(src.size());
+  return out;
+}
+
+std::vector<PiiFinding> FindPiiOnce(std::string_view text, const PiiOptions& options);
+
+}  // namespace
+
 std::vector<PiiFinding> FindPii(std::string_view text, const PiiOptions& options) {
+  std::vector<PiiFinding> found = FindPiiOnce(text, options);
+  if (text.find('&') == std::string_view::npos) return found;
+  // The same text with its character references decoded (taro&#64;…, &#48;90-…), as a browser
+  // shows it: findings there point back at the references in the source.
+  const DecodedText decoded = DecodeReferences(text);
+  if (decoded.text.size() == text.size() && decoded.text == text) return found;
+  for (PiiFinding f : FindPiiOnce(decoded.text, options)) {
+    const size_t sb = decoded.origin[f.begin];
+    const size_t se = f.end < decoded.origin.size() ? decoded.origin[f.end] : text.size();
+    bool known = false;
+    for (const PiiFinding& g : found) known = known || (g.begin < se && sb < g.end);
+    if (known) continue;
+    const Utf8Position pos = PositionOf(text, sb);
+    f.line = pos.line;
+    f.column = pos.column;
+    f.begin = sb;
+    f.end = se;
+    found.push_back(std::move(f));
+  }
+  std::sort(found.begin(), found.end(),
+            [](const PiiFinding& a, const PiiFinding& b) { return a.begin < b.begin; });
+  return found;
+}
+
+namespace {
+
+std::vector<PiiFinding> FindPiiOnce(std::string_view text, const PiiOptions& options) {
   const NormalizedUtf8 n(text);
   const std::string& utf8 = n.utf8;
   auto source_of = [&](size_t utf8_pos) { return n.SourceOf(utf8_pos); };
@@ -462,6 +569,8 @@ std::vector<PiiFinding> FindPii(std::string_view text, const PiiOptions& options
   return found;
 }
 
+}  // namespace
+
 std::vector<PiiFinding> FindPiiInBlocks(const std::vector<TextBlock>& blocks, std::string_view text,
                                         const std::vector<PiiFinding>& raw,
                                         const PiiOptions& options) {
@@ -478,13 +587,9 @@ std::vector<PiiFinding> FindPiiInBlocks(const std::vector<TextBlock>& blocks, st
   };
   // All blocks as one text, a block a line (one FindPii call: normalization and the rules'
   // triggers cost per call, and a document has hundreds of blocks).
-  // A block whose text stands verbatim in the file (a one-line paragraph without markup) was
-  // read by the raw pass already: it stays an empty line here.
   std::string joined;
   for (const TextBlock& b : blocks) {
-    if (b.text.find('\n') != std::string::npos || text.find(b.text) == std::string_view::npos) {
-      for (char c : b.text) joined.push_back(c == '\n' ? ' ' : c);
-    }
+    for (char c : b.text) joined.push_back(c == '\n' ? ' ' : c);
     joined.push_back('\n');
   }
   std::vector<PiiFinding> out;

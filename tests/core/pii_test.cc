@@ -92,6 +92,11 @@ TEST_CASE("PII hidden in markup is found where the reader sees it, not twice whe
   CHECK(found[0].line == 3);
   CHECK(found[0].masked.find("5678") == std::string::npos);
   CHECK(Guard("個人番号 1234 5678 9018\n").size() == 1);
+  // A decoy: the same visible text elsewhere in the file (a comment) does not hide the block.
+  const auto decoy = Guard("<!-- 携帯 090-1234-56780 -->\n\n携帯 090-1234-**5678**\n");
+  bool phone = false;
+  for (const auto& f : decoy) phone = phone || (f.rule == "pii/phone" && f.line == 3);
+  CHECK(phone);
   // An allow marker on the block's lines exempts the rendered reading too.
   CHECK(Guard("窓口 0120-**123**-456 <!-- pii-allow: 公的機関の公開番号 -->\n").empty());
 }
