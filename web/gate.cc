@@ -146,6 +146,10 @@ struct Connection {
   bool working = false;
   bool peer_closed = false;  // the client will send nothing more
   bool keep = false;         // the worker's verdict: serve the next request
+  std::string out;           // the response, written by the gate thread, never by a worker
+  size_t out_pos = 0;        // bytes of `out` already sent
+  bool flushing = false;     // the gate is sending `out` (until done or the write deadline)
+  short flush_events = 0;    // what the socket must become to go on sending (EPOLLOUT/EPOLLIN)
   int served = 0;
   SteadyClock::time_point deadline;
 
@@ -158,13 +162,15 @@ struct Connection {
   }
 };
 
+// A response larger than this is cut off and its connection closed (pages and API answers are
+// kilobytes; the cap bounds what a connection can hold in memory).
+constexpr size_t kMaxResponseBytes = 32u << 20;
+
 // What httplib reads and writes for one request: reads come from the bytes the gate collected
-// (never the socket, so a worker cannot wait on a client), writes go to the socket under one
-// total deadline.
+// and writes go to a buffer the gate sends (never the socket: a worker cannot wait on a client).
 class RequestStream final : public httplib::Stream {
  public:
-  RequestStream(Connection& c, std::chrono::milliseconds write_timeout)
-      : c_(c), write_timeout_(write_timeout) {}
+  explicit RequestStream(Connection& c) : c_(c) {}
 
   size_t consumed() const { return pos_; }
   // Whether a response sent "Connection: close" (a refused body stays unread, for one).
@@ -180,29 +186,20 @@ class RequestStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
+  // The response goes to the connection's buffer; the gate thread sends it without blocking,
+  // so a client that reads slowly (or not at all) holds no worker.
   ssize_t write(const char* ptr, size_t size) override {
     if (failed_) return -1;
-    if (!started_) {
-      started_ = true;
-      deadline_ = SteadyClock::now() + write_timeout_;
-    }
     const std::string_view data(ptr, size);
     if (data.rfind("HTTP/1.", 0) == 0) {
       const std::string_view head = data.substr(0, data.find("\r\n\r\n") + 2);
       if (head.find("\r\nConnection: close\r\n") != std::string_view::npos) said_close_ = true;
     }
-    size_t done = 0;
-    while (done < size) {
-      const ssize_t n = Send(ptr + done, size - done);
-      if (n > 0) {
-        done += static_cast<size_t>(n);
-        continue;
-      }
-      if (n < 0 || !Wait()) {
-        failed_ = true;
-        return -1;
-      }
+    if (c_.out.size() + size > kMaxResponseBytes) {
+      failed_ = true;
+      return -1;
     }
+    c_.out.append(ptr, size);
     return static_cast<ssize_t>(size);
   }
 
@@ -231,43 +228,9 @@ class RequestStream final : public httplib::Stream {
   socket_t socket() const override { return c_.fd; }
 
  private:
-  // Bytes written (> 0), 0 to wait for `wait_events_`, or -1 on error.
-  ssize_t Send(const char* p, size_t n) {
-    if (!c_.ssl) {
-      const ssize_t sent = ::send(c_.fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (sent >= 0) return sent;
-      wait_events_ = POLLOUT;
-      return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
-    }
-    const int sent = SSL_write(c_.ssl, p, static_cast<int>(std::min<size_t>(n, 1 << 30)));
-    if (sent > 0) return sent;
-    switch (SSL_get_error(c_.ssl, sent)) {
-      case SSL_ERROR_WANT_WRITE:
-        wait_events_ = POLLOUT;
-        return 0;
-      case SSL_ERROR_WANT_READ:
-        wait_events_ = POLLIN;
-        return 0;
-      default:
-        return -1;
-    }
-  }
-
-  // Waits for the socket until the response's deadline; false when it has passed.
-  bool Wait() {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - SteadyClock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{c_.fd, wait_events_, 0};
-    return ::poll(&p, 1, static_cast<int>(left.count())) > 0;
-  }
-
   Connection& c_;
-  const std::chrono::milliseconds write_timeout_;
   size_t pos_ = 0;
-  bool started_ = false, failed_ = false, said_close_ = false;
-  short wait_events_ = POLLOUT;
-  SteadyClock::time_point deadline_;
+  bool failed_ = false, said_close_ = false;
 };
 
 }  // namespace
@@ -341,7 +304,12 @@ struct Gate::Impl {
           continue;
         }
         auto it = conns.find(id);
-        if (it != conns.end() && !it->second->working) Progress(*it->second);
+        if (it == conns.end() || it->second->working) continue;
+        if (it->second->flushing) {
+          Flush(*it->second);
+        } else {
+          Progress(*it->second);
+        }
       }
       TakeInbox();
       Expire(SteadyClock::now());
@@ -407,12 +375,73 @@ struct Gate::Impl {
     deadlines.emplace_back(c.deadline, c.id);
   }
 
-  // A connection whose request was served: the next one may already be here.
+  // A connection whose request was served: its response is sent, then the next request (it
+  // may already be here) is waited for.
   void Returned(Connection& c) {
     c.working = false;
-    if (!c.keep || stopping) return Close(c);
+    if (stopping) return Close(c);
+    if (c.out.empty()) return AfterResponse(c);
+    c.flushing = true;
+    c.out_pos = 0;
+    c.deadline = SteadyClock::now() + limits.write_timeout;  // all of the response, in all
+    deadlines.emplace_back(c.deadline, c.id);
+    Flush(c);
+  }
+
+  void AfterResponse(Connection& c) {
+    if (!c.keep) return Close(c);
     StartWait(c);
     Progress(c);
+  }
+
+  // Sends what the socket takes of the response; waits (epoll) for the rest.
+  void Flush(Connection& c) {
+    while (c.out_pos < c.out.size()) {
+      const char* p = c.out.data() + c.out_pos;
+      const size_t n = c.out.size() - c.out_pos;
+      if (!c.ssl) {
+        const ssize_t sent = ::send(c.fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent > 0) {
+          c.out_pos += static_cast<size_t>(sent);
+          continue;
+        }
+        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+          c.flush_events = EPOLLOUT;
+          return PollFlush(c);
+        }
+        return Close(c);
+      }
+      const int sent = SSL_write(c.ssl, p, static_cast<int>(std::min<size_t>(n, 1 << 30)));
+      if (sent > 0) {
+        c.out_pos += static_cast<size_t>(sent);
+        continue;
+      }
+      switch (SSL_get_error(c.ssl, sent)) {
+        case SSL_ERROR_WANT_WRITE:
+          c.flush_events = EPOLLOUT;
+          return PollFlush(c);
+        case SSL_ERROR_WANT_READ:
+          c.flush_events = EPOLLIN;
+          return PollFlush(c);
+        default:
+          return Close(c);
+      }
+    }
+    c.out.clear();
+    c.out.shrink_to_fit();
+    c.out_pos = 0;
+    c.flushing = false;
+    AfterResponse(c);
+  }
+
+  // Only what sending waits for: a client's next bytes must not wake the loop while its
+  // response is still going out (level-triggered EPOLLIN would spin).
+  void PollFlush(Connection& c) {
+    epoll_event ev{};
+    ev.events = static_cast<uint32_t>(c.flush_events);
+    ev.data.u64 = c.id;
+    ::epoll_ctl(epoll_fd, c.polled ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c.fd, &ev);
+    c.polled = true;
   }
 
   // Reads what the socket has, then serves, waits or closes.
@@ -591,7 +620,7 @@ struct Gate::Impl {
   void Serve(Connection& c) {
     ++c.served;
     const bool last = c.served >= limits.keep_alive_max || c.peer_closed;
-    RequestStream stream(c, limits.write_timeout);
+    RequestStream stream(c);
     bool closed = false;
     const bool ok = serve(stream, last, closed);
     // A request whose bytes were not all read (a refused body) ends the connection: what is

@@ -22,7 +22,8 @@ struct GateLimits {
   // From accept, or from the end of the previous response, to the last byte of the request's
   // header block and body (a TLS handshake included); not restarted by each line or byte.
   std::chrono::milliseconds header_timeout{10'000};
-  // To write one response, in all.
+  // To send one response, in all (the gate thread sends it; no worker waits for a reader).
+  // Must equal header_timeout: the deadlines share one queue kept in time order.
   std::chrono::milliseconds write_timeout{10'000};
   size_t max_header_bytes = 16 * 1024;  // longer: 431, closed
   // A body up to this length is waited for before a worker is given the request; a longer

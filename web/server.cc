@@ -109,7 +109,8 @@ struct Viewer {
 GateLimits Limits(const ServerOptions& options) {
   GateLimits l;
   l.header_timeout = options.header_timeout;
-  l.write_timeout = std::chrono::seconds(10);
+  // The gate keeps one queue of deadlines in time order: both waits are equally long.
+  l.write_timeout = options.header_timeout;
   l.max_body_bytes = kMaxFormBytes;
   l.per_address = options.connections_per_address;
   l.max_connections = options.max_connections;
