@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -104,7 +105,8 @@ class AuditLog {
   // Appends one event and fsyncs it. Fails with kIo: "audit.open", "audit.write", or
   // "audit.chain-broken" when the last line is torn or not a line of the chain (nothing is
   // written then: a new chain after it would look valid), "audit.key-mismatch" when the last
-  // line is keyed and this log is not, or the other way round.
+  // line is keyed and this log is not, or the other way round, "audit.truncated" when the file
+  // no longer holds the last line this object wrote (and is not a repaired new segment).
   Status Append(const AuditEvent& event, std::chrono::system_clock::time_point now) const;
   // Whether Append can chain now: the file is missing, empty or ends with a whole line of the
   // chain, and can be opened for appending. Fails like Append; writes nothing.
@@ -112,8 +114,13 @@ class AuditLog {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  // What this object last wrote: a trail that no longer reaches it (emptied, truncated,
+  // deleted or replaced without a repair) fails Append and Check with "audit.truncated".
+  struct Watermark;
+  Status Continues(int fd, uint64_t have) const;
   std::filesystem::path path_;
   std::string key_;
+  std::shared_ptr<Watermark> mark_;
 };
 
 // The key of a keyed chain: the bytes of `file`. Fails with kInvalidInput ("audit.key") if it

@@ -366,8 +366,14 @@ Result<Segment> VerifySegment(const fs::path& path, std::optional<uint64_t> unti
 
 }  // namespace
 
+struct AuditLog::Watermark {
+  uint64_t seq = 0;  // the last line this object wrote; 0: none yet
+  dev_t dev = 0;
+  ino_t ino = 0;
+};
+
 AuditLog::AuditLog(std::filesystem::path path, std::string key)
-    : path_(std::move(path)), key_(std::move(key)) {}
+    : path_(std::move(path)), key_(std::move(key)), mark_(std::make_shared<Watermark>()) {}
 
 Result<std::string> LoadAuditKey(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -380,6 +386,30 @@ Result<std::string> LoadAuditKey(const std::filesystem::path& file) {
   return key;
 }
 
+// Whether the open trail `fd`, whose last line has sequence number `have`, still reaches what
+// this object wrote. A repair starts a new file whose first line records the break: that is a
+// continuation, even though its numbers may be lower.
+Status AuditLog::Continues(int fd, uint64_t have) const {
+  if (mark_->seq == 0 || have >= mark_->seq) return Status::Ok();
+  struct stat st {};
+  const bool same_file =
+      ::fstat(fd, &st) == 0 && st.st_dev == mark_->dev && st.st_ino == mark_->ino;
+  char head[512] = {};
+  const ssize_t n = ::pread(fd, head, sizeof head - 1, 0);
+  const std::string_view first(head, n > 0 ? static_cast<size_t>(n) : 0);
+  const bool repaired =
+      !same_file &&
+      first.substr(0, first.find('\n')).find(std::string("\"action\":\"") + kRepairAction + "\"") !=
+          std::string_view::npos;
+  if (repaired) return Status::Ok();
+  return MakeError(ErrorCode::kIo, "audit.truncated",
+                   "監査ログが短くなっています（この処理は連番 " + std::to_string(mark_->seq) +
+                       " まで書きましたが、ファイルは " + std::to_string(have) +
+                       " で終わっています）。消去・切り詰めを調べ、控えの最後のハッシュと照合し"
+                       "てから再起動してください: " +
+                       path_.string());
+}
+
 Status AuditLog::Append(const AuditEvent& event, std::chrono::system_clock::time_point now) const {
   std::lock_guard<std::mutex> lock(AppendMutex());
   std::error_code ec;
@@ -389,14 +419,28 @@ Status AuditLog::Append(const AuditEvent& event, std::chrono::system_clock::time
     return MakeError(ErrorCode::kIo, "audit.open", "監査ログを開けません: " + path_.string());
   auto end = ReadChainEnd(file->fd(), path_, key_);
   if (!end) return end.error();
+  if (Status s = Continues(file->fd(), end->next_seq - 1); !s) return s;
   if (!WriteAll(file->fd(), MakeLine(event, now, *end, key_)))
     return MakeError(ErrorCode::kIo, "audit.write", "監査ログに書けません: " + path_.string());
+  struct stat st {};
+  if (::fstat(file->fd(), &st) == 0) {
+    mark_->seq = end->next_seq;
+    mark_->dev = st.st_dev;
+    mark_->ino = st.st_ino;
+  }
   return Status::Ok();
 }
 
 Status AuditLog::Check() const {
+  // Before the file lock, as in Append: the same order everywhere.
+  std::lock_guard<std::mutex> lock(AppendMutex());
   std::error_code ec;
   if (!std::filesystem::exists(path_, ec)) {
+    if (mark_->seq > 0) {
+      return MakeError(ErrorCode::kIo, "audit.truncated",
+                       "監査ログがありません（この処理は連番 " + std::to_string(mark_->seq) +
+                           " まで書きました）: " + path_.string());
+    }
     // Append creates the missing directories: the nearest existing one must be writable.
     fs::path dir = path_.parent_path().empty() ? fs::path(".") : path_.parent_path();
     while (!fs::exists(dir, ec) && dir.has_relative_path() && dir != dir.parent_path())
@@ -409,7 +453,7 @@ Status AuditLog::Check() const {
     return MakeError(ErrorCode::kIo, "audit.open", "監査ログを開けません: " + path_.string());
   auto end = ReadChainEnd(file->fd(), path_, key_);
   if (!end) return end.error();
-  return Status::Ok();
+  return Continues(file->fd(), end->next_seq - 1);
 }
 
 Result<AuditVerification> VerifyAuditLog(const std::filesystem::path& path,

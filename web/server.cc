@@ -1,4 +1,5 @@
 // The HTTP side of the web front end (cpp-httplib): routes, headers, the pool of Searchers.
+#include <arpa/inet.h>
 #include <httplib.h>
 #include <openssl/ssl.h>
 #include <sys/resource.h>
@@ -125,6 +126,20 @@ GateLimits Limits(const ServerOptions& options) {
                   : std::max(32, 8 * static_cast<int>(std::thread::hardware_concurrency()));
   l.keep_alive_max = 100;
   return l;
+}
+
+// The address a login failure counts against: IPv4 as it is, IPv6 by its /64 (one host usually
+// holds a whole /64, as the connection gate also counts).
+std::string ThrottleAddress(const std::string& remote) {
+  in6_addr v6{};
+  if (remote.find(':') == std::string::npos || ::inet_pton(AF_INET6, remote.c_str(), &v6) != 1) {
+    return remote;
+  }
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) return remote.substr(remote.rfind(':') + 1);
+  std::fill(v6.s6_addr + 8, v6.s6_addr + 16, 0);
+  char text[INET6_ADDRSTRLEN] = {};
+  ::inet_ntop(AF_INET6, &v6, text, sizeof text);
+  return std::string(text) + "/64";
 }
 
 // Where a document's file lies is the operator's business: readers below 事務局 get no path
@@ -342,7 +357,8 @@ struct Server::Impl {
     // Ids that cannot exist are not throttle keys (the map would grow with every guess).
     static const std::regex kIdShape("[a-z0-9._-]{2,32}");
     const bool possible = std::regex_match(id, kIdShape);
-    const std::string account_key = "user:" + id, address_key = "addr:" + req.remote_addr;
+    const std::string account_key = "user:" + id,
+                      address_key = "addr:" + ThrottleAddress(req.remote_addr);
     // An account at its limit still takes a try from an address with no failures in the
     // window: strangers' guesses from elsewhere must not lock the real user out. Each address
     // gets at most one such try per window (a wrong one makes it an address with failures).
@@ -383,14 +399,14 @@ struct Server::Impl {
     }
     address_throttle.Forgive(address_key, now);
     account_throttle.Succeeded(account_key);
+    Viewer v{user->id, user->name, "", std::min(user->clearance, options.clearance)};
+    if (Status a = Audit(v, req, "login", {}); !a) {
+      return LoginPage(req, res, 503, a.error().message, id, next);
+    }
     // A new session id at every login; an old cookie's session ends (no fixation).
     if (const std::string old = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
         !old.empty()) {
       sessions.Remove(old);
-    }
-    Viewer v{user->id, user->name, "", std::min(user->clearance, options.clearance)};
-    if (Status a = Audit(v, req, "login", {}); !a) {
-      return LoginPage(req, res, 503, a.error().message, id, next);
     }
     const std::string token = sessions.Create(user->id, access::CredentialStamp(*user), now);
     res.status = 303;
@@ -642,6 +658,8 @@ struct Server::Impl {
       }
       auto related = s.Related(id, v.clearance, static_cast<size_t>(limit));
       if (!related) return related.error();
+      // Titles of the reader's own view, but a read all the same: recorded, or refused.
+      if (Status a = Audit(v, req, "api-related", {{"doc", id}}); !a) return a;
       res.set_content(search::RelatedJson(id, *related), "application/json; charset=utf-8");
       return Status::Ok();
     });

@@ -418,7 +418,8 @@ TEST_CASE("web auth: a broken audit trail refuses what it would record and says 
   CHECK(health["status"] == "error");
   CHECK(health["reason"].get<std::string>().find("監査ログ") != std::string::npos);
   CHECK(sick->body.find(server.audit().string()) == std::string::npos);  // no paths
-  for (const char* path : {"/api/search?q=x", "/api/doc/CS-2024-001", "/api/facets"}) {
+  for (const char* path :
+       {"/api/search?q=x", "/api/doc/CS-2024-001", "/api/facets", "/api/related/CS-2024-001"}) {
     auto r = c.Get(path);
     REQUIRE(r);
     INFO(path);
@@ -661,6 +662,33 @@ TEST_CASE("web auth: with an audit key the server writes a keyed chain", "[http]
   CHECK(keyed->first_broken == 0);
   CHECK(keyed->lines >= 2);  // the login and the search
   CHECK(access::VerifyAuditLog(server.audit())->first_broken == 1);
+}
+
+// Emptying, cutting or deleting the trail under a running server leaves a shorter chain that
+// verifies: the server remembers what it wrote and refuses to go on without it.
+TEST_CASE("web auth: an emptied, truncated or deleted audit trail stops what it would record",
+          "[http][auth]") {
+  auto how = GENERATE(as<std::string>{}, "empty", "truncate", "delete");
+  CAPTURE(how);
+  TestServer server(Corpus());
+  auto c = server.Client();
+  auto anon = server.AnonymousClient();
+  for (int i = 0; i < 3; ++i) REQUIRE(c.Get("/api/search?q=x")->status == 200);
+  const std::string trail = ReadAll(server.audit());
+  if (how == "empty") {
+    std::ofstream(server.audit(), std::ios::trunc).flush();
+  } else if (how == "truncate") {
+    std::ofstream(server.audit(), std::ios::trunc)
+        << trail.substr(0, trail.rfind('\n', trail.size() - 2) + 1);
+  } else {
+    std::filesystem::remove(server.audit());
+  }
+  CHECK(anon.Get("/healthz")->status == 503);
+  auto r = c.Get("/api/search?q=x");
+  REQUIRE(r);
+  CHECK(r->status == 503);
+  CHECK(nlohmann::json::parse(r->body)["error"]["rule"] == "audit.unavailable");
+  CHECK(c.Get("/search?q=x")->status == 503);
 }
 
 }  // namespace
