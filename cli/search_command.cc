@@ -239,9 +239,14 @@ int RunStatsCommand(const Args& args) {
     std::printf("%s\n", search::StatsJson(*stats).c_str());
     return kExitOk;
   }
-  std::printf("文書 %llu 件、索引 %.1f MB（世代 %llu）\n",
+  char compacted[48] = "";
+  if (stats->compacted_bytes > 0) {  // an index written before the compaction bound says nothing
+    std::snprintf(compacted, sizeof compacted, "圧縮時 %.1f MB、",
+                  static_cast<double>(stats->compacted_bytes) / 1e6);
+  }
+  std::printf("文書 %llu 件、索引 %.1f MB（%s世代 %llu）\n",
               static_cast<unsigned long long>(stats->documents),
-              static_cast<double>(stats->index_bytes) / 1e6,
+              static_cast<double>(stats->index_bytes) / 1e6, compacted,
               static_cast<unsigned long long>(stats->generation));
   for (const auto& f : stats->facets) {
     if (f.values.empty()) continue;

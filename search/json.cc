@@ -134,6 +134,7 @@ std::string StatsJson(const IndexStats& s) {
   j["documents"] = s.documents;
   j["facets"] = FacetsJson(s.facets);
   j["index_bytes"] = s.index_bytes;
+  j["compacted_bytes"] = s.compacted_bytes;
   j["generation"] = s.generation;
   return Dump(j);
 }

@@ -156,6 +156,9 @@ struct IndexStats {
   uint64_t documents = 0;
   uint64_t generation = 0;
   uint64_t index_bytes = 0;  // bytes of the generation on disk (all clearance shards)
+  // Its databases' size when last compacted (manifest); incremental runs compact again past
+  // 1.3 times this. 0 if the manifest does not say.
+  uint64_t compacted_bytes = 0;
   std::vector<FacetResult> facets;
 };
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -835,6 +836,10 @@ Result<IndexStats> Searcher::Stats(Clearance clearance) const {
     const std::string name = impl_->generation.filename().string();
     stats.generation = name.size() > 4 ? std::strtoull(name.c_str() + 4, nullptr, 10) : 0;
     stats.index_bytes = DirectoryBytes(impl_->generation);
+    if (std::ifstream in(impl_->generation / core::kManifestFile); in) {
+      const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
+      if (manifest.is_object()) stats.compacted_bytes = manifest.value("compacted_bytes", 0ull);
+    }
     FacetCounter counter;
     for (auto it = db->valuestream_begin(core::kFacetSlot);
          it != db->valuestream_end(core::kFacetSlot); ++it) {

@@ -205,6 +205,9 @@ TEST_CASE("stats: document count, facet counts and size", "[disk][stats]") {
   const auto j = r.Json();
   CHECK(j["documents"].get<int>() >= 150);
   CHECK(j["index_bytes"].get<uint64_t>() > 0);
+  // The size a generation is compacted back to once incremental runs grow it past 1.3 times.
+  CHECK(j["compacted_bytes"].get<uint64_t>() > 0);
+  CHECK(j["compacted_bytes"].get<uint64_t>() <= j["index_bytes"].get<uint64_t>());
   uint64_t sum = 0;
   for (const auto& [label, count] : j["facets"]["doc_type"].items()) {
     CHECK(Total(idx.Search("", {"--filter", "doc_type=" + label})) == count.get<uint64_t>());
