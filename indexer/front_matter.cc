@@ -110,6 +110,13 @@ Result<FmNode> Convert(const YAML::Node& node, int line_offset, int depth, int& 
 
 }  // namespace
 
+FmNode::FmNode() = default;
+FmNode::FmNode(const FmNode&) = default;
+FmNode::FmNode(FmNode&&) noexcept = default;
+FmNode& FmNode::operator=(const FmNode&) = default;
+FmNode& FmNode::operator=(FmNode&&) noexcept = default;
+FmNode::~FmNode() = default;
+
 const FmNode* FmNode::Find(std::string_view key) const {
   for (const auto& [k, v] : entries) {
     if (k == key) return &v;
