@@ -5,8 +5,15 @@
 #include <optional>
 #include <utility>
 
+#include "search/core/utf8.h"
+
 namespace yuimaru::indexer {
 namespace {
+
+// yaml-cpp quotes the offending byte, not the character ("unknown escape character: " and the
+// first byte of a multi-byte character after a backslash): bytes that are not UTF-8 are written
+// as \xNN, so the message stays valid UTF-8 for terminals and JSON output.
+std::string MessageOf(const YAML::Exception& e) { return core::EscapePath(e.msg); }
 
 bool IsDelimiter(std::string_view line, std::string_view delim) {
   if (line.size() >= 1 && line.back() == '\r') line.remove_suffix(1);
@@ -110,6 +117,13 @@ Result<FmNode> Convert(const YAML::Node& node, int line_offset, int depth, int& 
 
 }  // namespace
 
+FmNode::FmNode() = default;
+FmNode::FmNode(const FmNode&) = default;
+FmNode::FmNode(FmNode&&) noexcept = default;
+FmNode& FmNode::operator=(const FmNode&) = default;
+FmNode& FmNode::operator=(FmNode&&) noexcept = default;
+FmNode::~FmNode() = default;
+
 const FmNode* FmNode::Find(std::string_view key) const {
   for (const auto& [k, v] : entries) {
     if (k == key) return &v;
@@ -178,13 +192,13 @@ Result<FmNode> ParseFrontMatter(const SplitDocument& split) {
     root = YAML::Load(std::string(split.yaml));
   } catch (const YAML::ParserException& e) {
     Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.yaml-syntax",
-                          "YAML の構文エラー: " + e.msg);
+                          "YAML の構文エラー: " + MessageOf(e));
     err.line = e.mark.line + split.yaml_first_line;
     err.column = e.mark.column + 1;
     return err;
   } catch (const YAML::Exception& e) {
     Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.yaml-syntax",
-                          "YAML を読めません: " + e.msg);
+                          "YAML を読めません: " + MessageOf(e));
     err.line = split.yaml_first_line;
     return err;
   }
@@ -200,7 +214,7 @@ Result<FmNode> ParseFrontMatter(const SplitDocument& split) {
     return Convert(root, split.yaml_first_line, 0, budget);
   } catch (const YAML::Exception& e) {
     Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.yaml-syntax",
-                          "YAML を読めません: " + e.msg);
+                          "YAML を読めません: " + MessageOf(e));
     err.line = split.yaml_first_line;
     return err;
   }

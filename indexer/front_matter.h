@@ -22,6 +22,16 @@ struct FmNode {
   int column = 0;                                       // 1-based column
 
   const FmNode* Find(std::string_view key) const;  // kMap lookup, nullptr if absent
+
+  // Defined in front_matter.cc, where FmNode is complete: clang 14 instantiates the C++20
+  // constexpr ~vector of `entries` at an implicit definition here, while std::pair<std::string,
+  // FmNode> is still incomplete, and rejects the header (g++ 12 accepts it).
+  FmNode();
+  FmNode(const FmNode&);
+  FmNode(FmNode&&) noexcept;
+  FmNode& operator=(const FmNode&);
+  FmNode& operator=(FmNode&&) noexcept;
+  ~FmNode();
 };
 
 struct SplitDocument {

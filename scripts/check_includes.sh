@@ -3,7 +3,7 @@
 #   search/core/ → search/core/           search/ → search/, search/core/
 #   indexer/ → indexer/, search/core/     web/ → web/, search/search.h, search/json.h, search/core/,
 #   access/ → access/, search/core/                                                  access/
-# cli/ and tests/ may include anything.
+# cli/, tests/ and fuzz/ may include anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0

@@ -91,7 +91,10 @@ Result<SearchState> ParseSearchState(const std::multimap<std::string, std::strin
     } else if (key == "syn") {
       s.synonyms = value != "0";
     } else if (core::FindField(key) != nullptr || key == "doc_id" || key == "company_id") {
-      if (!value.empty()) s.filters.emplace_back(key, value);
+      // A filter given twice (industry=製造業 and the same value percent-encoded) is one filter,
+      // as WithFilter keeps it: else the page's links, which cpp-httplib's parser deduplicates,
+      // would not give this state back.
+      if (!value.empty() && !s.HasFilter(key, value)) s.filters.emplace_back(key, value);
     } else {
       return ParamError("param.unknown", "不明なパラメータ「" + key + "」です");
     }

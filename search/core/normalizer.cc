@@ -159,13 +159,14 @@ NormalizedText NormalizeWithOffsets(std::string_view text) {
   thread_local std::unordered_map<char32_t, std::u32string> single;
   auto flush = [&](size_t seg_end) {
     if (seg_end == seg_start) return;
-    const size_t len = Utf8SequenceLength(static_cast<unsigned char>(text[seg_start]));
-    if (seg_start + len == seg_end) {
-      char32_t c = 0;
-      for (size_t k = 0; k < len; ++k) {
-        const auto b = static_cast<unsigned char>(text[seg_start + k]);
-        c = k == 0 ? (len == 1 ? b : b & (0xFF >> (len + 1))) : (c << 6) | (b & 0x3F);
-      }
+    // One valid character: the fast path. Anything else, invalid bytes included, goes through
+    // ICU's UTF-8 reader, which turns them into U+FFFD exactly as Normalize does.
+    UChar32 first = U_SENTINEL;
+    int32_t first_len = 0;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(text.data() + seg_start), first_len,
+            static_cast<int32_t>(seg_end - seg_start), first);
+    if (first >= 0 && seg_start + static_cast<size_t>(first_len) == seg_end) {
+      const char32_t c = static_cast<char32_t>(first);
       auto it = single.find(c);
       if (it == single.end()) {
         UErrorCode status = U_ZERO_ERROR;
@@ -202,7 +203,9 @@ NormalizedText NormalizeWithOffsets(std::string_view text) {
     U8_NEXT(reinterpret_cast<const uint8_t*>(text.data() + i), off,
             static_cast<int32_t>(std::min(len, text.size() - i)), c);
     if (i > seg_start && (c < 0 || nfkc.hasBoundaryBefore(c))) flush(i);
-    i += len;
+    // An invalid sequence ends where ICU's reader ends it (its maximal subpart), as in Normalize:
+    // "\xE5\x86B" is U+FFFD and B, not one character.
+    i += c < 0 ? static_cast<size_t>(off) : len;
   }
   flush(text.size());
   result.source_offsets.push_back(static_cast<uint32_t>(text.size()));

@@ -63,5 +63,25 @@ TEST_CASE("Normalizer: index characters are letters, marks and digits", "[normal
   for (char32_t c : std::u32string(U" 、。・()%~-「」|/")) CHECK_FALSE(IsIndexChar(c));
 }
 
+TEST_CASE("Normalizer: invalid bytes become U+FFFD, with offsets as without", "[normalizer]") {
+  // Found by fuzz/analyzer: the offset path decoded "\xE5\x86B" as one character and a lone
+  // continuation byte as a Latin-1 letter (\xB2 read as 2).
+  auto [input, expected] = GENERATE(table<std::string, std::u32string>({
+      {"\xE5\x86"
+       "B",
+       U"\uFFFDb"},
+      {"a\x81z", U"a\uFFFDz"},
+      {"\xB2", U"\uFFFD"},
+      {"\xC0\x80", U"\uFFFD\uFFFD"},
+      {"\xED\xA0\x80", U"\uFFFD\uFFFD\uFFFD"},
+      {"\xF4\x90\x80\x80x", U"\uFFFD\uFFFD\uFFFD\uFFFDx"},
+  }));
+  CHECK(Normalize(input) == expected);
+  const NormalizedText with = NormalizeWithOffsets(input);
+  CHECK(with.text == expected);
+  REQUIRE(with.source_offsets.size() == expected.size() + 1);
+  CHECK(with.source_offsets.back() == input.size());
+}
+
 }  // namespace
 }  // namespace yuimaru::core

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "search/core/utf8.h"
+
 namespace yuimaru::indexer {
 namespace {
 
@@ -53,6 +55,19 @@ TEST_CASE("FrontMatter: broken front matter is reported with rule and line", "[f
   }
   CHECK(error.rule == rule);
   if (line > 0) CHECK(error.line == line);
+}
+
+// Found by fuzz/document_parser: yaml-cpp names the first byte of a multi-byte character.
+TEST_CASE(
+    "FrontMatter: a YAML error message is valid UTF-8 when yaml-cpp quotes part of a character",
+    "[front_matter]") {
+  auto split = SplitFrontMatter("---\ntitle: \"\\あ\"\n---\n本文\n");
+  REQUIRE(split);
+  auto root = ParseFrontMatter(*split);
+  REQUIRE_FALSE(root);
+  CHECK(root.error().rule == "front-matter.yaml-syntax");
+  CHECK(core::FindInvalidUtf8(root.error().message) == std::string::npos);
+  CHECK(root.error().message.find("\\xE3") != std::string::npos);
 }
 
 }  // namespace

@@ -26,6 +26,16 @@ TEST_CASE("Params: a search state round-trips through its URL", "[params]") {
   CHECK(StateParams(*s).size() == params.size());
 }
 
+TEST_CASE("Params: a filter given twice is one filter", "[params]") {
+  // Found by fuzz/params: the two spellings decode to one value, the page's links then carry it
+  // once, and cpp-httplib drops a repeated key=value, so the state did not come back.
+  const auto s = ParseSearchState(
+      {{"industry", "製造業"}, {"industry", "製造業"}, {"industry", "建設業"}, {"doc_id", "X-1"}});
+  REQUIRE(s);
+  CHECK(s->filters == std::vector<std::pair<std::string, std::string>>{
+                          {"doc_id", "X-1"}, {"industry", "製造業"}, {"industry", "建設業"}});
+}
+
 TEST_CASE("Params: adding a filter or sorting returns to page 1; removing keeps the others",
           "[params]") {
   SearchState s;
