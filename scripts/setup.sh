@@ -4,6 +4,7 @@
 #   scripts/setup.sh build      compilers and libraries
 #   scripts/setup.sh test       + what the tests use (formatting check)
 #   scripts/setup.sh bench      + the peers of the benchmarks (Groonga, SQLite, MeCab, wrk, …)
+#   scripts/setup.sh load       + what scripts/load_trial.sh runs on (python3)
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libxapian-dev xapian-tools libicu-dev libcmark-dev libyaml-cpp-dev
@@ -13,6 +14,7 @@ build=(cmake g++ make pkg-config libxapian-dev xapian-tools libicu-dev libcmark-
 test=(clang-format python3 openssl chromium fonts-ipafont-gothic nodejs npm)
 bench=(groonga-bin groonga-tokenizer-mecab mecab-ipadic-utf8 python3-mecab python3-xapian python3-icu
        sqlite3 wrk hyperfine time)
+load=(python3)
 
 wanted=()
 for group in "${@:-build}"; do
@@ -20,7 +22,8 @@ for group in "${@:-build}"; do
     build) wanted+=("${build[@]}") ;;
     test) wanted+=("${build[@]}" "${test[@]}") ;;
     bench) wanted+=("${build[@]}" "${bench[@]}") ;;
-    *) echo "setup.sh: unknown group '$group' (build, test, bench)" >&2; exit 2 ;;
+    load) wanted+=("${build[@]}" "${load[@]}") ;;
+    *) echo "setup.sh: unknown group '$group' (build, test, bench, load)" >&2; exit 2 ;;
   esac
 done
 
