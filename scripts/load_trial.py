@@ -442,6 +442,7 @@ def main():
     work = Path(args.work or tempfile.mkdtemp(prefix="yuimaru-load-")).resolve()
     work.mkdir(parents=True, exist_ok=True)
     server = None
+    passed = False
     try:
         gen = work / "generated"
         log(f"{args.docs} documents in {gen}")
@@ -491,6 +492,7 @@ def main():
         rss_before = rss_kib(pid)
         fds_before, _, _ = fds(pid, db)
 
+        load = os.getloadavg()[0]
         sampler = Sampler(pid, db)
         sampler.start()
         start = now()
@@ -504,8 +506,9 @@ def main():
             c.go.set()
         for c in clients:
             c.join()
-        reindexer.join()
         elapsed = now() - start
+        reindexer.join()
+        overrun = now() - start - elapsed
         sampler.stop.set()
         sampler.join()
 
@@ -537,9 +540,11 @@ def main():
         cores = os.cpu_count()
         runs = ", ".join(f"{k} {v}" for k, v in sorted(reindexer.runs.items()))
         mean = {k: statistics.mean(v) for k, v in reindexer.durations.items()}
+        rate = len(observations) / elapsed
         print(f"\n`scripts/load_trial.sh {args.seconds:g} {args.clients}`: {args.docs} generated "
-              f"documents, {args.clients} clients for {elapsed:.0f} s, {cores} cores, "
-              f"{time.strftime('%Y-%m-%d')}\n")
+              f"documents, {args.clients} clients for {elapsed:.0f} s ({rate:.0f} requests/s; the "
+              f"last run ended {overrun:.0f} s later), {cores} cores, load average {load:.1f} at "
+              f"the start, {time.strftime('%Y-%m-%d')}\n")
         print("| requests | errors | p50 ms | p99 ms | re-index runs | RSS MiB before / peak / after "
               "| open fds before / peak / after | superseded fds after |")
         print("|---:|---:|---:|---:|---|---|---|---:|")
@@ -553,13 +558,16 @@ def main():
         print(f"\nrequests by kind: {dict(sorted(by_kind.items()))}; statuses: "
               f"{dict(sorted(statuses.items()))}; mean run time: "
               + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(mean.items())))
-        return 1 if errors else 0
+        passed = not errors
+        return 0 if passed else 1
     finally:
         if server and server.poll() is None:
             server.terminate()
             server.wait()
-        if not args.work:
+        if not args.work and passed:
             shutil.rmtree(work, ignore_errors=True)
+        elif not passed:
+            log(f"kept {work} (serve.log: the server's messages)")
 
 
 if __name__ == "__main__":
