@@ -5,6 +5,7 @@
 #   scripts/setup.sh test       + what the tests use (formatting check)
 #   scripts/setup.sh bench      + the peers of the benchmarks (Groonga, SQLite, MeCab, wrk, …)
 #   scripts/setup.sh fuzz       + clang and libFuzzer with its sanitizers (scripts/fuzz.sh)
+#   scripts/setup.sh load       + what scripts/load_trial.sh runs on (python3)
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libxapian-dev xapian-tools libicu-dev libcmark-dev libyaml-cpp-dev
@@ -15,6 +16,7 @@ test=(clang-format python3 openssl chromium fonts-ipafont-gothic nodejs npm)
 bench=(groonga-bin groonga-tokenizer-mecab mecab-ipadic-utf8 python3-mecab python3-xapian python3-icu
        sqlite3 wrk hyperfine time)
 fuzz=(clang-14 libclang-rt-14-dev)
+load=(python3)
 
 wanted=()
 for group in "${@:-build}"; do
@@ -23,7 +25,8 @@ for group in "${@:-build}"; do
     test) wanted+=("${build[@]}" "${test[@]}") ;;
     bench) wanted+=("${build[@]}" "${bench[@]}") ;;
     fuzz) wanted+=("${build[@]}" "${fuzz[@]}") ;;
-    *) echo "setup.sh: unknown group '$group' (build, test, bench, fuzz)" >&2; exit 2 ;;
+    load) wanted+=("${build[@]}" "${load[@]}") ;;
+    *) echo "setup.sh: unknown group '$group' (build, test, bench, fuzz, load)" >&2; exit 2 ;;
   esac
 done
 

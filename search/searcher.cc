@@ -398,7 +398,21 @@ struct Searcher::Impl {
     return Status::Ok();
   }
 
+  // The view of clearance c, opened at its first use. The generation may have been removed by
+  // then (two newer ones published, or a purge): a Searcher that has moved on to a newer
+  // generation opens the view there, so the request is answered from the current index instead
+  // of failing. Views already open keep reading their files, which stay readable once unlinked.
   Result<View*> OpenView(Clearance c) {
+    for (int attempt = 0;; ++attempt) {
+      auto v = TryOpenView(c);
+      if (v || attempt >= 3) return v;
+      auto current = core::ResolveCurrentGeneration(db);
+      if (!current || *current == generation) return v;
+      if (auto s = Load(); !s) return s.error();
+    }
+  }
+
+  Result<View*> TryOpenView(Clearance c) {
     auto& v = views[static_cast<int>(c)];
     if (!v) {
       try {
@@ -458,13 +472,7 @@ Result<Searcher> Searcher::Open(const fs::path& db) {
   impl->db = db;
   if (auto s = impl->Load(); !s) return s.error();
   // Open the top view now, so that a broken index fails here rather than at the first search.
-  // A generation can be removed between reading CURRENT and opening it: retry on a newer one.
-  for (int attempt = 0;; ++attempt) {
-    auto v = impl->OpenView(Clearance::kConfidential);
-    if (v) break;
-    if (attempt >= 3) return v.error();
-    if (auto s = impl->Load(); !s) return s.error();
-  }
+  if (auto v = impl->OpenView(Clearance::kConfidential); !v) return v.error();
   return Searcher(std::move(impl));
 }
 

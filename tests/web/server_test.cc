@@ -1,5 +1,7 @@
 // The web front end over HTTP: a real server on loopback, real requests, real index.
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -330,6 +332,109 @@ TEST_CASE("web: a superseded generation is let go without further requests", "[h
   for (const char* part : {"training", "cases"}) {
     REQUIRE(Yuimaru({"index", "--db", server.db(), (corpus / part).string()}).exit_code == 0);
   }
+  std::vector<std::string> open = OldGenerationFilesOpen(server.db());
+  for (int i = 0; i < 400 && !open.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    open = OldGenerationFilesOpen(server.db());
+  }
+  INFO((open.empty() ? std::string() : open.front()));
+  CHECK(open.empty());
+}
+
+// What went wrong with one answer under load, or empty: a connection error, a 5xx or any
+// status the request should not get, a malformed body, or a document that the index no longer
+// had when the request was sent.
+std::string CheckAnswer(const std::string& path, const httplib::Result& r, bool doc_page,
+                        const std::string& gone_id, bool gone) {
+  if (!r) return path + ": " + httplib::to_string(r.error());
+  const bool api = path.rfind("/api/", 0) == 0;
+  if (r->status != 200 &&
+      !(doc_page && r->status == 404 && path.find(gone_id) != std::string::npos))
+    return path + ": status " + std::to_string(r->status);
+  if (api && nlohmann::json::parse(r->body, nullptr, false).is_discarded())
+    return path + ": malformed JSON";
+  if (!api && r->body.find("</html>") == std::string::npos) return path + ": a page cut short";
+  if (gone && r->status == 200 && r->body.find(gone_id) != std::string::npos)
+    return path + ": names " + gone_id + " after the run that deleted it";
+  return "";
+}
+
+// The short form of scripts/load_trial.sh (docs/reliability.md): clients search and read while
+// an incremental and a full run publish new generations under them. Nothing here depends on how
+// fast the machine is: the clients run until both runs are over, however long they take.
+TEST_CASE(
+    "web: concurrent readers get no error while the index is rebuilt, and old generations "
+    "are let go",
+    "[http][disk]") {
+  TempDir copy;
+  const auto corpus = copy / "corpus";
+  std::filesystem::copy(SourceDir() / "corpus", corpus, std::filesystem::copy_options::recursive);
+  TestServer server({corpus.string()});
+  // LOAD-0001 appears in the first run and is deleted by the second: no answer may name it once
+  // the second run is over.
+  const std::string gone_id = "LOAD-0001";
+  std::atomic<bool> gone = false, done = false;
+  std::atomic<int> ready = 0;
+  std::mutex mu;
+  std::vector<std::string> errors;
+  std::vector<std::thread> clients;
+  constexpr int kClients = 4;
+  for (int n = 0; n < kClients; ++n) {
+    clients.emplace_back([&, n] {
+      auto c = server.Client();
+      c.set_keep_alive(true);
+      const std::vector<std::string> searches = {
+          "/api/search?q=" + Enc("泡盛") + "&per=10",
+          "/search?q=" + Enc("泡盛 経営者") + "&industry=" + Enc("製造業"),
+          "/api/facets?region=" + Enc("中部"), "/search?q=" + Enc("事業承継"),
+          "/api/search?q=" + Enc("負荷試験") + "&region=" + Enc("中部")};
+      std::string doc = "VM-2023-0101";
+      for (int i = n;; ++i) {
+        if (i == n + 3) ++ready;
+        if (done && i >= n + 3) break;
+        const bool doc_page = i % 3 == 2;
+        const std::string path = doc_page ? (i % 2 ? "/api/doc/" : "/doc/") + doc
+                                          : searches[static_cast<size_t>(i) % searches.size()];
+        const bool gone_before = gone;
+        const auto r = c.Get(path.c_str());
+        std::string error = CheckAnswer(path, r, doc_page, gone_id, gone_before);
+        if (error.empty() && r->status == 200 && path.rfind("/api/search", 0) == 0) {
+          const auto hits = nlohmann::json::parse(r->body)["hits"];
+          if (!hits.empty())
+            doc = hits[static_cast<size_t>(i) % hits.size()]["id"].get<std::string>();
+        }
+        if (!error.empty()) {
+          std::lock_guard<std::mutex> lock(mu);
+          errors.push_back(error);
+        }
+      }
+    });
+  }
+  while (ready < kClients) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Run 1, incremental: two edited documents and a new one (a copy of VM-2023-0101).
+  const auto visit = corpus / "visits" / "VM-2023-0101.md";
+  std::string added = ReadFile(visit);
+  added.replace(added.find("VM-2023-0101"), 12, gone_id);
+  WriteFile(corpus / "visits" / (gone_id + ".md"), added);
+  for (const char* name : {"VM-2023-0102.md", "VM-2023-0116.md"}) {
+    WriteFile(corpus / "visits" / name,
+              ReadFile(corpus / "visits" / name) + "\n負荷試験の追記。\n");
+  }
+  const CommandResult first = Yuimaru({"index", "--db", server.db(), corpus.string()});
+  // Run 2, full: the new document deleted again.
+  std::filesystem::remove(corpus / "visits" / (gone_id + ".md"));
+  const CommandResult second = Yuimaru({"index", "--db", server.db(), "--full", corpus.string()});
+  gone = second.exit_code == 0;
+  done = true;
+  for (auto& th : clients) th.join();  // before any REQUIRE can leave this scope
+  INFO(first.err << second.err);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(second.exit_code == 0);
+  INFO((errors.empty() ? std::string() : errors.front()));
+  CHECK(errors.empty());
+  auto c = server.Client();
+  CHECK(c.Get(("/api/doc/" + gone_id).c_str())->status == 404);
+  CHECK(Json(c.Get(("/api/search?q=" + Enc("負荷試験の追記")).c_str()))["total"] == 2);
   std::vector<std::string> open = OldGenerationFilesOpen(server.db());
   for (int i = 0; i < 400 && !open.empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
