@@ -147,6 +147,8 @@ class Walker {
         Walk(p);
       } else if (fs::is_regular_file(st) && IsMarkdown(p)) {
         File(p);
+      } else if (IsMarkdown(p)) {
+        NotAFile(p);
       }
       return;
     }
@@ -154,7 +156,17 @@ class Walker {
       Walk(p);
     } else if (fs::is_regular_file(own) && IsMarkdown(p)) {
       File(p);
+    } else if (IsMarkdown(p)) {
+      NotAFile(p);
     }
+  }
+
+  // A named pipe, socket or device called *.md: reading a pipe would wait for a writer that
+  // never comes, so it is skipped, but by name.
+  void NotAFile(const fs::path& p) {
+    out_.warnings.push_back(PathError(
+        "path.not-a-file", "通常のファイルではありません（名前付きパイプなど、読み飛ばしました）",
+        p.string()));
   }
 
   CorpusListing& out_;

@@ -568,6 +568,17 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view raw_text, L
                   pos.line, pos.column));
     return out;
   }
+  // NUL is valid UTF-8 but never text: a file holding one is binary or damaged, and C strings
+  // (cmark's literals among them) would end at it.
+  if (const size_t nul = raw_text.find('\0'); nul != std::string_view::npos) {
+    const auto pos = core::PositionOf(raw_text, nul);
+    out.errors.push_back(FileError(source, "file.nul-byte",
+                                   "NUL バイト（0x00）を含むファイルです（オフセット " +
+                                       std::to_string(nul) +
+                                       "）。テキストとして保存し直してください",
+                                   pos.line, pos.column));
+    return out;
+  }
   const std::string normalized = NormalizeLineEnds(raw_text);
   const std::string_view text = normalized;
   const std::vector<core::PiiFinding> raw_pii = core::FindPii(text, pii);
@@ -620,7 +631,10 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view raw_text, L
   }
   doc.blocks = std::move(content.blocks);
   doc.private_ranges = std::move(content.private_ranges);
-  if (doc.doc_id.empty()) {
+  // A doc_id that is there but invalid has its own error; the path is then only a placeholder.
+  if (doc.doc_id.empty() && root->Find("doc_id")) {
+    doc.doc_id = std::string(source);
+  } else if (doc.doc_id.empty()) {
     if (mode == LintMode::kStrict) {
       out.errors.push_back(
           FileError(source, "front-matter.doc_id.missing", "doc_id がありません", 1));

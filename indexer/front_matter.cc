@@ -1,7 +1,9 @@
 #include "indexer/front_matter.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -58,14 +60,89 @@ std::optional<std::pair<int, int>> FlowDepthBeyond(std::string_view yaml, int li
   return std::nullopt;
 }
 
+// Where (0-based line, 1-based column) a quoted scalar opens that is still open at the end of the
+// front matter, if one is. yaml-cpp accepts such a scalar and folds every later line into it
+// (title: "… swallowed date: and the rest), so the keys after it would vanish without a word.
+// A quote opens a scalar only where a scalar can start: at the start of a line, after "- ",
+// "? ", ": ", or a flow bracket or comma; anywhere else (It's) it is a plain character. The
+// lines of a block scalar (| or >) are text, not YAML.
+std::optional<std::pair<int, int>> UnclosedQuote(std::string_view yaml) {
+  int open_line = 0, open_column = 0, block_indent = -1;
+  char quote = 0;
+  int line = 0;
+  for (size_t start = 0; start <= yaml.size(); ++line) {
+    size_t end = yaml.find('\n', start);
+    if (end == std::string_view::npos) end = yaml.size();
+    const std::string_view l = yaml.substr(start, end - start);
+    start = end + 1;
+    const size_t indent = std::min(l.find_first_not_of(' '), l.size());
+    if (!quote && block_indent >= 0) {
+      if (indent == l.size() || static_cast<int>(indent) > block_indent) continue;
+      block_indent = -1;
+    }
+    bool scalar_start = !quote;
+    for (size_t i = 0; i < l.size(); ++i) {
+      const char c = l[i];
+      if (quote == '"') {
+        if (c == '\\') {
+          ++i;
+        } else if (c == '"') {
+          quote = 0;
+        }
+        continue;
+      }
+      if (quote == '\'') {
+        if (c == '\'' && i + 1 < l.size() && l[i + 1] == '\'') {
+          ++i;
+        } else if (c == '\'') {
+          quote = 0;
+        }
+        continue;
+      }
+      const bool spaced = i + 1 == l.size() || l[i + 1] == ' ' || l[i + 1] == '\t';
+      if (c == ' ' || c == '\t') continue;  // white space keeps a scalar start
+      if (c == '#' && (i == 0 || l[i - 1] == ' ' || l[i - 1] == '\t')) break;
+      if ((c == '"' || c == '\'') && scalar_start) {
+        quote = c;
+        open_line = line;
+        open_column = static_cast<int>(i) + 1;
+        scalar_start = false;
+      } else if ((c == '|' || c == '>') && scalar_start) {
+        block_indent = static_cast<int>(indent);
+        break;
+      } else if (c == '[' || c == '{' || c == ',' ||
+                 ((c == '-' || c == '?' || c == ':') && spaced)) {
+        scalar_start = true;
+      } else {
+        scalar_start = false;
+      }
+    }
+    if (end == yaml.size()) break;
+  }
+  if (quote) return std::make_pair(open_line, open_column);
+  return std::nullopt;
+}
+
+Error TooDeep(int line, int column) {
+  Error e =
+      MakeError(ErrorCode::kInvalidInput, "front-matter.too-deep",
+                "フロントマターの入れ子が深すぎます（上限 " + std::to_string(kMaxDepth) + " 段）");
+  e.line = line;
+  e.column = column;
+  return e;
+}
+
 Result<FmNode> Convert(const YAML::Node& node, int line_offset, int depth, int& budget) {
   FmNode out;
   out.line = node.Mark().line + line_offset;
   out.column = node.Mark().column + 1;
-  if (depth > kMaxDepth || --budget < 0) {
+  if (depth > kMaxDepth) return TooDeep(out.line, out.column);
+  if (--budget < 0) {
     Error e = MakeError(ErrorCode::kInvalidInput, "front-matter.too-large",
-                        "フロントマターが深すぎるか大きすぎます");
+                        "フロントマターの値が多すぎます（上限 " + std::to_string(kMaxNodes) +
+                            " 個。別名 *name の展開も数えます）");
     e.line = out.line;
+    e.column = out.column;
     return e;
   }
   switch (node.Type()) {
@@ -187,9 +264,20 @@ Result<FmNode> ParseFrontMatter(const SplitDocument& split) {
     err.column = deep->second;
     return err;
   }
+  if (const auto open = UnclosedQuote(split.yaml)) {
+    Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.yaml-syntax",
+                          "引用符が閉じていません（この位置で開いた値がフロントマターの終わりまで"
+                          "続き、後のキーが値に飲み込まれます）");
+    err.line = split.yaml_first_line + open->first;
+    err.column = open->second;
+    return err;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(split.yaml));
+  } catch (const YAML::DeepRecursion& e) {
+    // Block nesting ("- - - - …") that yaml-cpp's own guard stops, with the message "bad file".
+    return TooDeep(e.mark.line + split.yaml_first_line, e.mark.column + 1);
   } catch (const YAML::ParserException& e) {
     Error err = MakeError(ErrorCode::kInvalidInput, "front-matter.yaml-syntax",
                           "YAML の構文エラー: " + MessageOf(e));

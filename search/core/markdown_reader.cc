@@ -84,6 +84,7 @@ class Reader {
     // The line of the suspicious comment within a multi-line literal.
     int line = LineOf(node);
     for (size_t i = 0; i < offset && lit[i]; ++i) line += lit[i] == '\n';
+    ++rejected_markers_;
     AddError(line, "private/malformed",
              "非公開マーカーに似たコメントですが、正しい書式ではありません（正: <!-- "
              "private:begin level=\"機密\" reason=\"…\" --> と <!-- private:end -->、"
@@ -128,6 +129,7 @@ class Reader {
         if (!lit) break;
         const MarkerCheck check = CheckMarker(lit);
         if (check.kind == MarkerCheck::Kind::kMarker) {
+          if (check.marker.kind == PrivateMarker::Kind::kBegin) ++rejected_markers_;
           AddError(in_leaf_ ? leaf_line_ : LineOf(node), "private/inline",
                    "非公開マーカーは段落の中ではなく単独の行に書いてください");
         } else if (check.kind == MarkerCheck::Kind::kMalformed) {
@@ -152,6 +154,10 @@ class Reader {
     const int line = LineOf(node);
     const PrivateMarker* marker = &check.marker;
     if (marker->kind == PrivateMarker::Kind::kEnd) {
+      if (!open_ && rejected_markers_ > 0) {
+        --rejected_markers_;  // the end of a begin already reported: one mistake, one message
+        return;
+      }
       if (!open_) {
         AddError(line, "private/unpaired-end", "private:end に対応する private:begin がありません",
                  ColumnOf(node));
@@ -171,6 +177,7 @@ class Reader {
     }
     const auto level = ParseClearance(marker->level);
     if (marker->level.empty() || !level || *level == Clearance::kPublic) {
+      ++rejected_markers_;
       AddError(line, "private/level",
                "level は「内部」か「機密」を指定してください（「" + marker->level + "」）");
       return;
@@ -223,6 +230,7 @@ class Reader {
   const Clearance base_;
   MarkdownContent out_;
   std::optional<PrivateRange> open_;
+  int rejected_markers_ = 0;  // begins (or marker-like comments) reported and not opened
   bool in_leaf_ = false;
   std::string leaf_text_;
   int leaf_line_ = 0;

@@ -88,6 +88,24 @@ TEST_CASE("MarkdownReader: marker mistakes are errors with rule and line", "[mar
   CHECK(c.errors[0].line == line);
 }
 
+// A rejected begin also made its end "unpaired": two messages for one mistake, the second one
+// wrong (found by tests/data/hostile-files).
+TEST_CASE("MarkdownReader: the end of a rejected begin is not reported again", "[markdown]") {
+  auto body = GENERATE(as<std::string>{},
+                       "<!-- private:begin level=\"公開\" -->\n\nx\n\n<!-- private:end -->\n",
+                       "<!-- private:begin level=機密 -->\n\nx\n\n<!-- private:end -->\n",
+                       "本文 <!-- private:begin level=\"機密\" --> 途中\n\n<!-- private:end -->\n");
+  CAPTURE(body);
+  const MarkdownContent c = ReadMarkdown(body, 1, Clearance::kInternal);
+  REQUIRE(c.errors.size() == 1);
+  CHECK(c.errors[0].rule != "private/unpaired-end");
+  // A second end is still unpaired.
+  const MarkdownContent twice =
+      ReadMarkdown(body + "\n<!-- private:end -->\n", 1, Clearance::kInternal);
+  REQUIRE(twice.errors.size() == 2);
+  CHECK(twice.errors[1].rule == "private/unpaired-end");
+}
+
 // Every spelling a writer (or an attacker) might use for a marker, applied to both markers of a
 // section. Each must either be exactly a marker — and then cut the section — or be rejected as
 // private/malformed: never plain HTML whose section is indexed at the document's level.

@@ -145,6 +145,35 @@ TEST_CASE("DocumentParser: bytes that are not UTF-8 are reported with line and c
   CHECK(r.errors[0].column == 4);
 }
 
+// Found by the hostile files (tests/data/hostile-files): a NUL byte is valid UTF-8, and such a
+// file was indexed with the byte in its stored text.
+TEST_CASE("DocumentParser: a NUL byte rejects the file at its line and column",
+          "[document_parser]") {
+  const std::string text = std::string("---\ntitle: a\n---\n本文\nここで") + '\0' + "壊れる\n";
+  const ParseOutcome r = ParseDocument("nul.md", text, LintMode::kLenient);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].rule == "file.nul-byte");
+  CHECK(r.errors[0].line == 5);
+  CHECK(r.errors[0].column == 4);
+}
+
+// An invalid doc_id also drew the warning "doc_id がないためパスを ID にしました", which says the
+// opposite of what is wrong.
+TEST_CASE("DocumentParser: an invalid doc_id is one error, not also a missing one",
+          "[document_parser]") {
+  for (const LintMode mode : {LintMode::kLenient, LintMode::kStrict}) {
+    const ParseOutcome r =
+        ParseDocument("id.md", "---\ndoc_id: \"A B\"\ntitle: t\n---\n本文\n", mode);
+    CHECK(r.warnings.empty());
+    bool invalid = false;
+    for (const auto& e : r.errors) {
+      CHECK(e.rule != "front-matter.doc_id.missing");
+      invalid = invalid || e.rule == "front-matter.doc_id.invalid";
+    }
+    CHECK(invalid);
+  }
+}
+
 TEST_CASE("DocumentParser: files over the size cap are refused before parsing",
           "[document_parser]") {
   const std::string huge(kMaxFileBytes + 1, 'a');
