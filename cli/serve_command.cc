@@ -71,6 +71,16 @@ int RunServeCommand(const Args& args) {
     files.rlim_cur = files.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &files);
   }
+  // SIGINT/SIGTERM are taken by a thread of their own (sigwait), not by a handler: stopping the
+  // server is not async-signal-safe. Blocked here, before Create() starts the server's threads
+  // (which inherit the mask): a thread that left them unblocked got the signal and the process
+  // died of it (exit 143) instead of stopping.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR2);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   auto server = web::Server::Create(options);
   if (!server) {
     std::fprintf(stderr, "%s\n", server.error().ToString().c_str());
@@ -88,14 +98,6 @@ int RunServeCommand(const Args& args) {
     std::fprintf(stderr, "%s\n", port.error().ToString().c_str());
     return kExitFailure;
   }
-  // SIGINT/SIGTERM are taken by a thread of their own (sigwait), not by a handler: stopping the
-  // server is not async-signal-safe. Blocked here, before any server thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGUSR2);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   web::Server* raw = server->get();
   std::thread stopper([signals, raw] {
     int sig = 0;

@@ -5,5 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${YUIMARU_BUILD_DIR:-build}
-cmake -S . -B "$dir" "$@" >/dev/null
+# ccache, when installed, makes rebuilds cheap (CI starts with an empty cache: no change there).
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B "$dir" "${launcher[@]}" "$@" >/dev/null
 cmake --build "$dir" -j"$(nproc)"

@@ -24,6 +24,7 @@ if (user.status !== 0) { console.error(user.stderr); process.exit(1); }
 const password = user.stdout.trim().split(" ").pop();
 
 const server = spawn(binary, ["serve", "--db", join(work, "db"), "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+const serverExit = new Promise((resolve) => server.on("exit", (code, signal) => resolve({ code, signal })));
 const base = await new Promise((resolve, reject) => {
   let out = "";
   server.stdout.on("data", (d) => {
@@ -32,7 +33,8 @@ const base = await new Promise((resolve, reject) => {
     if (m) resolve(`http://127.0.0.1:${m[1]}`);
   });
   server.on("exit", (code) => reject(new Error(`server exited: ${code}`)));
-  setTimeout(() => reject(new Error("server did not start")), 20000);
+  // A generous bound: under AddressSanitizer (scripts/test.sh --sanitize) the start is slower.
+  setTimeout(() => reject(new Error("server did not start")), 120000).unref();
 });
 
 const browser = await chromium.launch({
@@ -140,6 +142,10 @@ try {
 } finally {
   await browser.close();
   server.kill("SIGTERM");
+  // A clean exit on SIGTERM, also the sanitizers' verdict: a leak or a memory error found at exit
+  // makes the server exit non-zero (scripts/test.sh --sanitize).
+  const exit = await serverExit;
+  check(exit.code === 0, `the server exits cleanly on SIGTERM (${JSON.stringify(exit)})`);
   rmSync(work, { recursive: true, force: true });
 }
 check(consoleErrors.length === 0, `no console errors ${JSON.stringify(consoleErrors)}`);
