@@ -1,6 +1,6 @@
 // Need-to-know access: the handler roster (情報取扱者名簿) with roles, clearances and argon2id
 // password hashes (libsodium), and the append-only, hash-chained audit trail. Used by web/ and
-// cli/; depends on search/core only.
+// cli/; depends on core only.
 #pragma once
 
 #include <chrono>
@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "search/core/result.h"
-#include "search/core/schema.h"
+#include "core/result.h"
+#include "core/schema.h"
 
 namespace yuimaru::access {
 

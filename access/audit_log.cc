@@ -16,7 +16,7 @@
 #include <set>
 
 #include "access/access.h"
-#include "search/core/hex.h"
+#include "core/hex.h"
 
 namespace yuimaru::access {
 namespace {

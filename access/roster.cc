@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "access/access.h"
-#include "search/core/utf8.h"
+#include "core/utf8.h"
 
 namespace yuimaru::access {
 namespace {

@@ -11,9 +11,9 @@
 #include "access/access.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "core/pii.h"
+#include "core/utf8.h"
 #include "indexer/indexer.h"
-#include "search/core/pii.h"
-#include "search/core/utf8.h"
 
 namespace yuimaru::cli {
 namespace {

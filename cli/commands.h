@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "search/core/result.h"
+#include "core/result.h"
 
 namespace yuimaru::cli {
 

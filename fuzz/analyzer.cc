@@ -1,7 +1,7 @@
-// Fuzz target: normalization and segmentation (search/core/normalizer, search/core/analyzer), the
+// Fuzz target: normalization and segmentation (core/normalizer, core/analyzer), the
 // code every index term and every query term goes through.
 //
-// Invariants (search/core/normalizer.h, analyzer.h):
+// Invariants (core/normalizer.h, analyzer.h):
 //  * NormalizeWithOffsets gives the same text as Normalize, with one source offset per code
 //    point plus a final one equal to the input size; offsets never decrease, stay inside the
 //    input and, for valid UTF-8, fall on character boundaries;
@@ -10,15 +10,15 @@
 //  * Analyze gives the normalized text and words that are non-empty, in order, not overlapping,
 //    inside it; Segment of that text gives the same words;
 //  * every term built from the words is valid UTF-8.
-#include "search/core/analyzer.h"
+#include "core/analyzer.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "core/normalizer.h"
 #include "fuzz/fuzz_check.h"
-#include "search/core/normalizer.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // Fuzz target: one whole Markdown file through indexer::ParseDocument (size and UTF-8 checks,
 // PII guard, YAML front matter, schema validation, Markdown, private sections, view checks).
 //
-// Invariants (indexer/document_parser.h, search/core/result.h):
+// Invariants (indexer/document_parser.h, core/result.h):
 //  * no exception escapes: errors are values;
 //  * every error and warning has a rule and names the source; lines are 0 (unknown) or within
 //    the file; columns are not negative;

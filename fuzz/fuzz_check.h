@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "search/core/utf8.h"
+#include "core/utf8.h"
 
 #define FUZZ_CHECK(cond)                                                                \
   do {                                                                                  \

@@ -4,7 +4,7 @@
 // Input: byte 0 picks the document's base level, byte 1 the first line, the rest is the body
 // (LF line ends, as the parser hands it over).
 //
-// Invariants (search/core/markdown_reader.h, search/core/private_marker.h):
+// Invariants (core/markdown_reader.h, core/private_marker.h):
 //  * blocks have valid UTF-8 text (for valid input), lines within the body, and a level at least
 //    the base; private ranges lie within the body, begin <= end;
 //  * VisibleMarkdown at a view no range is above is the body itself, and a view keeps the body's
@@ -16,9 +16,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/markdown_reader.h"
+#include "core/private_marker.h"
 #include "fuzz/fuzz_check.h"
-#include "search/core/markdown_reader.h"
-#include "search/core/private_marker.h"
 
 namespace {
 

@@ -1,7 +1,7 @@
-// Fuzz target: the PII finder (search/core/pii): FindPii over raw text, FindPiiInBlocks over the
+// Fuzz target: the PII finder (core/pii): FindPii over raw text, FindPiiInBlocks over the
 // Markdown blocks of the same text, RedactPii.
 //
-// Invariants (search/core/pii.h):
+// Invariants (core/pii.h):
 //  * findings are in order and do not overlap ("one finding per stretch of text"); each byte
 //    range lies inside the text on character boundaries, and its line and column are those of
 //    its first byte; the masked form is valid UTF-8;
@@ -9,15 +9,15 @@
 //  * RedactPii replaces each finding once: its output is never longer than the text with every
 //    finding's bytes replaced by "[rule]" (text repeated around an overlap would be PII leaking
 //    into the logs).
-#include "search/core/pii.h"
+#include "core/pii.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "core/markdown_reader.h"
 #include "fuzz/fuzz_check.h"
-#include "search/core/markdown_reader.h"
 
 namespace {
 

@@ -17,9 +17,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/analyzer.h"
+#include "core/synonyms.h"
 #include "fuzz/fuzz_check.h"
-#include "search/core/analyzer.h"
-#include "search/core/synonyms.h"
 #include "search/query_builder.h"
 
 namespace {

@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/markdown_reader.h"
+#include "core/normalizer.h"
 #include "fuzz/fuzz_check.h"
-#include "search/core/markdown_reader.h"
-#include "search/core/normalizer.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <set>
 #include <system_error>
 
-#include "search/core/hex.h"
-#include "search/core/utf8.h"
+#include "core/hex.h"
+#include "core/utf8.h"
 
 namespace yuimaru::indexer {
 namespace fs = std::filesystem;

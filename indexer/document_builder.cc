@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
-#include "search/core/doc_record.h"
-#include "search/core/facet_codes.h"
-#include "search/core/normalizer.h"
-#include "search/core/text_pack.h"
-#include "search/core/utf8.h"
+#include "core/doc_record.h"
+#include "core/facet_codes.h"
+#include "core/normalizer.h"
+#include "core/text_pack.h"
+#include "core/utf8.h"
 
 namespace yuimaru::indexer {
 namespace {

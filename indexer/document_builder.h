@@ -8,9 +8,9 @@
 
 #include <vector>
 
+#include "core/analyzer.h"
+#include "core/schema.h"
 #include "indexer/document_parser.h"
-#include "search/core/analyzer.h"
-#include "search/core/schema.h"
 
 namespace yuimaru::indexer {
 

@@ -7,9 +7,9 @@
 #include <set>
 #include <tuple>
 
+#include "core/fiscal_year.h"
+#include "core/utf8.h"
 #include "indexer/front_matter.h"
-#include "search/core/fiscal_year.h"
-#include "search/core/utf8.h"
 
 namespace yuimaru::indexer {
 namespace {

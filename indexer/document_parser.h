@@ -8,11 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "search/core/facet_codes.h"
-#include "search/core/markdown_reader.h"
-#include "search/core/pii.h"
-#include "search/core/result.h"
-#include "search/core/schema.h"
+#include "core/facet_codes.h"
+#include "core/markdown_reader.h"
+#include "core/pii.h"
+#include "core/result.h"
+#include "core/schema.h"
 
 namespace yuimaru::indexer {
 

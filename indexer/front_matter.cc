@@ -7,7 +7,7 @@
 #include <optional>
 #include <utility>
 
-#include "search/core/utf8.h"
+#include "core/utf8.h"
 
 namespace yuimaru::indexer {
 namespace {

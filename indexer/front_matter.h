@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "search/core/result.h"
+#include "core/result.h"
 
 namespace yuimaru::indexer {
 

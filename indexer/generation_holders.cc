@@ -5,8 +5,8 @@
 #include <fstream>
 #include <thread>
 
+#include "core/index_layout.h"
 #include "indexer/indexer.h"
-#include "search/core/index_layout.h"
 
 namespace yuimaru::indexer {
 namespace {

@@ -18,15 +18,15 @@
 #include <set>
 #include <thread>
 
+#include "core/analyzer.h"
+#include "core/hex.h"
+#include "core/index_layout.h"
+#include "core/synonyms.h"
+#include "core/utf8.h"
 #include "indexer/corpus_reader.h"
 #include "indexer/document_builder.h"
 #include "indexer/document_parser.h"
 #include "indexer/indexer.h"
-#include "search/core/analyzer.h"
-#include "search/core/hex.h"
-#include "search/core/index_layout.h"
-#include "search/core/synonyms.h"
-#include "search/core/utf8.h"
 
 namespace yuimaru::indexer {
 namespace fs = std::filesystem;

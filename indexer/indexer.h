@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "search/core/pii.h"
-#include "search/core/result.h"
+#include "core/pii.h"
+#include "core/result.h"
 
 namespace yuimaru::indexer {
 

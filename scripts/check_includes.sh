@@ -1,36 +1,42 @@
 #!/usr/bin/env bash
 # Fails on any project #include that crosses a module boundary the wrong way (docs/architecture.md):
-#   search/core/ → search/core/           search/ → search/, search/core/
-#   indexer/ → indexer/, search/core/     web/ → web/, search/search.h, search/json.h, search/core/,
-#   access/ → access/, search/core/                                                  access/
-# cli/, tests/ and fuzz/ may include anything.
+#   core/    → core/
+#   search/  → search/, core/
+#   indexer/ → indexer/, core/
+#   access/  → access/, core/
+#   web/     → web/, search/search.h, search/json.h, access/, core/
+# cli/, tests/ and fuzz/ may include anything. A project header is any path that starts with one
+# of the module folders; it is checked whether written "…" or <…>, and <…> is itself an error
+# (project headers are included with quotes, so that the compiler never finds a system header of
+# the same name first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+modules='core|search|indexer|access|web|cli|fuzz|tests'
 status=0
+# Prints file<TAB>form<TAB>path for every #include of a project header under the given folder.
+includes() {
+  grep -rnE --include='*.h' --include='*.cc' "^[[:space:]]*#[[:space:]]*include[[:space:]]*[\"<]($modules)/" "$1" 2>/dev/null |
+    sed -E 's/^([^:]+):[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*([\"<])([^\">]+)[\">].*/\1\t\2\t\3/' || true
+}
 check() {  # dir, allowed-prefix-regex
   local dir=$1 allowed=$2
   [ -d "$dir" ] || return 0
-  while IFS= read -r line; do
-    file=${line%%:*}
-    inc=$(sed -E 's/.*#include "([^"]+)".*/\1/' <<<"$line")
+  while IFS=$'\t' read -r file form inc; do
+    [ -n "$file" ] || continue
+    if [ "$form" = "<" ]; then
+      echo "check_includes: $file includes <$inc> (project headers are included with quotes)" >&2
+      status=1
+    fi
     if ! grep -Eq "^($allowed)" <<<"$inc"; then
-      echo "check_includes: $file includes $inc (not allowed from $dir)" >&2
+      echo "check_includes: $file includes $inc (not allowed from $dir/)" >&2
       status=1
     fi
-  done < <(grep -rn --include='*.h' --include='*.cc' '#include "' "$dir" | grep -v '^search/core/.*' | sed 's/:[0-9]*:/:/' || true)
+  done < <(includes "$dir")
 }
-check_core() {
-  while IFS= read -r line; do
-    inc=$(sed -E 's/.*#include "([^"]+)".*/\1/' <<<"$line")
-    if ! grep -Eq '^search/core/' <<<"$inc"; then
-      echo "check_includes: ${line%%:*} includes $inc (search/core/ may include only search/core/)" >&2
-      status=1
-    fi
-  done < <(grep -rn --include='*.h' --include='*.cc' '#include "' search/core || true)
-}
-check_core
-check search 'search/'
-check indexer 'indexer/|search/core/'
-check web 'web/|search/search\.h|search/json\.h|search/core/|access/'
-check access 'access/|search/core/'
+check core 'core/'
+check search 'search/|core/'
+check indexer 'indexer/|core/'
+check access 'access/|core/'
+check web 'web/|search/search\.h|search/json\.h|access/|core/'
+for dir in cli tests fuzz; do check "$dir" "($modules)/"; done
 exit $status

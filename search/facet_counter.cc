@@ -1,7 +1,7 @@
 #include "search/facet_counter.h"
 
-#include "search/core/facet_codes.h"
-#include "search/core/schema.h"
+#include "core/facet_codes.h"
+#include "core/schema.h"
 
 namespace yuimaru::search {
 

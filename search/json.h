@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "search/core/result.h"
+#include "core/result.h"
 #include "search/search.h"
 
 namespace yuimaru::search {

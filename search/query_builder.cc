@@ -5,9 +5,9 @@
 #include <cstring>
 #include <map>
 
-#include "search/core/fiscal_year.h"
-#include "search/core/normalizer.h"
-#include "search/core/utf8.h"
+#include "core/fiscal_year.h"
+#include "core/normalizer.h"
+#include "core/utf8.h"
 
 namespace yuimaru::search {
 namespace {

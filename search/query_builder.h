@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "search/core/analyzer.h"
-#include "search/core/synonyms.h"
+#include "core/analyzer.h"
+#include "core/synonyms.h"
 #include "search/query_parser.h"
 #include "search/search.h"
 #include "search/substring_filter.h"

@@ -2,8 +2,8 @@
 
 #include <regex>
 
-#include "search/core/normalizer.h"
-#include "search/core/utf8.h"
+#include "core/normalizer.h"
+#include "core/utf8.h"
 
 namespace yuimaru::search {
 namespace {

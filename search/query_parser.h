@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "search/core/result.h"
-#include "search/core/schema.h"
+#include "core/result.h"
+#include "core/schema.h"
 
 namespace yuimaru::search {
 

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "search/core/result.h"
-#include "search/core/schema.h"
+#include "core/result.h"
+#include "core/schema.h"
 
 namespace yuimaru::search {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "search/core/markdown_reader.h"
+#include "core/markdown_reader.h"
 #include "search/search.h"
 
 namespace yuimaru::search {

@@ -6,7 +6,7 @@
 #include <regex>
 #include <vector>
 
-#include "search/core/private_marker.h"
+#include "core/private_marker.h"
 #include "web/html.h"
 
 namespace yuimaru::web {

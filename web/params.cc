@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <set>
 
-#include "search/core/schema.h"
+#include "core/schema.h"
 #include "web/html.h"
 
 namespace yuimaru::web {

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "search/core/result.h"
+#include "core/result.h"
 #include "search/search.h"
 
 namespace yuimaru::web {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "search/core/fiscal_year.h"
-#include "search/core/schema.h"
+#include "core/fiscal_year.h"
+#include "core/schema.h"
 #include "web/html.h"
 #include "web/markdown_html.h"
 

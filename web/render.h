@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "search/core/result.h"
+#include "core/result.h"
 #include "search/search.h"
 #include "web/params.h"
 

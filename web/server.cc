@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "access/access.h"
-#include "search/core/index_layout.h"
-#include "search/core/pii.h"
-#include "search/core/schema.h"
+#include "core/index_layout.h"
+#include "core/pii.h"
+#include "core/schema.h"
 #include "search/json.h"
 #include "web/assets.h"
 #include "web/gate.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "access/access.h"
-#include "search/core/hex.h"
+#include "core/hex.h"
 
 namespace yuimaru::web {
 namespace {

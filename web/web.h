@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "search/core/result.h"
+#include "core/result.h"
 #include "search/search.h"
 
 namespace yuimaru::web {

@@ -1,8 +1,8 @@
-#include "search/core/analyzer.h"
+#include "core/analyzer.h"
 
 #include <catch2/catch.hpp>
 
-#include "search/core/utf8.h"
+#include "core/utf8.h"
 
 namespace yuimaru::core {
 namespace {

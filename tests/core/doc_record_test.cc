@@ -1,9 +1,9 @@
-#include "search/core/doc_record.h"
+#include "core/doc_record.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 
-#include "search/core/text_pack.h"
+#include "core/text_pack.h"
 
 namespace yuimaru::core {
 namespace {

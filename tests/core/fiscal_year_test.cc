@@ -1,4 +1,4 @@
-#include "search/core/fiscal_year.h"
+#include "core/fiscal_year.h"
 
 #include <catch2/catch.hpp>
 

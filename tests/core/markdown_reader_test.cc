@@ -1,4 +1,4 @@
-#include "search/core/markdown_reader.h"
+#include "core/markdown_reader.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>

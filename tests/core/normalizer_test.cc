@@ -1,8 +1,8 @@
-#include "search/core/normalizer.h"
+#include "core/normalizer.h"
 
 #include <catch2/catch.hpp>
 
-#include "search/core/utf8.h"
+#include "core/utf8.h"
 
 namespace yuimaru::core {
 namespace {

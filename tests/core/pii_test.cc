@@ -1,4 +1,4 @@
-#include "search/core/pii.h"
+#include "core/pii.h"
 
 #include <catch2/catch.hpp>
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "search/core/schema.h"
+#include "core/schema.h"
 
 #include <catch2/catch.hpp>
 

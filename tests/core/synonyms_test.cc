@@ -1,4 +1,4 @@
-#include "search/core/synonyms.h"
+#include "core/synonyms.h"
 
 #include <catch2/catch.hpp>
 

@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "search/core/markdown_reader.h"
+#include "core/markdown_reader.h"
 #include "tests/support/command.h"
 #include "tests/support/temp_dir.h"
 

@@ -5,8 +5,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/pii.h"
 #include "indexer/document_parser.h"
-#include "search/core/pii.h"
 #include "tests/support/command.h"
 #include "tests/support/temp_dir.h"
 

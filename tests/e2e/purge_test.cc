@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "search/core/normalizer.h"
-#include "search/core/utf8.h"
+#include "core/normalizer.h"
+#include "core/utf8.h"
 #include "tests/support/command.h"
 #include "tests/support/temp_dir.h"
 

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "core/normalizer.h"
+#include "core/utf8.h"
 #include "indexer/document_parser.h"
-#include "search/core/normalizer.h"
-#include "search/core/utf8.h"
 #include "tests/support/command.h"
 #include "tests/support/temp_dir.h"
 

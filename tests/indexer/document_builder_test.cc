@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "search/core/doc_record.h"
-#include "search/core/text_pack.h"
+#include "core/doc_record.h"
+#include "core/text_pack.h"
 
 namespace yuimaru::indexer {
 namespace {

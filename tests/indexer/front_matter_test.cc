@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "search/core/utf8.h"
+#include "core/utf8.h"
 
 namespace yuimaru::indexer {
 namespace {

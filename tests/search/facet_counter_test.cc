@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "search/core/facet_codes.h"
+#include "core/facet_codes.h"
 
 namespace yuimaru::search {
 namespace {

@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "search/core/analyzer.h"
+#include "core/analyzer.h"
 #include "tests/support/command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_server.h"

@@ -1,9 +1,9 @@
-#include "search/core/fiscal_year.h"
+#include "core/fiscal_year.h"
 
 #include <cstdio>
 #include <regex>
 
-#include "search/core/normalizer.h"
+#include "core/normalizer.h"
 
 namespace yuimaru::core {
 namespace {

@@ -1,4 +1,4 @@
-#include "search/core/normalizer.h"
+#include "core/normalizer.h"
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -9,7 +9,7 @@
 #include <memory>
 #include <unordered_map>
 
-#include "search/core/utf8.h"
+#include "core/utf8.h"
 
 namespace yuimaru::core {
 namespace {

@@ -1,13 +1,13 @@
-#include "search/core/pii.h"
+#include "core/pii.h"
 
 #include <algorithm>
 #include <fstream>
 #include <regex>
 #include <tuple>
 
-#include "search/core/normalizer.h"
-#include "search/core/schema.h"
-#include "search/core/utf8.h"
+#include "core/normalizer.h"
+#include "core/schema.h"
+#include "core/utf8.h"
 
 namespace yuimaru::core {
 namespace {

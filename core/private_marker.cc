@@ -1,8 +1,8 @@
-#include "search/core/private_marker.h"
+#include "core/private_marker.h"
 
 #include <optional>
 
-#include "search/core/normalizer.h"
+#include "core/normalizer.h"
 
 namespace yuimaru::core {
 namespace {

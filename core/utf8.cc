@@ -1,4 +1,4 @@
-#include "search/core/utf8.h"
+#include "core/utf8.h"
 
 namespace yuimaru::core {
 namespace {

@@ -1,4 +1,4 @@
-#include "search/core/facet_codes.h"
+#include "core/facet_codes.h"
 
 namespace yuimaru::core {
 namespace {

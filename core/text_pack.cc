@@ -1,4 +1,4 @@
-#include "search/core/text_pack.h"
+#include "core/text_pack.h"
 
 #include <zlib.h>
 

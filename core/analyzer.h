@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "search/core/normalizer.h"
-#include "search/core/result.h"
+#include "core/normalizer.h"
+#include "core/result.h"
 
 namespace yuimaru::core {
 

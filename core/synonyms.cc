@@ -1,10 +1,10 @@
-#include "search/core/synonyms.h"
+#include "core/synonyms.h"
 
 #include <algorithm>
 #include <set>
 
-#include "search/core/normalizer.h"
-#include "search/core/utf8.h"
+#include "core/normalizer.h"
+#include "core/utf8.h"
 
 namespace yuimaru::core {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "search/core/result.h"
+#include "core/result.h"
 
 namespace yuimaru::core {
 

@@ -1,4 +1,4 @@
-#include "search/core/index_layout.h"
+#include "core/index_layout.h"
 
 #include <cstdio>
 #include <system_error>

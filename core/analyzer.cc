@@ -1,11 +1,11 @@
-#include "search/core/analyzer.h"
+#include "core/analyzer.h"
 
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
 
-#include "search/core/normalizer.h"
-#include "search/core/utf8.h"
+#include "core/normalizer.h"
+#include "core/utf8.h"
 
 namespace yuimaru::core {
 

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "search/core/markdown_reader.h"
-#include "search/core/result.h"
+#include "core/markdown_reader.h"
+#include "core/result.h"
 
 namespace yuimaru::core {
 

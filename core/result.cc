@@ -1,6 +1,6 @@
-#include "search/core/result.h"
+#include "core/result.h"
 
-#include "search/core/utf8.h"
+#include "core/utf8.h"
 
 namespace yuimaru {
 

@@ -1,4 +1,4 @@
-#include "search/core/markdown_reader.h"
+#include "core/markdown_reader.h"
 
 #include <cmark.h>
 
@@ -6,7 +6,7 @@
 #include <optional>
 #include <regex>
 
-#include "search/core/private_marker.h"
+#include "core/private_marker.h"
 
 namespace yuimaru::core {
 namespace {

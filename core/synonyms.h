@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "search/core/result.h"
+#include "core/result.h"
 
 namespace yuimaru::core {
 

@@ -1,4 +1,4 @@
-#include "search/core/schema.h"
+#include "core/schema.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,9 +6,9 @@
 #include <regex>
 #include <unordered_map>
 
-#include "search/core/fiscal_year.h"
-#include "search/core/normalizer.h"
-#include "search/core/utf8.h"
+#include "core/fiscal_year.h"
+#include "core/normalizer.h"
+#include "core/utf8.h"
 
 namespace yuimaru::core {
 namespace {

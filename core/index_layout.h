@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "search/core/result.h"
-#include "search/core/schema.h"
+#include "core/result.h"
+#include "core/schema.h"
 
 namespace yuimaru::core {
 

@@ -1,8 +1,8 @@
-#include "search/core/doc_record.h"
+#include "core/doc_record.h"
 
 #include <nlohmann/json.hpp>
 
-#include "search/core/fiscal_year.h"
+#include "core/fiscal_year.h"
 
 namespace yuimaru::core {
 
