@@ -1,6 +1,8 @@
 // The one text analyzer of yuimaru: normalization (normalizer.h), ICU word segmentation for
-// Japanese, and the two kinds of index terms both sides use — dictionary words (precision) and
-// character bigrams with positions (recall of every substring of two or more characters).
+// Japanese, and the kinds of index terms both sides use — dictionary words (precision), and
+// character bigrams and katakana trigrams without positions (recall of every substring of two or
+// more characters; the order of a longer run is proved on the stored text, core/schema.h
+// kTextSlot).
 #pragma once
 
 #include <cstdint>

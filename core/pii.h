@@ -1,6 +1,8 @@
 // Personal and identifying data that must never be indexed (DOMAIN.md §6): e-mail addresses,
 // Japanese phone numbers, postal codes with addresses, street addresses, マイナンバー and 法人番号
-// (with their check digits), bank accounts, and the names of a local deny-list. Pure: text in,
+// (with their check digits), bank accounts, card numbers (Luhn), invoice and company registry
+// numbers, and the names of a local deny-list; URLs and SNS handles are findings to review
+// (warnings). Pure: text in,
 // findings out. The indexer rejects a document with a finding; the audit trail masks them in
 // logged queries.
 #pragma once
@@ -18,7 +20,9 @@ namespace yuimaru::core {
 struct PiiFinding {
   std::string rule;  // "pii/email", "pii/phone", "pii/postal-address", "pii/address",
                      // "pii/my-number", "pii/corporate-number", "pii/bank-account",
-                     // "pii/deny-list"
+                     // "pii/card-number", "pii/invoice-number",
+                     // "pii/corporate-registry-number", "pii/deny-list"; review only:
+                     // "pii/url", "pii/sns-handle"
   int line = 0;      // 1-based, in the scanned text
   int column = 0;    // 1-based code point column
   size_t begin = 0;  // byte range in the scanned text

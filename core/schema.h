@@ -38,10 +38,10 @@ inline constexpr unsigned kFiscalYearSlot = 1;  // "2024"
 inline constexpr unsigned kFacetSlot = 2;       // packed facet codes (facet_codes.h)
 inline constexpr unsigned kDocIdSlot = 3;       // doc_id: the tie-break of equal scores
 // The normalized visible text of the version (title and blocks, each on a line of its own),
-// uncompressed: checks that a run of three or more characters occurs exactly, where the bigram
-// terms only say that its pairs occur somewhere. Positions in Xapian would do the same at twice
-// the index size and half the indexing speed; deflating the text saves 10% of the index but
-// triples the cost of each check (docs/architecture.md).
+// deflated by core::PackText (text_pack.h): checks that a run of three or more characters occurs
+// exactly, where the bigram terms only say that its pairs occur somewhere. Positions in Xapian
+// would do the same at twice the index size and half the indexing speed; the cost of inflating
+// is paid once per text, which the searcher's text cache keeps (docs/architecture.md).
 inline constexpr unsigned kTextSlot = 4;
 // Within-document frequency given to each occurrence, by field: title > headings > body.
 inline constexpr unsigned kTitleWdf = 3;

@@ -23,8 +23,9 @@ struct VersionSpan {
 // top clearance reads everything).
 std::vector<VersionSpan> VersionsOf(const ParsedDoc& doc);
 
-// The Xapian document of `doc` as a reader of clearance `view` sees it: terms (words, positional
-// bigrams, boolean filters), values and data (core::DocRecord). Requires view >= doc.base.
+// The Xapian document of `doc` as a reader of clearance `view` sees it: terms (words, bigrams and
+// katakana trigrams without positions, boolean filters), values and data (core::DocRecord).
+// Requires view >= doc.base.
 Xapian::Document BuildDocument(const ParsedDoc& doc, core::Clearance view,
                                const core::Analyzer& analyzer);
 

@@ -1,6 +1,6 @@
 // yuimaru's web front end: server-rendered search pages for consultants and trainers, the
 // document page, the dashboard and a JSON API, on cpp-httplib. Start here: Server::Create, then
-// Bind and Listen (or Run). Depends on search/ and access/ (roster, audit trail).
+// Bind and Listen (Stop ends it). Depends on search/ and access/ (roster, audit trail).
 #pragma once
 
 #include <chrono>
