@@ -298,7 +298,10 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
     }
     if (built.rank.empty()) built.rank = OrAll(content);  // every weight set to 0 by config
   } else {
-    built.rank = Xapian::Query::MatchAll;
+    // Not Xapian::Query::MatchAll: that is one static object whose reference count is not atomic
+    // (xapian/query.h says so), and the server builds queries on several threads at once; a lost
+    // count frees it under another thread. An empty term is the same query, owned by this one.
+    built.rank = Xapian::Query(std::string());
   }
   auto filter = FilterQuery(in);
   if (!filter) return filter.error();

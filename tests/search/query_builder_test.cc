@@ -89,5 +89,26 @@ TEST_CASE("QueryBuilder: exclusions and filters are boolean, text without letter
   CHECK(combined.find("XI:E") != std::string::npos);
 }
 
+// Xapian::Query::MatchAll is one static object with a reference count that is not atomic: the
+// server's threads copying and dropping it at once freed it under each other (a SIGSEGV under
+// load). A filter-only query must match everything through a query of its own.
+TEST_CASE("QueryBuilder: a filter-only query never shares Xapian's static MatchAll",
+          "[query_builder]") {
+  Fixture f;
+  const BuiltQuery b = f.Build("業種:製造業");
+  CHECK(b.rank.get_type() == Xapian::Query::LEAF_MATCH_ALL);
+  CHECK(b.rank.internal.get() != Xapian::Query::MatchAll.internal.get());
+  for (MatchMode mode : {MatchMode::kStrict, MatchMode::kRelaxed}) {
+    const Xapian::Query q = CombineQuery(b, mode);
+    std::vector<Xapian::Query> todo = {q};
+    while (!todo.empty()) {
+      const Xapian::Query cur = todo.back();
+      todo.pop_back();
+      CHECK(cur.internal.get() != Xapian::Query::MatchAll.internal.get());
+      for (size_t i = 0; i < cur.get_num_subqueries(); ++i) todo.push_back(cur.get_subquery(i));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace yuimaru::search
