@@ -45,12 +45,18 @@ std::string InlineText(cmark_node* node) {
 
 // Images → "[画像: alt]" text; headings one level down. Changes the tree in place.
 void Rewrite(cmark_node* root) {
+  // Outermost images only: an image may hold another in its description (`![a ![b](x)](y)`), and
+  // freeing the outer one frees the inner one with it; the outer one's text includes the inner's.
   std::vector<cmark_node*> images;
+  int image_depth = 0;
   cmark_iter* it = cmark_iter_new(root);
   for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
     cmark_node* n = cmark_iter_get_node(it);
+    if (cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
+      if (ev == CMARK_EVENT_ENTER && image_depth++ == 0) images.push_back(n);
+      if (ev == CMARK_EVENT_EXIT) --image_depth;
+    }
     if (ev != CMARK_EVENT_ENTER) continue;
-    if (cmark_node_get_type(n) == CMARK_NODE_IMAGE) images.push_back(n);
     if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
       cmark_node_set_heading_level(n, std::min(6, cmark_node_get_heading_level(n) + 1));
     }

@@ -24,6 +24,19 @@ TEST_CASE("MarkdownHtml: raw HTML, script and dangerous links are neutralized", 
   CHECK(html.find("rel=\"noreferrer noopener\"") != std::string::npos);
 }
 
+// An image in an image's description: freeing the outer one freed the inner one, which was then
+// used and freed again (a crash of the document page; the ASan run sees it at once).
+TEST_CASE("MarkdownHtml: an image inside an image's description becomes one text",
+          "[markdown_html]") {
+  const std::string html =
+      RenderMarkdownHtml("前 ![外 ![内 ![芯](c.png)](a.png)](b.png) 後\n\n![x](d.png)\n");
+  CHECK(html.find("<img") == std::string::npos);
+  CHECK(html.find("[画像: 外 内 芯]") != std::string::npos);
+  CHECK(html.find("[画像: x]") != std::string::npos);
+  CHECK(html.find("前") != std::string::npos);
+  CHECK(html.find("後") != std::string::npos);
+}
+
 TEST_CASE("MarkdownHtml: pipe tables, demoted headings and framed private sections",
           "[markdown_html]") {
   const std::string html = RenderMarkdownHtml(
