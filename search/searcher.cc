@@ -360,11 +360,16 @@ std::vector<FilterSuggestion> Suggest(const ParsedQuery& parsed, const core::Ana
 }
 
 uint64_t DirectoryBytes(const fs::path& dir) {
+  // A file may vanish during the walk (a generation being removed): it counts 0 and the walk goes
+  // on; file_size's error value ((uintmax_t)-1) is never added.
   uint64_t total = 0;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) total += it->file_size(ec);
+    std::error_code file_ec;
+    if (!it->is_regular_file(file_ec)) continue;
+    const auto size = it->file_size(file_ec);
+    if (!file_ec) total += size;
   }
   return total;
 }
@@ -424,6 +429,17 @@ struct Searcher::Impl {
           view.shards.emplace_back((generation / name).string());
           view.combined.add_database(view.shards.back());
           identity += " " + view.shards.back().get_uuid();
+        }
+        // Xapian opens a database whose lazy tables (document data among them) are missing as if
+        // they were empty: a view opened while its superseded generation was being removed could
+        // answer without document records. Removal starts only after CURRENT has moved on, so a
+        // view opened while CURRENT still names its generation is whole; otherwise OpenView moves
+        // to the current generation.
+        if (auto current = core::ResolveCurrentGeneration(db); current && *current != generation) {
+          Error err = MakeError(ErrorCode::kNotFound, "index.superseded",
+                                "索引の世代が切り替わりました。最新の世代を開き直します");
+          err.source = generation.string();
+          return err;
         }
         view.cache_id = TextCache::Instance().Handle(identity);
         v = std::move(view);
