@@ -4,7 +4,6 @@
 
 #include <memory>
 #include <optional>
-#include <regex>
 
 #include "core/private_marker.h"
 
@@ -36,11 +35,6 @@ std::string JoinSoftBreaks(const std::string& s) {
     if (!(wide_before && wide_after)) out.push_back(' ');
   }
   return out;
-}
-
-bool IsTableSeparator(const std::string& row) {
-  static const std::regex kSep(R"(^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$)");
-  return std::regex_match(row, kSep);
 }
 
 struct NodeDeleter {
@@ -204,7 +198,7 @@ class Reader {
         size_t nl = raw.find('\n', start);
         if (nl == std::string::npos) nl = raw.size();
         const std::string line = Trim(raw.substr(start, nl - start));
-        if (!line.empty() && !IsTableSeparator(line)) {
+        if (!line.empty() && !IsTableSeparatorRow(line)) {
           AddBlock(TextBlock::Kind::kText, 0, leaf_line_ + row, line);
         }
         ++row;
@@ -308,6 +302,38 @@ std::optional<Error> CheckViews(std::string_view body, int first_line, Clearance
     }
   }
   return std::nullopt;
+}
+
+// The grammar of a pipe table's separator row, `^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$`, scanned by
+// hand: std::regex recurses once per character and a hostile row of a million dashes overflowed
+// the stack.
+bool IsTableSeparatorRow(std::string_view row) {
+  size_t i = 0;
+  const size_t n = row.size();
+  auto space = [&] {
+    while (i < n && (row[i] == ' ' || row[i] == '\t' || row[i] == '\n' || row[i] == '\v' ||
+                     row[i] == '\f' || row[i] == '\r'))
+      ++i;
+  };
+  auto cell = [&] {  // \s*:?-+:?\s*
+    space();
+    if (i < n && row[i] == ':') ++i;
+    const size_t dashes = i;
+    while (i < n && row[i] == '-') ++i;
+    if (i == dashes) return false;
+    if (i < n && row[i] == ':') ++i;
+    space();
+    return true;
+  };
+  if (i < n && row[i] == '|') ++i;
+  if (!cell()) return false;
+  while (i < n) {
+    if (row[i] != '|') return false;
+    ++i;
+    if (i == n) return true;  // the closing pipe
+    if (!cell()) return false;
+  }
+  return true;
 }
 
 }  // namespace yuimaru::core

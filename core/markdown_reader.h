@@ -43,6 +43,10 @@ struct MarkdownContent {
 // `base` is the document's 機密区分, the least level any block gets.
 MarkdownContent ReadMarkdown(std::string_view body, int first_line, Clearance base);
 
+// Whether `row` (one trimmed line) is a pipe table's separator row (`| --- | :-: |`). Linear in
+// its length, whatever it holds. The indexer and the page renderer both read tables with it.
+bool IsTableSeparatorRow(std::string_view row);
+
 // The body as a reader of clearance `view` may see it: each private range above `view` (markers
 // included) becomes one empty line; other lines are kept as they are. `body` must have LF line
 // ends only (the parser normalizes them at read time).

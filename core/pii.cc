@@ -91,7 +91,7 @@ const std::vector<Rule>& Rules() {
   static const auto* rules = new std::vector<Rule>{
       {"pii/email",
        std::regex(
-           R"(([a-z0-9._%+\-]+ ?(?:@|\[at\]|\(at\)|\[@\]) ?[a-z0-9\-]+(?: ?(?:\.|\[dot\]|\(dot\)) ?[a-z0-9\-]+)+))"),
+           R"(([a-z0-9._%+\-]{1,64} ?(?:@|\[at\]|\(at\)|\[@\]) ?[a-z0-9\-]{1,63}(?: ?(?:\.|\[dot\]|\(dot\)) ?[a-z0-9\-]{1,63}){1,8}))"),
        1, nullptr, Trigger::kAt},
       {"pii/url",
        std::regex(
@@ -274,9 +274,59 @@ FoldedLine FoldDigits(std::string_view line) {
   return out;
 }
 
+// `<!--\s*pii-allow\s*:\s*\S[^>]*-->` anywhere in the line, scanned by hand (std::regex recurses
+// once per character of `[^>]*`: a long line overflowed the stack).
 bool LineAllowed(std::string_view line) {
-  static const std::regex kAllow(R"(<!--\s*pii-allow\s*:\s*\S[^>]*-->)");
-  return std::regex_search(line.begin(), line.end(), kAllow);
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+  };
+  for (size_t open = line.find("<!--"); open != std::string_view::npos;
+       open = line.find("<!--", open + 1)) {
+    size_t i = open + 4;
+    while (i < line.size() && space(line[i])) ++i;
+    if (line.substr(i, 9) != "pii-allow") continue;
+    i += 9;
+    while (i < line.size() && space(line[i])) ++i;
+    if (i >= line.size() || line[i] != ':') continue;
+    ++i;
+    while (i < line.size() && space(line[i])) ++i;
+    if (i >= line.size()) continue;
+    // line[i] is the reason's first character (\S); then no '>' up to the closing "-->".
+    const size_t close = line.find('>', i + 1);
+    if (close != std::string_view::npos && close >= i + 3 && line[close - 1] == '-' &&
+        line[close - 2] == '-')
+      return true;
+  }
+  return false;
+}
+
+// Calls f(match) for every match of `pattern` in `text`, as std::cregex_iterator would, but never
+// hands std::regex more than kWindow bytes at once: it recurses once per character a quantifier
+// takes, and a line of a few hundred thousand URL or handle characters overflowed the stack.
+// Longer text is read in windows that overlap by kOverlap bytes (cut on character boundaries),
+// so every finding shorter than the overlap lies whole in some window; positions are given in
+// `text`. A match may be seen twice, or cut at a window's end when longer than the overlap: the
+// caller keeps one finding per stretch of text.
+constexpr size_t kWindow = 4096;
+constexpr size_t kOverlap = 1024;
+template <typename F>
+void ForEachMatch(std::string_view text, const std::regex& pattern, F&& f) {
+  auto boundary = [&](size_t pos) {  // back to the start of the character at pos
+    while (pos > 0 && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80)
+      --pos;
+    return pos;
+  };
+  size_t start = 0;
+  while (true) {
+    const size_t end = text.size() - start <= kWindow ? text.size() : boundary(start + kWindow);
+    const std::string_view w = text.substr(start, end - start);
+    for (auto it = std::cregex_iterator(w.data(), w.data() + w.size(), pattern);
+         it != std::cregex_iterator(); ++it) {
+      f(*it, start);
+    }
+    if (end == text.size()) return;
+    start = boundary(end - kOverlap);
+  }
 }
 
 // `text` normalized as UTF-8, with the way back: the source byte of each normalized byte.
@@ -521,18 +571,16 @@ std::vector<PiiFinding> FindPiiOnce(std::string_view text, const PiiOptions& opt
           break;
       }
       if (!run) continue;
-      for (auto it = std::cregex_iterator(line.data(), line.data() + line.size(), r.pattern);
-           it != std::cregex_iterator(); ++it) {
-        const auto& m = *it;
-        if (m.length(r.group) == 0) continue;
-        if (r.check && !r.check(m.str(r.group))) continue;
-        const size_t lb = static_cast<size_t>(m.position(r.group));
+      ForEachMatch(line, r.pattern, [&](const std::cmatch& m, size_t offset) {
+        if (m.length(r.group) == 0) return;
+        if (r.check && !r.check(m.str(r.group))) return;
+        const size_t lb = offset + static_cast<size_t>(m.position(r.group));
         if (r.trigger == Trigger::kDigits &&
             PartOfLongerNumber(line, lb, lb + static_cast<size_t>(m.length(r.group))))
-          continue;
+          return;
         const size_t b = line_begin + lb;
         add(r.id, b, b + static_cast<size_t>(m.length(r.group)));
-      }
+      });
     }
     // The same number written to slip past the rules: kanji numerals, odd separators.
     const FoldedLine folded = FoldDigits(line);
@@ -542,21 +590,19 @@ std::vector<PiiFinding> FindPiiOnce(std::string_view text, const PiiOptions& opt
           std::count_if(f.begin(), f.end(), [](char c) { return c >= '0' && c <= '9'; }));
       for (const Rule& r : Rules()) {
         if (r.trigger != Trigger::kDigits || folded_digits < 7) continue;
-        for (auto it = std::cregex_iterator(f.data(), f.data() + f.size(), r.pattern);
-             it != std::cregex_iterator(); ++it) {
-          const auto& m = *it;
-          if (m.length(r.group) == 0) continue;
-          if (r.check && !r.check(m.str(r.group))) continue;
-          const size_t fb = static_cast<size_t>(m.position(r.group));
+        ForEachMatch(f, r.pattern, [&](const std::cmatch& m, size_t offset) {
+          if (m.length(r.group) == 0) return;
+          if (r.check && !r.check(m.str(r.group))) return;
+          const size_t fb = offset + static_cast<size_t>(m.position(r.group));
           const size_t fe = fb + static_cast<size_t>(m.length(r.group));
-          if (PartOfLongerNumber(f, fb, fe)) continue;
+          if (PartOfLongerNumber(f, fb, fe)) return;
           // From the first source character to the end of the last one.
           const size_t lb = folded.origin[fb];
           const size_t last = folded.origin[fe - 1];
           const unsigned char lead = static_cast<unsigned char>(line[last]);
           const size_t after = last + (lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4);
           add(r.id, line_begin + lb, line_begin + std::min(after, line.size()));
-        }
+        });
       }
     }
     line_begin = line_end + 1;

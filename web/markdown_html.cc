@@ -3,9 +3,9 @@
 #include <cmark.h>
 
 #include <memory>
-#include <regex>
 #include <vector>
 
+#include "core/markdown_reader.h"
 #include "core/private_marker.h"
 #include "web/html.h"
 
@@ -70,11 +70,6 @@ void Rewrite(cmark_node* root) {
   }
 }
 
-bool IsSeparatorRow(const std::string& row) {
-  static const std::regex kSep(R"(^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$)");
-  return std::regex_match(row, kSep);
-}
-
 std::vector<std::string> Cells(const std::string& row) {
   std::string r = row;
   if (!r.empty() && r.front() == '|') r.erase(0, 1);
@@ -104,7 +99,8 @@ bool RenderTable(const std::string& text, std::string& out) {
     if (!line.empty()) rows.push_back(line);
     start = nl + 1;
   }
-  if (rows.size() < 2 || rows[0].empty() || rows[0][0] != '|' || !IsSeparatorRow(rows[1]))
+  if (rows.size() < 2 || rows[0].empty() || rows[0][0] != '|' ||
+      !core::IsTableSeparatorRow(rows[1]))
     return false;
   out += "<div class=\"table-wrap\"><table>\n<thead><tr>";
   for (const auto& c : Cells(rows[0])) out += "<th scope=\"col\">" + Escape(c) + "</th>";

@@ -158,5 +158,38 @@ TEST_CASE("anonymize: mapped names become ids, whatever their width and spacing"
   CHECK(AnonymizeText(plain, map).replaced == 0);
 }
 
+// std::regex recurses once per character a quantifier takes: a line of a few hundred thousand
+// URL, handle or address characters overflowed the stack and killed index and lint. Every
+// trigger's alphabet, as one long line; a real finding placed across the edge of the matcher's
+// windows and at the very end must still be found.
+TEST_CASE("PII: lines of hundreds of thousands of characters are read, findings at any offset",
+          "[pii]") {
+  const size_t n = 300000;
+  const std::vector<std::string> lines = {
+      std::string(n, 'a') + ".",
+      "http://example.org/" + std::string(n, 'a'),
+      "@" + std::string(n, 'a'),
+      std::string(n, 'a') + "@",
+      std::string(n, '1'),
+      "<!-- pii-allow: " + std::string(n, 'x'),
+      "那覇市" + std::string(n, 'x') + "1丁目",
+  };
+  for (const auto& line : lines) {
+    CAPTURE(line.substr(0, 24));
+    const auto found = FindPii("本文\n" + line + "\n", {});
+    for (const auto& f : found) CHECK(f.line == 2);
+  }
+  for (size_t at : {size_t{0}, size_t{4090}, size_t{4096 * 3 - 2}, n}) {
+    CAPTURE(at);
+    std::string line(n, 'x');
+    line.insert(at, " taro.yamada@example.co.jp ");
+    const auto found = FindPii(line, {});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rule == "pii/email");
+    CHECK(found[0].begin == at + 1);
+    CHECK(found[0].end == at + 1 + std::string("taro.yamada@example.co.jp").size());
+  }
+}
+
 }  // namespace
 }  // namespace yuimaru::core
