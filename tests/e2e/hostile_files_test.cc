@@ -72,6 +72,13 @@ void MakeTestTimeFiles(const fs::path& dir) {
   std::string line = "---\ndoc_id: HF-HUGE\ntitle: 一行だけの巨大な本文\n---\n\n";
   while (line.size() < 1000000) line += "長い一行の本文。";  // under the 1 MiB cap
   WriteFile(dir / "huge-line.md", line + "\n");
+  // Lines that made std::regex recurse until the stack ran out (SIGSEGV in index and lint).
+  WriteFile(dir / "long-table.md",
+            "---\ndoc_id: HF-LONGTABLE\ntitle: 長い区切り行\n---\n\n| a |\n|" +
+                std::string(300000, '-') + "|\n| b |\n");
+  WriteFile(dir / "long-url.md",
+            "---\ndoc_id: HF-LONGURL\ntitle: 長いURL\n---\n\nhttp://yuimaru-test.jp/" +
+                std::string(300000, 'a') + "\n");
   std::string big = "---\ndoc_id: HF-BIG\ntitle: 上限を超える\n---\n\n";
   while (big.size() <= (1u << 20)) big += "大きすぎる文書の一行。\n";
   WriteFile(dir / "too-large.md", big);
