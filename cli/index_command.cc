@@ -121,7 +121,9 @@ int RunIndexCommand(const Args& args) {
     nlohmann::ordered_json phases = nlohmann::ordered_json::object();
     for (const auto& [phase, seconds] : report->phases) phases[phase] = seconds;
     j["phases"] = std::move(phases);
-    std::printf("%s\n", j.dump().c_str());
+    // Invalid UTF-8 anywhere in a message (a file name, a library's text) must not abort the
+    // report.
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::printf(
         "索引: 追加 %llu / 更新 %llu / 削除 %llu / スキップ %llu / 不受理 %llu — %.2f 秒（文書 "
@@ -171,7 +173,9 @@ int RunLintCommand(const Args& args) {
     nlohmann::ordered_json j = {{"files", report->files}, {"rejected", report->rejected_files}};
     j["errors"] = ErrorsJson(report->errors);
     j["warnings"] = ErrorsJson(report->warnings);
-    std::printf("%s\n", j.dump().c_str());
+    // Invalid UTF-8 anywhere in a message (a file name, a library's text) must not abort the
+    // report.
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::printf("検査: %llu 件中 %llu 件に問題\n", static_cast<unsigned long long>(report->files),
                 static_cast<unsigned long long>(report->rejected_files));
