@@ -1,5 +1,6 @@
-// The HTTP side of the web front end (cpp-httplib): routes, headers, the pool of Searchers.
-#include <arpa/inet.h>
+// The HTTP side of the web front end (cpp-httplib): request guards, the route table's handlers
+// (web/routes.h), the audit line of each read, headers, the pool of Searchers. Signing in and
+// out: web/auth.cc.
 #include <httplib.h>
 #include <openssl/ssl.h>
 #include <sys/resource.h>
@@ -8,11 +9,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <mutex>
-#include <regex>
-#include <semaphore>
 #include <thread>
 #include <vector>
 
@@ -22,10 +19,12 @@
 #include "core/schema.h"
 #include "search/json.h"
 #include "web/assets.h"
+#include "web/auth.h"
 #include "web/gate.h"
 #include "web/html.h"
 #include "web/params.h"
 #include "web/render.h"
+#include "web/routes.h"
 #include "web/session.h"
 #include "web/web.h"
 
@@ -87,23 +86,7 @@ std::multimap<std::string, std::string> Params(const httplib::Request& req) {
 
 bool IsApi(const httplib::Request& req) { return req.path.rfind("/api/", 0) == 0; }
 
-constexpr char kSessionCookiePlain[] = "yuimaru_session";
-// Under TLS the __Host- prefix: the browser accepts it only from this host, over HTTPS, for
-// Path=/, so a sibling host or a plain-HTTP attacker cannot plant one.
-constexpr char kSessionCookieTls[] = "__Host-yuimaru_session";
-constexpr char kLoginCookiePlain[] = "yuimaru_login";
-constexpr char kLoginCookieTls[] = "__Host-yuimaru_login";
-constexpr std::chrono::seconds kLoginTokenAge{60 * 60};
 constexpr size_t kMaxFormBytes = 4096;
-
-// Who is asking, and at which clearance they read.
-struct Viewer {
-  std::string user;  // roster id; empty: anonymous
-  std::string name;  // display name
-  std::string csrf;  // the session's CSRF token; empty: anonymous
-  search::Clearance clearance = search::Clearance::kPublic;
-  access::Role role = access::Role::kViewer;  // anonymous: the least
-};
 
 // No worker waits for a client (web/gate.h): the gate holds each connection until its request
 // has arrived whole, so the workers only ever run handlers and write responses.
@@ -128,20 +111,6 @@ GateLimits Limits(const ServerOptions& options) {
   return l;
 }
 
-// The address a login failure counts against: IPv4 as it is, IPv6 by its /64 (one host usually
-// holds a whole /64, as the connection gate also counts).
-std::string ThrottleAddress(const std::string& remote) {
-  in6_addr v6{};
-  if (remote.find(':') == std::string::npos || ::inet_pton(AF_INET6, remote.c_str(), &v6) != 1) {
-    return remote;
-  }
-  if (IN6_IS_ADDR_V4MAPPED(&v6)) return remote.substr(remote.rfind(':') + 1);
-  std::fill(v6.s6_addr + 8, v6.s6_addr + 16, 0);
-  char text[INET6_ADDRSTRLEN] = {};
-  ::inet_ntop(AF_INET6, &v6, text, sizeof text);
-  return std::string(text) + "/64";
-}
-
 // Where a document's file lies is the operator's business: readers below 事務局 get no path
 // (the index keeps it as given to `yuimaru index`, often the server's absolute path).
 bool MaySeePaths(const Viewer& v) { return v.role >= access::Role::kSecretariat; }
@@ -157,17 +126,11 @@ struct Server::Impl {
   ServerOptions options;
   std::unique_ptr<httplib::Server> http_owner;
   httplib::Server& http = *http_owner;
-  std::mutex mu;
-  SessionStore sessions{options.idle_timeout, options.absolute_timeout};
-  LoginThrottle account_throttle{options.login_failures_per_account, options.login_window};
-  LoginThrottle address_throttle{options.login_failures_per_address, options.login_window};
-  std::counting_semaphore<> password_checks{4};
-  // Signs the login form's tokens; new at every start, so a restart only voids open forms.
-  const std::string login_secret = access::RandomHex(32);
   std::unique_ptr<access::AuditLog> audit;
-  std::mutex roster_mu;
-  access::Roster roster;
-  std::optional<std::string> roster_bytes;  // the file as last read; nullopt: none
+  Auth auth{options, [this] { return Now(); },
+            [this](const Viewer& v, const httplib::Request& req, const std::string& action) {
+              return Audit(v, req, action, {});
+            }};
 
   Impl(ServerOptions o, std::unique_ptr<httplib::Server> h)
       : options(std::move(o)), http_owner(std::move(h)) {
@@ -179,38 +142,6 @@ struct Server::Impl {
   Clock::time_point Now() const { return options.clock ? options.clock() : Clock::now(); }
 
   bool Tls() const { return !options.tls_cert.empty(); }
-  const char* SessionCookieName() const { return Tls() ? kSessionCookieTls : kSessionCookiePlain; }
-  // Under TLS the __Host- prefix too (Path=/ then, as the prefix requires): a sibling host
-  // cannot plant a login token either.
-  const char* LoginCookieName() const { return Tls() ? kLoginCookieTls : kLoginCookiePlain; }
-
-  // The roster entry of `id` as of now; nullopt if the user is unknown or disabled. The file is
-  // read on every call and parsed again when its bytes differ (size and mtime can stay the same
-  // across an edit); it is a few kilobytes.
-  std::optional<access::User> CurrentUser(const std::string& id) {
-    std::lock_guard<std::mutex> lock(roster_mu);
-    if (options.users.empty()) return std::nullopt;
-    std::optional<std::string> bytes;
-    if (std::ifstream in(options.users, std::ios::binary); in) {
-      bytes.emplace((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (in.bad()) bytes.reset();
-    }
-    if (bytes != roster_bytes) {
-      roster_bytes = bytes;
-      if (!bytes) {
-        roster = access::Roster();  // the roster file is gone: nobody is signed in
-      } else if (auto loaded = access::Roster::Parse(*bytes, options.users.string())) {
-        roster = std::move(*loaded);
-      } else {
-        // A broken edit must not leave the old roster (with someone it meant to disable) in force.
-        roster = access::Roster();
-        std::fprintf(stderr, "yuimaru serve: %s\n", loaded.error().ToString().c_str());
-      }
-    }
-    const access::User* u = roster.Find(id);
-    if (!u || u->disabled) return std::nullopt;
-    return *u;
-  }
 
   // Records an action before it is answered. Fails (kBusy, "audit.unavailable", 503) when the
   // entry cannot be written: the caller refuses the action, so nothing is served unrecorded.
@@ -255,23 +186,14 @@ struct Server::Impl {
     res.set_content("{\"status\":\"ok\"}", "application/json; charset=utf-8");
   }
 
-  // The signed-in user of a request, or the anonymous reader when that is allowed.
-  std::optional<Viewer> Authenticate(const httplib::Request& req) {
-    const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
-    if (!token.empty()) {
-      if (auto session = sessions.Touch(token, Now())) {
-        auto user = CurrentUser(session->user);
-        if (user && access::CredentialStamp(*user) == session->stamp) {
-          return Viewer{user->id, user->name, session->csrf,
-                        std::min(user->clearance, options.clearance), user->role};
-        }
-        // Disabled or removed since login, or a new password, role or clearance: whoever holds
-        // this cookie signs in again under the roster as it is now.
-        sessions.Remove(token);
-      }
+  static void StaticRoute(const httplib::Request& req, httplib::Response& res) {
+    const Asset* a = FindAsset(req.matches[1].str());
+    if (!a) {
+      res.status = 404;
+      return;
     }
-    if (options.allow_anonymous) return Viewer{};
-    return std::nullopt;
+    res.set_content(std::string(a->body), std::string(a->content_type));
+    res.set_header("Cache-Control", "public, max-age=3600");
   }
 
   // No session: pages go to the login form and come back; the API answers 401.
@@ -287,159 +209,7 @@ struct Server::Impl {
     res.set_header("Location", "/login?next=" + UrlEncode(SafeNextUrl(PathWithQuery(req))));
   }
 
-  PageContext Context(const Viewer& v) const {
-    PageContext ctx{std::string(core::ClearanceLabel(v.clearance)), v.name, v.csrf, false};
-    ctx.login_link = v.user.empty() && !options.users.empty();
-    return ctx;
-  }
-
-  std::string SessionCookie(const std::string& value, bool clear) const {
-    return std::string(SessionCookieName()) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" +
-           (clear ? "; Max-Age=0" : "") + (Tls() ? "; Secure" : "");
-  }
-
-  // Cross-site form posts are refused even before the CSRF token is checked. Under
-  // Referrer-Policy no-referrer browsers send "Origin: null" for our own forms (Fetch's
-  // "serialize a request origin"), so the login page is served with Referrer-Policy
-  // same-origin, under which our own form sends its real origin and "null" can be refused.
-  // Logout forms sit on every page (no-referrer) and carry the session's own secret token.
-  enum class NullOrigin { kRefuse, kAllow };
-  bool SameOrigin(const httplib::Request& req, NullOrigin null_origin) const {
-    if (!req.has_header("Origin")) return true;
-    const std::string origin = req.get_header_value("Origin");
-    if (origin == "null") return null_origin == NullOrigin::kAllow;
-    const std::string host = req.get_header_value("Host");
-    return origin == (Tls() ? "https://" : "http://") + host;
-  }
-
-  void LoginPage(const httplib::Request& req, httplib::Response& res, int status,
-                 const std::string& message, const std::string& id, const std::string& next) {
-    const std::string csrf = MakeLoginToken(login_secret, Now());
-    res.status = status;
-    res.set_header(
-        "Set-Cookie",
-        std::string(LoginCookieName()) + "=" + csrf + (Tls() ? "; Path=/" : "; Path=/login") +
-            "; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(kLoginTokenAge.count()) +
-            (Tls() ? "; Secure" : ""));
-    // Our own form must send its real Origin (see SameOrigin); same-origin still sends no
-    // Referer to any other site.
-    res.headers.erase("Referrer-Policy");
-    res.set_header("Referrer-Policy", "same-origin");
-    Viewer anonymous;
-    if (auto v = Authenticate(req)) anonymous = *v;
-    PageContext ctx = Context(anonymous);
-    ctx.login_link = false;
-    res.set_content(RenderLoginPage(ctx, LoginForm{message, id, next, csrf}),
-                    "text/html; charset=utf-8");
-  }
-
-  void LoginGet(const httplib::Request& req, httplib::Response& res) {
-    LoginPage(req, res, 200, "", "", req.get_param_value("next"));
-  }
-
-  void LoginPost(const httplib::Request& req, httplib::Response& res) {
-    const std::string id = req.get_param_value("id");
-    const std::string password = req.get_param_value("password");
-    const std::string next = SafeNextUrl(req.get_param_value("next"));
-    const std::string form_csrf = req.get_param_value("csrf");
-    const std::string cookie_csrf = CookieValue(req.get_header_value("Cookie"), LoginCookieName());
-    if (!SameOrigin(req, NullOrigin::kRefuse) || !SameToken(form_csrf, cookie_csrf) ||
-        !CheckLoginToken(login_secret, cookie_csrf, Now(), kLoginTokenAge)) {
-      return LoginPage(req, res, 403,
-                       "フォームの有効期限が切れました。もう一度ログインしてください。", "", next);
-    }
-    const auto now = Now();
-    // The id as logged: at most 64 bytes, never cut inside a character.
-    size_t cut = std::min<size_t>(id.size(), 64);
-    while (cut > 0 && cut < id.size() && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80)
-      --cut;
-    Viewer attempted{id.substr(0, cut), "", "", search::Clearance::kPublic};
-    // Ids that cannot exist are not throttle keys (the map would grow with every guess).
-    static const std::regex kIdShape("[a-z0-9._-]{2,32}");
-    const bool possible = std::regex_match(id, kIdShape);
-    const std::string account_key = "user:" + id,
-                      address_key = "addr:" + ThrottleAddress(req.remote_addr);
-    // An account at its limit still takes a try from an address with no failures in the
-    // window: strangers' guesses from elsewhere must not lock the real user out. Each address
-    // gets at most one such try per window (a wrong one makes it an address with failures).
-    const bool account_open = !possible || account_throttle.Attempt(account_key, now);
-    const bool address_ok = account_open ? address_throttle.Attempt(address_key, now)
-                                         : address_throttle.AttemptIfClean(address_key, now);
-    if (!address_ok) {
-      if (account_open && possible) account_throttle.Forgive(account_key, now);
-      if (Status a = Audit(attempted, req, "login-throttled", {}); !a) {
-        return LoginPage(req, res, 503, a.error().message, id, next);
-      }
-      res.set_header("Retry-After", std::to_string(options.login_window.count()));
-      return LoginPage(req, res, 429,
-                       "ログインの失敗が続いたため、しばらく受け付けません。時間をおいてから"
-                       "お試しください。",
-                       id, next);
-    }
-    // argon2id takes 64 MiB per check: a few at a time, whatever the number of threads.
-    if (!password_checks.try_acquire_for(std::chrono::seconds(5))) {
-      if (account_open && possible) account_throttle.Forgive(account_key, now);
-      address_throttle.Forgive(address_key, now);
-      return LoginPage(req, res, 503, "混み合っています。しばらくしてからもう一度お試しください。",
-                       id, next);
-    }
-    std::optional<access::User> user = possible ? CurrentUser(id) : std::nullopt;
-    bool ok = false;
-    if (user && !user->password_hash.empty()) {
-      ok = access::VerifyPassword(user->password_hash, password);
-    } else {
-      access::SpendVerifyTime(password);  // unknown ids take as long as known ones
-    }
-    password_checks.release();
-    if (!ok) {  // the attempt stays counted as a failure
-      if (Status a = Audit(attempted, req, "login-failed", {}); !a) {
-        return LoginPage(req, res, 503, a.error().message, id, next);
-      }
-      return LoginPage(req, res, 401, "ID またはパスワードが違います。", id, next);
-    }
-    address_throttle.Forgive(address_key, now);
-    account_throttle.Succeeded(account_key);
-    Viewer v{user->id, user->name, "", std::min(user->clearance, options.clearance)};
-    if (Status a = Audit(v, req, "login", {}); !a) {
-      return LoginPage(req, res, 503, a.error().message, id, next);
-    }
-    // A new session id at every login; an old cookie's session ends (no fixation).
-    if (const std::string old = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
-        !old.empty()) {
-      sessions.Remove(old);
-    }
-    const std::string token = sessions.Create(user->id, access::CredentialStamp(*user), now);
-    res.status = 303;
-    res.set_header("Set-Cookie", SessionCookie(token, false));
-    res.set_header("Location", next);
-  }
-
-  void LogoutPost(const httplib::Request& req, httplib::Response& res) {
-    const std::string token = CookieValue(req.get_header_value("Cookie"), SessionCookieName());
-    auto session = token.empty() ? std::nullopt : sessions.Touch(token, Now());
-    if (!session || !SameOrigin(req, NullOrigin::kAllow) ||
-        !SameToken(req.get_param_value("csrf"), session->csrf)) {
-      res.status = 403;
-      Viewer anonymous;
-      res.set_content(
-          RenderErrorPage(Context(anonymous), 403,
-                          "この操作は受け付けられません（ページを開き直してください）。"),
-          "text/html; charset=utf-8");
-      return;
-    }
-    // Ending a session is never refused, even when the trail cannot record it.
-    sessions.Remove(token);
-    Viewer v{session->user, "", "", search::Clearance::kPublic};
-    res.set_header("Set-Cookie", SessionCookie("", true));
-    if (Status a = Audit(v, req, "logout", {}); !a) {
-      res.status = 503;
-      res.set_content(RenderErrorPage(Context(Viewer{}), 503, a.error().message),
-                      "text/html; charset=utf-8");
-      return;
-    }
-    res.status = 303;
-    res.set_header("Location", "/login");
-  }
+  std::mutex mu;
   std::vector<std::unique_ptr<search::Searcher>> idle;  // one per concurrent request
 
   // A Searcher for this request, on the newest index generation.
@@ -514,198 +284,231 @@ struct Server::Impl {
     if (IsApi(req)) {
       res.set_content(search::ErrorJson(PublicError(e)), "application/json; charset=utf-8");
     } else {
-      res.set_content(RenderErrorPage(Context(v), res.status, PublicMessage(e)),
+      res.set_content(RenderErrorPage(auth.Context(v), res.status, PublicMessage(e)),
                       "text/html; charset=utf-8");
     }
   }
 
-  // Runs `f` with the request's viewer and a Searcher; no session → login (or 401); errors
-  // become 4xx/5xx pages or JSON.
-  template <typename F>
-  void WithSearcher(const httplib::Request& req, httplib::Response& res, F&& f) {
-    const std::optional<Viewer> viewer = Authenticate(req);
+  // What a reader route answers, and the fields of its audit line (the route's action).
+  struct Answer {
+    std::string body;
+    const char* content_type;
+    std::vector<std::pair<std::string, std::string>> audit;
+  };
+  static Answer Html(std::string body, std::vector<std::pair<std::string, std::string>> audit) {
+    return {std::move(body), "text/html; charset=utf-8", std::move(audit)};
+  }
+  static Answer Json(std::string body, std::vector<std::pair<std::string, std::string>> audit) {
+    return {std::move(body), "application/json; charset=utf-8", std::move(audit)};
+  }
+
+  // A reader route, as its row in web/routes.h says: the viewer (no session → login or 401),
+  // a Searcher, the parameters the route takes, its handler, then its audit line — written
+  // before anything is sent, or the answer is refused (503). Errors become 4xx/5xx pages or
+  // JSON.
+  void Serve(const Route& route, const httplib::Request& req, httplib::Response& res) {
+    const std::optional<Viewer> viewer = auth.Authenticate(req);
     if (!viewer) return Unauthorized(req, res);
     auto s = Acquire();
     if (!s) return SendError(req, res, s.error(), *viewer);
-    Status status = f(*viewer, **s);
+    Result<Answer> answer = Answer{};
+    if (Status p = CheckParams(route, Params(req)); !p) {
+      answer = p.error();
+    } else {
+      answer = Handle(route.id, *viewer, **s, req);
+    }
     Release(std::move(*s));
-    if (!status) SendError(req, res, status.error(), *viewer);
+    if (answer) {
+      if (Status a = Audit(*viewer, req, std::string(route.audit), std::move(answer->audit)); !a)
+        answer = a.error();
+    }
+    if (!answer) return SendError(req, res, answer.error(), *viewer);
+    res.set_content(std::move(answer->body), answer->content_type);
+  }
+
+  Result<Answer> Handle(RouteId id, const Viewer& v, search::Searcher& s,
+                        const httplib::Request& req) {
+    switch (id) {
+      case RouteId::kSearchPage:
+        return SearchPageAnswer(v, s, req);
+      case RouteId::kDocumentPage:
+        return DocumentPageAnswer(v, s, req);
+      case RouteId::kDashboard:
+        return DashboardAnswer(v, s);
+      case RouteId::kApiSearch:
+        return ApiSearchAnswer(v, s, req, false);
+      case RouteId::kApiFacets:
+        return ApiSearchAnswer(v, s, req, true);
+      case RouteId::kApiDocument:
+        return ApiDocumentAnswer(v, s, req);
+      case RouteId::kApiRelated:
+        return ApiRelatedAnswer(v, s, req);
+      default:
+        return MakeError(ErrorCode::kInternal, "server.error", "not a reader route");
+    }
   }
 
   // Queries are logged with pattern PII masked (a phone number typed into the search box does
   // not end up in the trail in clear).
   static std::string LoggedQuery(const std::string& q) { return core::RedactPii(q, {}); }
 
-  void SearchPageRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
-      auto state = ParseSearchState(Params(req));
-      if (!state) return state.error();
-      auto request = ToRequest(*state, v.clearance);
-      // Browsing without words: newest first (the state, and so the links, keep "relevance").
-      if (state->q.empty() && state->sort.empty()) request.sort = search::SortOrder::kNewest;
-      auto r = s.Run(request);
-      if (!r) return r.error();
-      SearchPage page{*state, std::move(*r), {}};
-      if (page.response.hits.empty()) {
-        // Which filter to drop: the same search without each one, counted.
-        for (const auto& [k, value] : state->filters) {
-          auto req2 = ToRequest(state->WithoutFilter(k, value), v.clearance);
-          req2.limit = 0;
-          req2.snippets = search::SnippetMode::kSkip;
-          auto r2 = s.Run(req2);
-          if (r2 && r2->total > 0) {
-            const core::FieldDef* f = core::FindField(k);
-            page.dropped.push_back(
-                {k, value, (f ? std::string(f->label) : k) + ": " + value, r2->total});
-          }
+  Result<Answer> SearchPageAnswer(const Viewer& v, search::Searcher& s,
+                                  const httplib::Request& req) {
+    auto state = ParseSearchState(Params(req));
+    if (!state) return state.error();
+    auto request = ToRequest(*state, v.clearance);
+    // Browsing without words: newest first (the state, and so the links, keep "relevance").
+    if (state->q.empty() && state->sort.empty()) request.sort = search::SortOrder::kNewest;
+    auto r = s.Run(request);
+    if (!r) return r.error();
+    SearchPage page{*state, std::move(*r), {}};
+    if (page.response.hits.empty()) {
+      // Which filter to drop: the same search without each one, counted.
+      for (const auto& [k, value] : state->filters) {
+        auto req2 = ToRequest(state->WithoutFilter(k, value), v.clearance);
+        req2.limit = 0;
+        req2.snippets = search::SnippetMode::kSkip;
+        auto r2 = s.Run(req2);
+        if (r2 && r2->total > 0) {
+          const core::FieldDef* f = core::FindField(k);
+          page.dropped.push_back(
+              {k, value, (f ? std::string(f->label) : k) + ": " + value, r2->total});
         }
       }
-      if (Status a = Audit(
-              v, req, "search",
-              {{"query", LoggedQuery(state->q)}, {"results", std::to_string(page.response.total)}});
-          !a) {
-        return a;
-      }
-      res.set_content(RenderSearchPage(Context(v), page), "text/html; charset=utf-8");
-      return Status::Ok();
-    });
+    }
+    const uint64_t total = page.response.total;
+    return Html(RenderSearchPage(auth.Context(v), page),
+                {{"query", LoggedQuery(state->q)}, {"results", std::to_string(total)}});
   }
 
-  void DocumentRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
-      for (const auto& [k, v] : req.params) {
-        if (k != "back")
-          return MakeError(ErrorCode::kInvalidInput, "param.unknown",
-                           "不明なパラメータ「" + k + "」です");
-      }
-      const std::string id = req.matches[1];
-      auto doc = s.Document(id, v.clearance);
-      if (!doc) return doc.error();
-      auto related = s.Related(id, v.clearance, 6);
-      DocumentPage page{std::move(*doc),
-                        related ? std::move(*related) : std::vector<search::RelatedDoc>(),
-                        SafeBackUrl(req.get_param_value("back"))};
-      if (Status a = Audit(v, req, "view", {{"doc", id}}); !a) return a;
-      res.set_content(RenderDocumentPage(Context(v), page), "text/html; charset=utf-8");
-      return Status::Ok();
-    });
+  Result<Answer> DocumentPageAnswer(const Viewer& v, search::Searcher& s,
+                                    const httplib::Request& req) {
+    const std::string id = req.matches[1];
+    auto doc = s.Document(id, v.clearance);
+    if (!doc) return doc.error();
+    auto related = s.Related(id, v.clearance, 6);
+    DocumentPage page{std::move(*doc),
+                      related ? std::move(*related) : std::vector<search::RelatedDoc>(),
+                      SafeBackUrl(req.get_param_value("back"))};
+    return Html(RenderDocumentPage(auth.Context(v), page), {{"doc", id}});
   }
 
-  void DashboardRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
-      if (!req.params.empty())
-        return MakeError(ErrorCode::kInvalidInput, "param.unknown", "パラメータは使えません");
-      auto stats = s.Stats(v.clearance);
-      if (!stats) return stats.error();
-      if (Status a = Audit(v, req, "dashboard", {}); !a) return a;
-      res.set_content(RenderDashboard(Context(v), *stats), "text/html; charset=utf-8");
-      return Status::Ok();
-    });
+  Result<Answer> DashboardAnswer(const Viewer& v, search::Searcher& s) {
+    auto stats = s.Stats(v.clearance);
+    if (!stats) return stats.error();
+    return Html(RenderDashboard(auth.Context(v), *stats), {});
   }
 
-  void ApiSearchRoute(const httplib::Request& req, httplib::Response& res, bool facets_only) {
-    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
-      auto state = ParseSearchState(Params(req));
-      if (!state) return state.error();
-      auto request = ToRequest(*state, v.clearance);
-      if (facets_only) {
-        request.limit = 0;
-        request.snippets = search::SnippetMode::kSkip;
-      }
-      auto r = s.Run(request);
-      if (!r) return r.error();
-      if (!MaySeePaths(v)) {
-        for (search::Hit& h : r->hits) h.path.clear();
-      }
-      if (Status a =
-              Audit(v, req, facets_only ? "api-facets" : "api-search",
-                    {{"query", LoggedQuery(state->q)}, {"results", std::to_string(r->total)}});
-          !a) {
-        return a;
-      }
-      res.set_content(search::SearchResponseJson(*r, state->q), "application/json; charset=utf-8");
-      return Status::Ok();
-    });
+  Result<Answer> ApiSearchAnswer(const Viewer& v, search::Searcher& s, const httplib::Request& req,
+                                 bool facets_only) {
+    auto state = ParseSearchState(Params(req));
+    if (!state) return state.error();
+    auto request = ToRequest(*state, v.clearance);
+    if (facets_only) {
+      request.limit = 0;
+      request.snippets = search::SnippetMode::kSkip;
+    }
+    auto r = s.Run(request);
+    if (!r) return r.error();
+    if (!MaySeePaths(v)) {
+      for (search::Hit& h : r->hits) h.path.clear();
+    }
+    return Json(search::SearchResponseJson(*r, state->q),
+                {{"query", LoggedQuery(state->q)}, {"results", std::to_string(r->total)}});
   }
 
-  void ApiDocRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
-      const std::string id = req.matches[1];
-      auto doc = s.Document(id, v.clearance);
-      if (!doc) return doc.error();
-      auto related = s.Related(id, v.clearance, 6);
-      if (!MaySeePaths(v)) doc->path.clear();
-      if (Status a = Audit(v, req, "api-view", {{"doc", id}}); !a) return a;
-      res.set_content(
-          search::DocumentJson(*doc, related ? *related : std::vector<search::RelatedDoc>()),
-          "application/json; charset=utf-8");
-      return Status::Ok();
-    });
+  Result<Answer> ApiDocumentAnswer(const Viewer& v, search::Searcher& s,
+                                   const httplib::Request& req) {
+    const std::string id = req.matches[1];
+    auto doc = s.Document(id, v.clearance);
+    if (!doc) return doc.error();
+    auto related = s.Related(id, v.clearance, 6);
+    if (!MaySeePaths(v)) doc->path.clear();
+    return Json(search::DocumentJson(*doc, related ? *related : std::vector<search::RelatedDoc>()),
+                {{"doc", id}});
   }
 
-  void ApiRelatedRoute(const httplib::Request& req, httplib::Response& res) {
-    WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
-      const std::string id = req.matches[1];
-      int limit = 10;
-      if (req.has_param("limit")) {
-        const std::string v = req.get_param_value("limit");
-        char* end = nullptr;
-        const long n = std::strtol(v.c_str(), &end, 10);
-        if (v.empty() || *end != '\0' || n < 1 || n > 50) {
-          return MakeError(ErrorCode::kInvalidInput, "param.limit", "limit は 1〜50 の整数です");
-        }
-        limit = static_cast<int>(n);
+  Result<Answer> ApiRelatedAnswer(const Viewer& v, search::Searcher& s,
+                                  const httplib::Request& req) {
+    const std::string id = req.matches[1];
+    int limit = 10;
+    if (req.has_param("limit")) {
+      const std::string text = req.get_param_value("limit");
+      char* end = nullptr;
+      const long n = std::strtol(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || n < 1 || n > 50) {
+        return MakeError(ErrorCode::kInvalidInput, "param.limit", "limit は 1〜50 の整数です");
       }
-      auto related = s.Related(id, v.clearance, static_cast<size_t>(limit));
-      if (!related) return related.error();
-      // Titles of the reader's own view, but a read all the same: recorded, or refused.
-      if (Status a = Audit(v, req, "api-related", {{"doc", id}}); !a) return a;
-      res.set_content(search::RelatedJson(id, *related), "application/json; charset=utf-8");
-      return Status::Ok();
-    });
+      limit = static_cast<int>(n);
+    }
+    auto related = s.Related(id, v.clearance, static_cast<size_t>(limit));
+    if (!related) return related.error();
+    // Titles of the reader's own view, but a read all the same: recorded, or refused.
+    return Json(search::RelatedJson(id, *related), {{"doc", id}});
+  }
+
+  // Request guards, before any route: no body but a small login or logout form, no method but
+  // GET and HEAD (and POST where a route takes a form), forms url-encoded only.
+  httplib::Server::HandlerResponse Guard(const httplib::Request& req, httplib::Response& res) {
+    using Handled = httplib::Server::HandlerResponse;
+    const bool form_post = req.method == "POST" && TakesFormPost(req.path);
+    // 0.11.4's payload limit does not cover chunked bodies: refuse them, and any body but a
+    // small login or logout form. Headers only here: the body is not read yet.
+    const std::string length = req.get_header_value("Content-Length");
+    const bool has_body =
+        req.has_header("Transfer-Encoding") || (req.has_header("Content-Length") && length != "0");
+    if (has_body && (!form_post || req.has_header("Transfer-Encoding") || length.size() > 5 ||
+                     std::strtoul(length.c_str(), nullptr, 10) > kMaxFormBytes)) {
+      SendError(
+          req, res,
+          MakeError(ErrorCode::kInvalidInput, "request.body", "リクエスト本文は受け付けません"));
+      res.status = 413;
+      // The body is left unread: the connection must end here, or its bytes would be read
+      // as the next request (request smuggling behind a proxy that reuses connections).
+      res.set_header("Connection", "close");
+      return Handled::Handled;
+    }
+    if (req.method != "GET" && req.method != "HEAD" && !form_post) {
+      SendError(req, res,
+                MakeError(ErrorCode::kInvalidInput, "request.method", "この操作はできません"));
+      res.status = 405;
+      res.set_header("Allow", AllowedMethods(req.path));
+      return Handled::Handled;
+    }
+    if (form_post &&
+        req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0) {
+      SendError(
+          req, res,
+          MakeError(ErrorCode::kInvalidInput, "request.content-type", "フォームの形式が違います"));
+      res.status = 415;
+      return Handled::Handled;
+    }
+    return Handled::Unhandled;
+  }
+
+  void Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res) {
+    switch (route.id) {
+      case RouteId::kHealth:
+        return HealthRoute(req, res);
+      case RouteId::kLoginForm:
+        return auth.LoginGet(req, res);
+      case RouteId::kLogin:
+        return auth.LoginPost(req, res);
+      case RouteId::kLogout:
+        return auth.LogoutPost(req, res);
+      case RouteId::kStatic:
+        return StaticRoute(req, res);
+      default:
+        return Serve(route, req, res);
+    }
   }
 
   void Routes() {
     http.set_tcp_nodelay(true);                  // else every response waits ~40 ms (Nagle)
-    http.set_payload_max_length(kMaxFormBytes);  // login/logout forms only; see below
+    http.set_payload_max_length(kMaxFormBytes);  // login/logout forms only; see Guard
     http.set_default_headers(SecurityHeaders());
-    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      using Handled = httplib::Server::HandlerResponse;
-      const bool form_post =
-          req.method == "POST" && (req.path == "/login" || req.path == "/logout");
-      // 0.11.4's payload limit does not cover chunked bodies: refuse them, and any body but a
-      // small login or logout form. Headers only here: the body is not read yet.
-      const std::string length = req.get_header_value("Content-Length");
-      const bool has_body = req.has_header("Transfer-Encoding") ||
-                            (req.has_header("Content-Length") && length != "0");
-      if (has_body && (!form_post || req.has_header("Transfer-Encoding") || length.size() > 5 ||
-                       std::strtoul(length.c_str(), nullptr, 10) > kMaxFormBytes)) {
-        SendError(
-            req, res,
-            MakeError(ErrorCode::kInvalidInput, "request.body", "リクエスト本文は受け付けません"));
-        res.status = 413;
-        // The body is left unread: the connection must end here, or its bytes would be read
-        // as the next request (request smuggling behind a proxy that reuses connections).
-        res.set_header("Connection", "close");
-        return Handled::Handled;
-      }
-      if (req.method != "GET" && req.method != "HEAD" && !form_post) {
-        SendError(req, res,
-                  MakeError(ErrorCode::kInvalidInput, "request.method", "この操作はできません"));
-        res.status = 405;
-        res.set_header("Allow", req.path == "/login" ? "GET, HEAD, POST" : "GET, HEAD");
-        return Handled::Handled;
-      }
-      if (form_post &&
-          req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0) {
-        SendError(req, res,
-                  MakeError(ErrorCode::kInvalidInput, "request.content-type",
-                            "フォームの形式が違います"));
-        res.status = 415;
-        return Handled::Handled;
-      }
-      return Handled::Unhandled;
-    });
+    http.set_pre_routing_handler(
+        [this](const httplib::Request& req, httplib::Response& res) { return Guard(req, res); });
     // Pages and API answers depend on who asks: never stored by a browser or a proxy.
     http.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (req.path.rfind("/static/", 0) != 0) res.set_header("Cache-Control", "no-store");
@@ -724,40 +527,16 @@ struct Server::Impl {
           std::fprintf(stderr, "yuimaru serve: internal error on %s\n", req.path.c_str());
           SendError(req, res, MakeError(ErrorCode::kInternal, "server.error", "internal"));
         });
-    http.Get("/healthz",
-             [this](const httplib::Request& q, httplib::Response& r) { HealthRoute(q, r); });
-    http.Get("/login", [this](const httplib::Request& q, httplib::Response& r) { LoginGet(q, r); });
-    http.Post("/login",
-              [this](const httplib::Request& q, httplib::Response& r) { LoginPost(q, r); });
-    http.Post("/logout",
-              [this](const httplib::Request& q, httplib::Response& r) { LogoutPost(q, r); });
-    http.Get("/",
-             [this](const httplib::Request& q, httplib::Response& r) { SearchPageRoute(q, r); });
-    http.Get("/search",
-             [this](const httplib::Request& q, httplib::Response& r) { SearchPageRoute(q, r); });
-    http.Get(R"(/doc/([^/]+))",
-             [this](const httplib::Request& q, httplib::Response& r) { DocumentRoute(q, r); });
-    http.Get("/dashboard",
-             [this](const httplib::Request& q, httplib::Response& r) { DashboardRoute(q, r); });
-    http.Get("/api/search", [this](const httplib::Request& q, httplib::Response& r) {
-      ApiSearchRoute(q, r, false);
-    });
-    http.Get("/api/facets", [this](const httplib::Request& q, httplib::Response& r) {
-      ApiSearchRoute(q, r, true);
-    });
-    http.Get(R"(/api/doc/([^/]+))",
-             [this](const httplib::Request& q, httplib::Response& r) { ApiDocRoute(q, r); });
-    http.Get(R"(/api/related/([^/]+))",
-             [this](const httplib::Request& q, httplib::Response& r) { ApiRelatedRoute(q, r); });
-    http.Get(R"(/static/([a-z.]+))", [](const httplib::Request& q, httplib::Response& r) {
-      const Asset* a = FindAsset(q.matches[1].str());
-      if (!a) {
-        r.status = 404;
-        return;
+    for (const Route& route : web::Routes()) {
+      auto handler = [this, &route](const httplib::Request& q, httplib::Response& r) {
+        Dispatch(route, q, r);
+      };
+      if (route.method == "POST") {
+        http.Post(std::string(route.pattern), handler);
+      } else {
+        http.Get(std::string(route.pattern), handler);
       }
-      r.set_content(std::string(a->body), std::string(a->content_type));
-      r.set_header("Cache-Control", "public, max-age=3600");
-    });
+    }
   }
 };
 
