@@ -190,19 +190,11 @@ class Reader {
       AddBlock(TextBlock::Kind::kHeading, heading_level, leaf_line_, text);
       return;
     }
-    // A GitHub-style pipe table is one paragraph to cmark; each row becomes a block of its own.
+    // A pipe table: each row but the separator becomes a block of its own.
     if (!raw.empty() && raw[0] == '|') {
-      size_t start = 0;
-      int row = 0;
-      while (start <= raw.size()) {
-        size_t nl = raw.find('\n', start);
-        if (nl == std::string::npos) nl = raw.size();
-        const std::string line = Trim(raw.substr(start, nl - start));
-        if (!line.empty() && !IsTableSeparatorRow(line)) {
-          AddBlock(TextBlock::Kind::kText, 0, leaf_line_ + row, line);
-        }
-        ++row;
-        start = nl + 1;
+      for (PipeRow& row : PipeTableRows(raw)) {
+        if (!IsTableSeparatorRow(row.text))
+          AddBlock(TextBlock::Kind::kText, 0, leaf_line_ + row.offset, std::move(row.text));
       }
       return;
     }
@@ -234,6 +226,38 @@ class Reader {
 
 MarkdownContent ReadMarkdown(std::string_view body, int first_line, Clearance base) {
   return Reader(first_line, base).Read(body);
+}
+
+std::vector<PipeRow> PipeTableRows(std::string_view paragraph) {
+  std::vector<PipeRow> rows;
+  if (paragraph.empty() || paragraph[0] != '|') return rows;
+  size_t start = 0;
+  for (int offset = 0; start <= paragraph.size(); ++offset) {
+    size_t nl = paragraph.find('\n', start);
+    if (nl == std::string_view::npos) nl = paragraph.size();
+    std::string line = Trim(paragraph.substr(start, nl - start));
+    if (!line.empty()) rows.push_back({offset, std::move(line)});
+    start = nl + 1;
+  }
+  return rows;
+}
+
+std::vector<std::string> PipeTableCells(std::string_view row) {
+  if (!row.empty() && row.front() == '|') row.remove_prefix(1);
+  if (!row.empty() && row.back() == '|') row.remove_suffix(1);
+  std::vector<std::string> cells;
+  size_t start = 0;
+  while (true) {
+    const size_t bar = row.find('|', start);
+    std::string_view cell =
+        row.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+    const size_t b = cell.find_first_not_of(' '), e = cell.find_last_not_of(' ');
+    cells.emplace_back(b == std::string_view::npos ? std::string_view()
+                                                   : cell.substr(b, e - b + 1));
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  return cells;
 }
 
 std::string VisibleMarkdown(std::string_view body, int first_line,

@@ -47,6 +47,20 @@ MarkdownContent ReadMarkdown(std::string_view body, int first_line, Clearance ba
 // its length, whatever it holds. The indexer and the page renderer both read tables with it.
 bool IsTableSeparatorRow(std::string_view row);
 
+// A GitHub-style pipe table is one paragraph to cmark. Its rows: the lines of `paragraph` (the
+// paragraph's inline text, soft breaks as '\n') trimmed of spaces, tabs and CRs, empty lines left
+// out, each with its offset from the paragraph's first line; empty unless the paragraph starts
+// with '|'. The indexer makes each row but the separator a block; the page renders a table when
+// the second row is a separator (IsTableSeparatorRow).
+struct PipeRow {
+  int offset = 0;
+  std::string text;
+};
+std::vector<PipeRow> PipeTableRows(std::string_view paragraph);
+
+// The cells of one row: outer pipes dropped, split at '|', each trimmed of spaces.
+std::vector<std::string> PipeTableCells(std::string_view row);
+
 // The body as a reader of clearance `view` may see it: each private range above `view` (markers
 // included) becomes one empty line; other lines are kept as they are. `body` must have LF line
 // ends only (the parser normalizes them at read time).

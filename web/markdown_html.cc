@@ -70,44 +70,18 @@ void Rewrite(cmark_node* root) {
   }
 }
 
-std::vector<std::string> Cells(const std::string& row) {
-  std::string r = row;
-  if (!r.empty() && r.front() == '|') r.erase(0, 1);
-  if (!r.empty() && r.back() == '|') r.pop_back();
-  std::vector<std::string> cells;
-  size_t start = 0;
-  while (true) {
-    const size_t bar = r.find('|', start);
-    std::string cell = r.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
-    const size_t b = cell.find_first_not_of(' '), e = cell.find_last_not_of(' ');
-    cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
-  return cells;
-}
-
-// A paragraph written as a GitHub pipe table (header, separator, rows) as an HTML table.
+// A paragraph written as a GitHub pipe table (header, separator, rows) as an HTML table; the
+// rows as the indexer reads them (core::PipeTableRows), so a page shows what was indexed.
 bool RenderTable(const std::string& text, std::string& out) {
-  std::vector<std::string> rows;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = text.substr(start, nl - start);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
-    if (!line.empty()) rows.push_back(line);
-    start = nl + 1;
-  }
-  if (rows.size() < 2 || rows[0].empty() || rows[0][0] != '|' ||
-      !core::IsTableSeparatorRow(rows[1]))
-    return false;
+  const std::vector<core::PipeRow> rows = core::PipeTableRows(text);
+  if (rows.size() < 2 || !core::IsTableSeparatorRow(rows[1].text)) return false;
   out += "<div class=\"table-wrap\"><table>\n<thead><tr>";
-  for (const auto& c : Cells(rows[0])) out += "<th scope=\"col\">" + Escape(c) + "</th>";
+  for (const auto& c : core::PipeTableCells(rows[0].text))
+    out += "<th scope=\"col\">" + Escape(c) + "</th>";
   out += "</tr></thead>\n<tbody>\n";
   for (size_t i = 2; i < rows.size(); ++i) {
     out += "<tr>";
-    for (const auto& c : Cells(rows[i])) out += "<td>" + Escape(c) + "</td>";
+    for (const auto& c : core::PipeTableCells(rows[i].text)) out += "<td>" + Escape(c) + "</td>";
     out += "</tr>\n";
   }
   out += "</tbody></table></div>\n";

@@ -245,5 +245,34 @@ TEST_CASE("MarkdownReader: a table's separator row is read as its grammar says, 
   REQUIRE(content.blocks.size() == 2);
 }
 
+TEST_CASE("MarkdownReader: a pipe table's rows and cells, as the indexer and the page read them",
+          "[markdown]") {
+  CHECK(PipeTableRows("").empty());
+  CHECK(PipeTableRows("a | b\n|---|").empty());  // not a table: it must start with a pipe
+  const auto rows = PipeTableRows("| 項目 | 値 |\n|:--|--:|\r\n\n\t| 売上 |  1億円 | \n| x");
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].offset == 0);
+  CHECK(rows[0].text == "| 項目 | 値 |");
+  CHECK(rows[1].text == "|:--|--:|");
+  CHECK(IsTableSeparatorRow(rows[1].text));
+  CHECK(rows[2].offset == 3);  // the empty line is left out, not renumbered
+  CHECK(rows[2].text == "| 売上 |  1億円 |");
+  CHECK(rows[3].offset == 4);
+  CHECK(PipeTableCells(rows[0].text) == std::vector<std::string>{"項目", "値"});
+  CHECK(PipeTableCells(rows[2].text) == std::vector<std::string>{"売上", "1億円"});
+  CHECK(PipeTableCells(rows[3].text) == std::vector<std::string>{"x"});
+  CHECK(PipeTableCells("|") == std::vector<std::string>{""});
+  CHECK(PipeTableCells("||") == std::vector<std::string>{""});
+  CHECK(PipeTableCells("| a || b |") == std::vector<std::string>{"a", "", "b"});
+  // The blocks the indexer makes are exactly the rows but the separator, on their own lines.
+  const auto content =
+      ReadMarkdown("| 項目 | 値 |\n|:--|--:|\n| 売上 | 1億円 |\n", 10, Clearance::kPublic);
+  REQUIRE(content.blocks.size() == 2);
+  CHECK(content.blocks[0].text == rows[0].text);
+  CHECK(content.blocks[0].line == 10);
+  CHECK(content.blocks[1].text == "| 売上 | 1億円 |");
+  CHECK(content.blocks[1].line == 12);
+}
+
 }  // namespace
 }  // namespace yuimaru::core
