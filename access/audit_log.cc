@@ -17,6 +17,7 @@
 
 #include "access/access.h"
 #include "core/hex.h"
+#include "core/io.h"
 
 namespace yuimaru::access {
 namespace {
@@ -31,12 +32,7 @@ constexpr char kRepairAction[] = "audit-repair";
 // A chain of repairs longer than this is a loop or an attack, not history.
 constexpr int kMaxSegments = 1000;
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return core::HexEncode(md, len);
-}
+using core::Sha256Hex;
 
 constexpr char kMac[] = "hmac-sha256";
 
@@ -238,18 +234,14 @@ Result<std::pair<uint64_t, std::string>> TailDigest(const fs::path& path, uint64
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(ErrorCode::kIo, "audit.open", "監査ログを開けません: " + path.string());
   in.seekg(static_cast<std::streamoff>(offset));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  core::Sha256Stream digest;
   uint64_t bytes = 0;
   char buf[65536];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    EVP_DigestUpdate(ctx.get(), buf, static_cast<size_t>(in.gcount()));
+    digest.Update(std::string_view(buf, static_cast<size_t>(in.gcount())));
     bytes += static_cast<uint64_t>(in.gcount());
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), md, &len);
-  return std::make_pair(bytes, core::HexEncode(md, len));
+  return std::make_pair(bytes, digest.HexDigest());
 }
 
 // How far one segment verified: the last good line (seq and hash) and the byte after it.
@@ -523,24 +515,11 @@ Result<AuditBreak> RepairAuditLog(const std::filesystem::path& path,
                           {"broken_sha256", b.broken_sha256},
                           {"broken_line", std::to_string(v.first_broken)},
                           {"reason", v.reason}}};
-  const fs::path temp = path.string() + ".repair";
-  bool ok = false;
-  {
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      ok = WriteAll(fd, MakeLine(event, now, ChainEnd{b.last_good_hash, b.last_good_seq + 1}, key));
-      ::close(fd);
-    }
-  }
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    fs::remove(temp, ec);
+  const std::string line =
+      MakeLine(event, now, ChainEnd{b.last_good_hash, b.last_good_seq + 1}, key);
+  if (Status s = core::WriteFileAtomically(path, line, ".repair", 0600); !s) {
     return MakeError(ErrorCode::kIo, "audit.repair",
                      "新しい監査ログを書けません: " + path.string());
-  }
-  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
   }
   return b;
 }

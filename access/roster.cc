@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "access/access.h"
+#include "core/io.h"
 #include "core/utf8.h"
 
 namespace yuimaru::access {
@@ -178,18 +179,10 @@ Status Roster::Save(const std::filesystem::path& path) const {
   }
   const nlohmann::ordered_json j = {{"format", 1}, {"users", std::move(users)}};
   const std::string data = j.dump(1) + "\n";
-  const std::filesystem::path tmp = path.string() + ".tmp";
   if (!path.parent_path().empty()) std::filesystem::create_directories(path.parent_path());
-  // O_NOFOLLOW: a symlink planted at the temporary name is not followed; fchmod: an existing
-  // temporary file with wider permissions is narrowed before anything is written.
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    return MakeError(ErrorCode::kIo, "roster.write", "名簿ファイルを書けません: " + tmp.string());
-  const bool ok = ::fchmod(fd, 0600) == 0 &&
-                  ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+  // A link planted at the temporary name is not followed; the file is 0600 before it holds
+  // anything.
+  if (Status s = core::WriteFileAtomically(path, data, ".tmp", 0600); !s) {
     return MakeError(ErrorCode::kIo, "roster.write", "名簿ファイルを書けません: " + path.string());
   }
   return Status::Ok();

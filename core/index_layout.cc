@@ -52,11 +52,10 @@ Result<std::filesystem::path> ResolveCurrentGeneration(const std::filesystem::pa
   std::error_code ec;
   const std::filesystem::path target = std::filesystem::read_symlink(db / kCurrentLink, ec);
   if (ec) {
-    Error e = MakeError(
+    return ErrorAt(
         ErrorCode::kNotFound, "index.missing",
-        "索引がありません（先に yuimaru index --db " + db.string() + " … を実行してください）");
-    e.source = db.string();
-    return e;
+        "索引がありません（先に yuimaru index --db " + db.string() + " … を実行してください）",
+        db.string());
   }
   return target.is_absolute() ? target : db / target;
 }

@@ -697,9 +697,7 @@ AnonymizeResult AnonymizeText(std::string_view text,
 Result<std::vector<std::pair<std::string, std::string>>> LoadAnonymizeMap(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    Error e = MakeError(ErrorCode::kIo, "anonymize.map", "対応表を読めません");
-    e.source = path;
-    return e;
+    return ErrorAt(ErrorCode::kIo, "anonymize.map", "対応表を読めません", path);
   }
   std::vector<std::pair<std::string, std::string>> map;
   int line_no = 0;
@@ -710,11 +708,8 @@ Result<std::vector<std::pair<std::string, std::string>>> LoadAnonymizeMap(const 
     const size_t tab = line.find('\t');
     if (tab == std::string::npos || tab == 0 || tab + 1 == line.size() ||
         FindInvalidUtf8(line) != std::string_view::npos) {
-      Error e = MakeError(ErrorCode::kInvalidInput, "anonymize.map.format",
-                          "「実名<TAB>ID」の形式ではありません");
-      e.source = path;
-      e.line = line_no;
-      return e;
+      return ErrorAt(ErrorCode::kInvalidInput, "anonymize.map.format",
+                     "「実名<TAB>ID」の形式ではありません", path, line_no);
     }
     map.emplace_back(line.substr(0, tab), line.substr(tab + 1));
   }
@@ -724,9 +719,7 @@ Result<std::vector<std::pair<std::string, std::string>>> LoadAnonymizeMap(const 
 Result<std::vector<std::string>> LoadDenyList(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    Error e = MakeError(ErrorCode::kIo, "pii.deny-list", "禁止語リストを読めません");
-    e.source = path;
-    return e;
+    return ErrorAt(ErrorCode::kIo, "pii.deny-list", "禁止語リストを読めません", path);
   }
   std::vector<std::string> names;
   for (std::string line; std::getline(in, line);) {

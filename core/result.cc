@@ -27,4 +27,13 @@ Error MakeError(ErrorCode code, std::string rule, std::string message) {
   return e;
 }
 
+Error ErrorAt(ErrorCode code, std::string rule, std::string message, std::string source, int line,
+              int column) {
+  Error e = MakeError(code, std::move(rule), std::move(message));
+  e.source = std::move(source);
+  e.line = line;
+  e.column = column;
+  return e;
+}
+
 }  // namespace yuimaru

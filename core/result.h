@@ -33,6 +33,9 @@ struct Error {
 };
 
 Error MakeError(ErrorCode code, std::string rule, std::string message);
+// An error at a place in a file (or "query", "request"): line and column 1-based, 0 = unknown.
+Error ErrorAt(ErrorCode code, std::string rule, std::string message, std::string source,
+              int line = 0, int column = 0);
 
 template <typename T>
 class [[nodiscard]] Result {

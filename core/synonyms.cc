@@ -48,10 +48,8 @@ Result<SynonymTable> SynonymTable::Parse(std::string_view text, std::string_view
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line[0] == '#') continue;
     if (FindInvalidUtf8(line) != std::string_view::npos) {
-      Error e = MakeError(ErrorCode::kInvalidInput, "synonyms.format", "UTF-8 ではない行です");
-      e.source = std::string(source);
-      e.line = line_no;
-      return e;
+      return ErrorAt(ErrorCode::kInvalidInput, "synonyms.format", "UTF-8 ではない行です",
+                     std::string(source), line_no);
     }
     std::vector<std::string_view> cols;
     size_t start = 0;
@@ -64,12 +62,10 @@ Result<SynonymTable> SynonymTable::Parse(std::string_view text, std::string_view
     }
     const std::vector<std::string> preferred = SplitList(cols[0], table.display_);
     if (preferred.size() != 1 || cols.size() > 4) {
-      Error e = MakeError(
+      return ErrorAt(
           ErrorCode::kInvalidInput, "synonyms.format",
-          "1 列目に代表語を 1 つ、以降に 同義語 / 下位語 / 関連語 をタブ区切りで書いてください");
-      e.source = std::string(source);
-      e.line = line_no;
-      return e;
+          "1 列目に代表語を 1 つ、以降に 同義語 / 下位語 / 関連語 をタブ区切りで書いてください",
+          std::string(source), line_no);
     }
     Group g;
     g.equivalents = preferred;

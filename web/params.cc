@@ -11,9 +11,7 @@ namespace yuimaru::web {
 namespace {
 
 Error ParamError(std::string rule, std::string message) {
-  Error e = MakeError(ErrorCode::kInvalidInput, std::move(rule), std::move(message));
-  e.source = "request";
-  return e;
+  return ErrorAt(ErrorCode::kInvalidInput, std::move(rule), std::move(message), "request");
 }
 
 bool ParseInt(const std::string& s, int lo, int hi, int& out) {

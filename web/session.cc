@@ -10,16 +10,12 @@
 
 #include "access/access.h"
 #include "core/hex.h"
+#include "core/io.h"
 
 namespace yuimaru::web {
 namespace {
 
-std::string Digest(const std::string& token) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(token.data(), token.size(), md, &len, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(md), len);
-}
+std::string Digest(const std::string& token) { return core::Sha256(token); }
 
 std::string LoginMac(const std::string& secret, const std::string& message) {
   unsigned char md[EVP_MAX_MD_SIZE];
