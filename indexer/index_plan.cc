@@ -38,6 +38,21 @@ bool HasPiiError(const std::vector<Error>& errors) {
                      [](const Error& e) { return e.rule.rfind("pii/", 0) == 0; });
 }
 
+// Deletes from `plan` the files indexed under the roots that the scan did not find. A file
+// under a folder that could not be listed is out of reach, not gone.
+void DeleteVanished(const Manifest& previous, const std::vector<Scanned>& scanned,
+                    const PlanRules& rules, Plan& plan) {
+  std::set<std::string> present;
+  for (const auto& s : scanned) present.insert(s.file.key);
+  for (const auto& [key, entry] : previous.files) {
+    if (UnderRoot(key, rules.roots) && !present.count(key) && !UnderRoot(key, rules.unreachable)) {
+      plan.remove.push_back(entry.doc_id);
+      plan.next.files.erase(key);
+      ++plan.deleted;
+    }
+  }
+}
+
 }  // namespace
 
 void DocIdOwners::Hold(const std::string& doc_id, const std::string& key, const std::string& path) {
@@ -63,15 +78,7 @@ Result<Plan> Decide(const Manifest& previous, const std::vector<Scanned>& scanne
                     const PlanRules& rules) {
   Plan plan;
   plan.next = previous;
-  std::set<std::string> present;
-  for (const auto& s : scanned) present.insert(s.file.key);
-  for (const auto& [key, entry] : previous.files) {
-    if (UnderRoot(key, rules.roots) && !present.count(key) && !UnderRoot(key, rules.unreachable)) {
-      plan.remove.push_back(entry.doc_id);
-      plan.next.files.erase(key);
-      ++plan.deleted;
-    }
-  }
+  DeleteVanished(previous, scanned, rules, plan);
   if (auto s = CheckMassDelete(previous.files.size(), plan.deleted, rules.max_delete_share); !s) {
     return s.error();
   }

@@ -145,6 +145,109 @@ void Report(Plan& plan, IndexReport& report) {
   for (auto& e : plan.errors) report.errors.push_back(std::move(e));
 }
 
+// The index as the run found it.
+struct Previous {
+  Manifest manifest;            // empty if there is no usable generation
+  std::optional<fs::path> dir;  // the current generation, if it has a readable manifest
+  std::string synonyms;         // its synonym table, if any
+};
+
+Previous LoadPrevious(const GenerationStore& store) {
+  Previous prev;
+  if (auto current = store.LoadCurrent()) {
+    prev.manifest = std::move(current->manifest);
+    prev.dir = std::move(current->dir);
+  }
+  if (prev.dir) {
+    if (auto data = ReadFile((*prev.dir / core::kSynonymsFile).string(), kMaxFileBytes))
+      prev.synonyms = *data;
+  }
+  return prev;
+}
+
+// Writes the shards of the staged generation, after checking that the disk has room for it.
+// Files that failed on re-reading are reported and dropped from `plan.next`; `merge_seconds`
+// is set to the time of a full build's merge. Fails with
+// "index.disk-full" when the disk is (or became) too full, or with the builder's error; the
+// staged directory is then removed.
+Status BuildShards(const IndexOptions& options, const Previous& prev, Plan& plan,
+                   const std::vector<Scanned>& scanned, const StagedGeneration& staged,
+                   const GenerationStore& store, IndexReport& report,
+                   std::optional<double>& merge_seconds) {
+  const bool full = report.full_rebuild;
+  // A copy needs the previous generation's size and some growth; a full build its parts and
+  // their merge. Say so before writing, rather than fail half way with "Input/output error"
+  // (what a copy onto a full disk reports).
+  uint64_t needed = 0;
+  if (prev.dir) {
+    needed = static_cast<uint64_t>(static_cast<double>(ShardBytes(*prev.dir)) * (full ? 2.0 : 1.3));
+    if (const auto free = FreeBytes(options.db); free && *free < needed) {
+      store.Discard(staged);
+      return DiskFull(options.db, needed, *free);
+    }
+  }
+  std::vector<Error> late_errors;
+  std::set<std::string> dropped;
+  GenerationBuilder builder(BuildOptions{options.threads, options.pii, options.progress},
+                            staged.dir);
+  Status built = Status::Ok();
+  if (full) {
+    const FullBuildInputs inputs = SplitForFullBuild(plan.next, scanned);
+    std::vector<const Scanned*> docs;
+    for (const size_t i : inputs.reread) docs.push_back(&scanned[i]);
+    built = builder.Full(docs, prev.dir, inputs.carry, late_errors, dropped);
+  } else {
+    std::vector<const Scanned*> docs;
+    for (const size_t i : plan.add) docs.push_back(&scanned[i]);
+    built = builder.Incremental(*prev.dir, plan.remove, docs, late_errors, dropped);
+  }
+  if (!built) {
+    store.Discard(staged);
+    // Out of space after all (the estimate was low, or someone else filled the disk).
+    const auto free = FreeBytes(options.db);
+    if (built.error().message.find("No space left") != std::string::npos ||
+        (free && *free < std::max<uint64_t>(needed, 1 << 20))) {
+      return DiskFull(options.db, needed, free.value_or(0));
+    }
+    return built.error();
+  }
+  if (const auto index_done = builder.index_done()) {
+    merge_seconds = std::chrono::duration<double>(Clock::now() - *index_done).count();
+  }
+  for (const auto& key : dropped) {
+    // A file that changed under us or failed on re-read: not in this generation's manifest.
+    plan.next.files.erase(key);
+  }
+  for (auto& e : late_errors) {
+    ++report.rejected_files;
+    report.errors.push_back(std::move(e));
+  }
+  return Status::Ok();
+}
+
+// A copy patched run after run keeps the blocks it freed: compacts it once it has grown past
+// kMaxGrowth times its last compacted size, and records the size in `next`.
+Status CompactIfGrown(const IndexOptions& options, const Manifest& prev, Manifest& next,
+                      const StagedGeneration& staged, const GenerationStore& store,
+                      IndexReport& report) {
+  report.index_bytes = ShardBytes(staged.dir);
+  if (report.full_rebuild || prev.compacted_bytes == 0) {
+    next.compacted_bytes = report.index_bytes;
+  } else if (static_cast<double>(report.index_bytes) >
+             kMaxGrowth * static_cast<double>(prev.compacted_bytes)) {
+    if (auto s = CompactShards(staged.dir, ThreadCount(options.threads)); !s) {
+      store.Discard(staged);
+      return s;
+    }
+    report.compacted = true;
+    report.index_bytes = ShardBytes(staged.dir);
+    next.compacted_bytes = report.index_bytes;
+  } else {
+    next.compacted_bytes = prev.compacted_bytes;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<IndexReport> RunIndex(const IndexOptions& options) {
@@ -165,23 +268,14 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   }
   for (auto& w : listing->warnings) report.warnings.push_back(std::move(w));
 
-  Manifest prev;
-  std::optional<fs::path> prev_gen;
-  if (auto current = store->LoadCurrent()) {
-    prev = std::move(current->manifest);
-    prev_gen = std::move(current->dir);
-  }
-  store->CollectGarbage(prev.generation);
-  std::string prev_synonyms;
-  if (prev_gen) {
-    if (auto data = ReadFile((*prev_gen / core::kSynonymsFile).string(), kMaxFileBytes))
-      prev_synonyms = *data;
-  }
-  const std::string synonyms = ChooseSynonyms(options, prev_synonyms, report);
+  const Previous prev = LoadPrevious(*store);
+  store->CollectGarbage(prev.manifest.generation);
+  const std::string synonyms = ChooseSynonyms(options, prev.synonyms, report);
 
   // 1. Scan: hash every file, parse the new and changed ones.
-  const std::vector<Scanned> scanned = ScanAll(
-      listing->files, prev, !prev_gen.has_value() || !options.pii.deny_list.empty(), options);
+  const std::vector<Scanned> scanned =
+      ScanAll(listing->files, prev.manifest,
+              !prev.dir.has_value() || !options.pii.deny_list.empty(), options);
   auto mark = [&, last = start](const char* phase) mutable {
     const auto now = Clock::now();
     report.phases.emplace_back(phase, std::chrono::duration<double>(now - last).count());
@@ -194,94 +288,37 @@ Result<IndexReport> RunIndex(const IndexOptions& options) {
   for (const auto& p : options.paths) rules.roots.push_back(PathKey(p));
   rules.unreachable = listing->unreachable;
   rules.max_delete_share = options.max_delete_share;
-  auto plan = Decide(prev, scanned, rules);
+  auto plan = Decide(prev.manifest, scanned, rules);
   if (!plan) return plan.error();
   Report(*plan, report);
-  Manifest& next = plan->next;
-
-  if (!plan->HasChanges() && synonyms == prev_synonyms && prev_gen &&
+  if (!plan->HasChanges() && synonyms == prev.synonyms && prev.dir &&
       options.rebuild != RebuildMode::kFull) {
-    report.generation = prev.generation;
-    report.documents = prev.files.size();
+    report.generation = prev.manifest.generation;
+    report.documents = prev.manifest.files.size();
     report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return report;
   }
 
   // 3. Build the next generation in a temporary directory.
-  auto staged = store->Stage(prev.generation);
+  auto staged = store->Stage(prev.manifest.generation);
   if (!staged) return staged.error();
+  Manifest& next = plan->next;
   next.generation = staged->number;
-  const bool full = NeedsFullBuild(*plan, prev, prev_gen.has_value(), options.rebuild);
-  // A copy needs the previous generation's size and some growth; a full build its parts and
-  // their merge. Say so before writing, rather than fail half way with "Input/output error"
-  // (what a copy onto a full disk reports).
-  uint64_t needed = 0;
-  if (prev_gen) {
-    needed = static_cast<uint64_t>(static_cast<double>(ShardBytes(*prev_gen)) * (full ? 2.0 : 1.3));
-    if (const auto free = FreeBytes(options.db); free && *free < needed) {
-      store->Discard(*staged);
-      return DiskFull(options.db, needed, *free);
-    }
-  }
-  report.full_rebuild = full;
-  std::vector<Error> late_errors;
-  std::set<std::string> dropped;
-  GenerationBuilder builder(BuildOptions{options.threads, options.pii, options.progress},
-                            staged->dir);
-  Status built = Status::Ok();
-  if (full) {
-    const FullBuildInputs inputs = SplitForFullBuild(next, scanned);
-    std::vector<const Scanned*> docs;
-    for (const size_t i : inputs.reread) docs.push_back(&scanned[i]);
-    built = builder.Full(docs, prev_gen, inputs.carry, late_errors, dropped);
-  } else {
-    std::vector<const Scanned*> docs;
-    for (const size_t i : plan->add) docs.push_back(&scanned[i]);
-    built = builder.Incremental(*prev_gen, plan->remove, docs, late_errors, dropped);
-  }
-  if (!built) {
-    store->Discard(*staged);
-    // Out of space after all (the estimate was low, or someone else filled the disk).
-    const auto free = FreeBytes(options.db);
-    if (built.error().message.find("No space left") != std::string::npos ||
-        (free && *free < std::max<uint64_t>(needed, 1 << 20))) {
-      return DiskFull(options.db, needed, free.value_or(0));
-    }
-    return built.error();
+  report.full_rebuild = NeedsFullBuild(*plan, prev.manifest, prev.dir.has_value(), options.rebuild);
+  std::optional<double> merge;
+  if (auto s = BuildShards(options, prev, *plan, scanned, *staged, *store, report, merge); !s) {
+    return s.error();
   }
   mark("index");
-  if (const auto index_done = builder.index_done()) {
+  if (merge) {
     // A full build: the merge (compaction) after the parallel indexing is a phase of its own.
-    const double merge = std::chrono::duration<double>(Clock::now() - *index_done).count();
-    report.phases.back().second -= merge;
-    report.phases.emplace_back("merge", merge);
+    report.phases.back().second -= *merge;
+    report.phases.emplace_back("merge", *merge);
   }
-  for (const auto& key : dropped) {
-    // A file that changed under us or failed on re-read: not in this generation's manifest.
-    next.files.erase(key);
+  if (auto s = CompactIfGrown(options, prev.manifest, next, *staged, *store, report); !s) {
+    return s.error();
   }
-  for (auto& e : late_errors) {
-    ++report.rejected_files;
-    report.errors.push_back(std::move(e));
-  }
-
-  // A copy patched run after run keeps the blocks it freed: compact it once it has grown.
-  report.index_bytes = ShardBytes(staged->dir);
-  if (full || prev.compacted_bytes == 0) {
-    next.compacted_bytes = report.index_bytes;
-  } else if (static_cast<double>(report.index_bytes) >
-             kMaxGrowth * static_cast<double>(prev.compacted_bytes)) {
-    if (auto s = CompactShards(staged->dir, ThreadCount(options.threads)); !s) {
-      store->Discard(*staged);
-      return s.error();
-    }
-    report.compacted = true;
-    report.index_bytes = ShardBytes(staged->dir);
-    next.compacted_bytes = report.index_bytes;
-    mark("compact");
-  } else {
-    next.compacted_bytes = prev.compacted_bytes;
-  }
+  if (report.compacted) mark("compact");
 
   // 4. Publish: synonyms, manifest, sync, rename, switch CURRENT; then the generations before
   // the previous one go.

@@ -225,6 +225,39 @@ Result<PurgeReport> FinishPurge(const GenerationStore& store, const PurgeJournal
   return report;
 }
 
+// What a purge keeps and what it erases.
+struct Selection {
+  Manifest next;                     // the manifest without the purged documents
+  std::vector<std::string> carry;    // doc_ids of the documents kept, in manifest order
+  std::vector<std::string> sources;  // paths of the purged documents, in manifest order
+};
+
+// Fails with kNotFound ("purge.unknown-id", listing them) if any of `ids` is not indexed.
+Result<Selection> Select(const Manifest& prev, const std::set<std::string>& ids) {
+  Selection out;
+  out.next = prev;
+  std::set<std::string> seen;
+  for (auto it = out.next.files.begin(); it != out.next.files.end();) {
+    if (ids.count(it->second.doc_id)) {
+      seen.insert(it->second.doc_id);
+      out.sources.push_back(it->second.path);
+      it = out.next.files.erase(it);
+    } else {
+      out.carry.push_back(it->second.doc_id);
+      ++it;
+    }
+  }
+  std::string unknown;
+  for (const auto& id : ids) {
+    if (!seen.count(id)) unknown += (unknown.empty() ? "" : ", ") + id;
+  }
+  if (!unknown.empty()) {
+    return MakeError(ErrorCode::kNotFound, "purge.unknown-id",
+                     "索引にない ID です（何も消していません）: " + unknown);
+  }
+  return out;
+}
+
 }  // namespace
 
 Error PendingPurgeError(const fs::path& db) {
@@ -279,29 +312,10 @@ Result<PurgeReport> RunPurge(const PurgeOptions& options) {
   const std::set<std::string> ids(options.ids.begin(), options.ids.end());
   if (ids.empty()) return MakeError(ErrorCode::kInvalidInput, "purge.no-ids", "ID がありません");
 
-  Manifest next = *prev;
-  std::vector<std::string> carry;
-  std::set<std::string> seen;
-  for (auto it = next.files.begin(); it != next.files.end();) {
-    if (ids.count(it->second.doc_id)) {
-      seen.insert(it->second.doc_id);
-      report.sources.push_back(it->second.path);
-      it = next.files.erase(it);
-    } else {
-      carry.push_back(it->second.doc_id);
-      ++it;
-    }
-  }
-  std::vector<std::string> unknown;
-  for (const auto& id : ids) {
-    if (!seen.count(id)) unknown.push_back(id);
-  }
-  if (!unknown.empty()) {
-    std::string list;
-    for (const auto& id : unknown) list += (list.empty() ? "" : ", ") + id;
-    return MakeError(ErrorCode::kNotFound, "purge.unknown-id",
-                     "索引にない ID です（何も消していません）: " + list);
-  }
+  auto selection = Select(*prev, ids);
+  if (!selection) return selection.error();
+  Manifest& next = selection->next;
+  report.sources = std::move(selection->sources);
   report.ids.assign(ids.begin(), ids.end());
 
   std::vector<std::string> probes;
@@ -321,7 +335,7 @@ Result<PurgeReport> RunPurge(const PurgeOptions& options) {
   GenerationBuilder builder(BuildOptions{}, staged->dir);
   std::vector<Error> late_errors;
   std::set<std::string> dropped;
-  if (Status built = builder.Full({}, *current, carry, late_errors, dropped); !built) {
+  if (Status built = builder.Full({}, *current, selection->carry, late_errors, dropped); !built) {
     store->Discard(*staged);
     return built.error();
   }
