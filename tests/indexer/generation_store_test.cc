@@ -177,7 +177,8 @@ TEST_CASE("GenerationStore: a staged generation can be discarded, and errors nam
   store->Discard(*staged);
   CHECK(Names(t.path()) == std::set<std::string>{"LOCK"});
 
-  // Where the staged directory cannot be renamed to (a file is in the way): purge.publish.
+  // Where the staged directory cannot be renamed to (a non-empty directory of that name is in
+  // the way): purge.publish.
   auto again = store->Stage(0);
   REQUIRE(again);
   fs::create_directories(t / again->name / "occupied");
