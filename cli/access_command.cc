@@ -11,6 +11,7 @@
 #include "access/access.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "core/index_layout.h"
 #include "core/pii.h"
 #include "core/utf8.h"
 #include "indexer/indexer.h"
@@ -71,7 +72,7 @@ Result<std::string> AuditKeyFromFlag(const std::optional<std::string>& file,
 std::filesystem::path UsersPath(const std::optional<std::string>& users,
                                 const std::optional<std::string>& db) {
   if (users) return *users;
-  if (db) return std::filesystem::path(*db) / "users.json";
+  if (db) return std::filesystem::path(*db) / core::kUsersFile;
   return {};
 }
 
@@ -156,7 +157,7 @@ int RunUserCommand(const Args& args) {
   // Like purge, every roster change goes to the trail beside the roster (DB/audit.jsonl) unless
   // --audit names another; a trail that cannot take the entry refuses the change.
   const std::filesystem::path audit_path =
-      flags.Get("audit").value_or((path.parent_path() / "audit.jsonl").string());
+      flags.Get("audit").value_or((path.parent_path() / core::kAuditFile).string());
   auto key = AuditKeyFromFlag(flags.Get("audit-key"), audit_path);
   if (!key) return Fail(key.error());
   const access::AuditLog audit(audit_path, *key);
@@ -199,7 +200,7 @@ int RunAuditCommand(const Args& args) {
   } else if (pos.size() == 1 && flags.Get("audit")) {
     file = *flags.Get("audit");
   } else if (pos.size() == 1 && flags.Get("db")) {
-    file = (std::filesystem::path(*flags.Get("db")) / "audit.jsonl").string();
+    file = (std::filesystem::path(*flags.Get("db")) / core::kAuditFile).string();
   } else {
     return UsageError("audit", "監査ログのファイルを 1 つ指定してください", kAuditUsage);
   }
@@ -378,7 +379,8 @@ int FinishPendingPurge(const std::string& db, const std::optional<std::string>& 
     if (report.error().rule == "purge.not-switched") return kExitOk;
     return report.error().code == ErrorCode::kBusy ? kExitBusy : kExitFailure;
   }
-  return Certify(*report, db, audit.value_or((std::filesystem::path(db) / "audit.jsonl").string()),
+  return Certify(*report, db,
+                 audit.value_or((std::filesystem::path(db) / core::kAuditFile).string()),
                  audit_key);
 }
 
@@ -420,7 +422,7 @@ int RunPurgeCommand(const Args& args) {
     return Fail(report.error());
   }
   const std::string audit_path =
-      flags.Get("audit").value_or((std::filesystem::path(*db) / "audit.jsonl").string());
+      flags.Get("audit").value_or((std::filesystem::path(*db) / core::kAuditFile).string());
   return Certify(*report, *db, audit_path, flags.Get("audit-key"));
 }
 

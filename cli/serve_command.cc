@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/flags.h"
+#include "core/index_layout.h"
 #include "web/web.h"
 
 namespace yuimaru::cli {
@@ -52,7 +53,7 @@ int RunServeCommand(const Args& args) {
   options.users = UsersPath(flags.Get("users"), db);
   if (!flags.Has("no-audit")) {
     options.audit =
-        flags.Get("audit").value_or((std::filesystem::path(*db) / "audit.jsonl").string());
+        flags.Get("audit").value_or((std::filesystem::path(*db) / core::kAuditFile).string());
   }
   if (!options.audit.empty()) {
     auto key = AuditKeyFromFlag(flags.Get("audit-key"), options.audit);

@@ -44,8 +44,27 @@ std::vector<std::string> ShardsForView(Clearance view) {
 
 std::string GenerationDirName(uint64_t generation) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "gen-%06llu", static_cast<unsigned long long>(generation));
+  std::snprintf(buf, sizeof buf, "%s%06llu", kGenerationPrefix,
+                static_cast<unsigned long long>(generation));
   return buf;
+}
+
+std::optional<GenerationDir> ParseGenerationDirName(std::string_view name) {
+  const std::string_view prefix = kGenerationPrefix;
+  if (!name.starts_with(prefix)) return std::nullopt;
+  name.remove_prefix(prefix.size());
+  GenerationDir dir;
+  if (name.ends_with(kTemporarySuffix)) {
+    dir.temporary = true;
+    name.remove_suffix(std::string_view(kTemporarySuffix).size());
+  }
+  // 20 digits can exceed uint64_t; no run numbers that far.
+  if (name.empty() || name.size() > 19) return std::nullopt;
+  for (const char c : name) {
+    if (c < '0' || c > '9') return std::nullopt;
+    dir.number = dir.number * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return dir;
 }
 
 Result<std::filesystem::path> ResolveCurrentGeneration(const std::filesystem::path& db) {

@@ -3,7 +3,14 @@
 //   DB/CURRENT -> gen-000007        symlink, replaced atomically when a generation is complete
 //   DB/gen-000007/manifest.json     source files, content hashes, doc ids (indexer only)
 //   DB/gen-000007/s00 … s22         Xapian databases, one per clearance interval [lo, hi]
+//   DB/gen-000007/synonyms.tsv      the query-time synonym table that came with the corpus
+//   DB/gen-000008.tmp/              a generation being written (a leftover once its run is killed)
 //   DB/LOCK                         flock of the one writer
+//   DB/purge-journal.json           only while a purge is between its switch and its certificate
+//   DB/users.json                   the handler roster (access/)
+//   DB/audit.jsonl                  the audit trail (access/)
+//
+// Every name under DB is spelled here, and `gen-N` is parsed only by ParseGenerationDirName.
 //
 // A document version visible to clearances lo..hi lives in shard s<lo><hi>; a search at
 // clearance c opens every shard with lo <= c <= hi, so it sees exactly the text c may read and
@@ -12,7 +19,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -23,6 +32,12 @@ namespace yuimaru::core {
 inline constexpr char kCurrentLink[] = "CURRENT";
 inline constexpr char kManifestFile[] = "manifest.json";
 inline constexpr char kLockFile[] = "LOCK";
+inline constexpr char kSynonymsFile[] = "synonyms.tsv";
+inline constexpr char kPurgeJournalFile[] = "purge-journal.json";
+inline constexpr char kUsersFile[] = "users.json";
+inline constexpr char kAuditFile[] = "audit.jsonl";
+inline constexpr char kGenerationPrefix[] = "gen-";  // gen-000007
+inline constexpr char kTemporarySuffix[] = ".tmp";   // gen-000008.tmp
 
 std::string ShardName(Clearance lo, Clearance hi);       // "s01"
 std::vector<std::string> AllShardNames();                // s00 s01 s02 s11 s12 s22
@@ -37,6 +52,16 @@ inline constexpr uint32_t kShardDocidSpan = 100000000;
 int ShardNumber(const std::string& name);  // position in AllShardNames, -1 if unknown
 inline int ShardOfDocid(uint32_t did) { return static_cast<int>((did - 1) / kShardDocidSpan); }
 std::string GenerationDirName(uint64_t generation);  // gen-000007
+
+// A directory name of the form GenerationDirName(n), or the same with kTemporarySuffix (a
+// generation still being written).
+struct GenerationDir {
+  uint64_t number = 0;
+  bool temporary = false;
+};
+// Reads `name` back: "gen-" followed by digits, optionally ".tmp". Any other name (CURRENT,
+// LOCK, "gen-x", "gen-") is nullopt: not a generation directory.
+std::optional<GenerationDir> ParseGenerationDirName(std::string_view name);
 
 // The generation directory CURRENT points to. Fails with kNotFound (rule "index.missing") if
 // `db` holds no complete generation.

@@ -21,7 +21,7 @@ bool StartsWith(const std::string& s, const std::string& prefix) {
 // purge leaves behind in a process that has not let go) reads "<path> (deleted)".
 std::vector<GenerationHolder> Holders(const fs::path& db, const fs::path& current) {
   std::vector<GenerationHolder> holders;
-  const std::string generations = (db / "gen-").string();
+  const std::string generations = (db / core::kGenerationPrefix).string();
   const std::string keep = current.string() + "/";
   const std::string self = std::to_string(::getpid());
   std::error_code ec;
