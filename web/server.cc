@@ -540,19 +540,21 @@ struct Server::Impl {
     WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       auto state = ParseSearchState(Params(req));
       if (!state) return state.error();
-      auto request = ToRequest(*state, v.clearance);
+      auto view = s.View(v.clearance);
+      if (!view) return view.error();
+      auto request = ToRequest(*state);
       // Browsing without words: newest first (the state, and so the links, keep "relevance").
       if (state->q.empty() && state->sort.empty()) request.sort = search::SortOrder::kNewest;
-      auto r = s.Run(request);
+      auto r = view->Run(request);
       if (!r) return r.error();
       SearchPage page{*state, std::move(*r), {}};
       if (page.response.hits.empty()) {
         // Which filter to drop: the same search without each one, counted.
         for (const auto& [k, value] : state->filters) {
-          auto req2 = ToRequest(state->WithoutFilter(k, value), v.clearance);
+          auto req2 = ToRequest(state->WithoutFilter(k, value));
           req2.limit = 0;
           req2.snippets = search::SnippetMode::kSkip;
-          auto r2 = s.Run(req2);
+          auto r2 = view->Run(req2);
           if (r2 && r2->total > 0) {
             const core::FieldDef* f = core::FindField(k);
             page.dropped.push_back(
@@ -579,9 +581,11 @@ struct Server::Impl {
                            "不明なパラメータ「" + k + "」です");
       }
       const std::string id = req.matches[1];
-      auto doc = s.Document(id, v.clearance);
+      auto view = s.View(v.clearance);
+      if (!view) return view.error();
+      auto doc = view->Document(id);
       if (!doc) return doc.error();
-      auto related = s.Related(id, v.clearance, 6);
+      auto related = view->Related(id, 6);
       DocumentPage page{std::move(*doc),
                         related ? std::move(*related) : std::vector<search::RelatedDoc>(),
                         SafeBackUrl(req.get_param_value("back"))};
@@ -595,7 +599,9 @@ struct Server::Impl {
     WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       if (!req.params.empty())
         return MakeError(ErrorCode::kInvalidInput, "param.unknown", "パラメータは使えません");
-      auto stats = s.Stats(v.clearance);
+      auto view = s.View(v.clearance);
+      if (!view) return view.error();
+      auto stats = view->Stats();
       if (!stats) return stats.error();
       if (Status a = Audit(v, req, "dashboard", {}); !a) return a;
       res.set_content(RenderDashboard(Context(v), *stats), "text/html; charset=utf-8");
@@ -607,12 +613,14 @@ struct Server::Impl {
     WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       auto state = ParseSearchState(Params(req));
       if (!state) return state.error();
-      auto request = ToRequest(*state, v.clearance);
+      auto view = s.View(v.clearance);
+      if (!view) return view.error();
+      auto request = ToRequest(*state);
       if (facets_only) {
         request.limit = 0;
         request.snippets = search::SnippetMode::kSkip;
       }
-      auto r = s.Run(request);
+      auto r = view->Run(request);
       if (!r) return r.error();
       if (!MaySeePaths(v)) {
         for (search::Hit& h : r->hits) h.path.clear();
@@ -631,9 +639,11 @@ struct Server::Impl {
   void ApiDocRoute(const httplib::Request& req, httplib::Response& res) {
     WithSearcher(req, res, [&](const Viewer& v, search::Searcher& s) -> Status {
       const std::string id = req.matches[1];
-      auto doc = s.Document(id, v.clearance);
+      auto view = s.View(v.clearance);
+      if (!view) return view.error();
+      auto doc = view->Document(id);
       if (!doc) return doc.error();
-      auto related = s.Related(id, v.clearance, 6);
+      auto related = view->Related(id, 6);
       if (!MaySeePaths(v)) doc->path.clear();
       if (Status a = Audit(v, req, "api-view", {{"doc", id}}); !a) return a;
       res.set_content(
@@ -656,7 +666,9 @@ struct Server::Impl {
         }
         limit = static_cast<int>(n);
       }
-      auto related = s.Related(id, v.clearance, static_cast<size_t>(limit));
+      auto view = s.View(v.clearance);
+      if (!view) return view.error();
+      auto related = view->Related(id, static_cast<size_t>(limit));
       if (!related) return related.error();
       // Titles of the reader's own view, but a read all the same: recorded, or refused.
       if (Status a = Audit(v, req, "api-related", {{"doc", id}}); !a) return a;
