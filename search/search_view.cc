@@ -33,7 +33,11 @@ int CurrentFiscalYear() {
   return core::FiscalYearOf(core::Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday});
 }
 
-Error NotFound(const std::string& id) {
+// The docid of the document `id` in `db`; kNotFound ("document.not-found") if it has none.
+Result<Xapian::docid> FindDocument(const Xapian::Database& db, const std::string& id) {
+  const std::string term = std::string(core::kDocIdPrefix) + id;
+  auto it = db.postlist_begin(term);
+  if (it != db.postlist_end(term)) return *it;
   Error e = MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
   e.source = id;
   return e;
@@ -111,10 +115,9 @@ Result<SearchResponse> SearchView::Run(const SearchRequest& request) const {
 Result<DocumentView> SearchView::Document(const std::string& id) const {
   const Xapian::Database& db = impl_->shards->combined;
   try {
-    const std::string term = std::string(core::kDocIdPrefix) + id;
-    auto it = db.postlist_begin(term);
-    if (it == db.postlist_end(term)) return NotFound(id);
-    auto record = core::DecodeDocRecord(db.get_document(*it).get_data());
+    auto did = FindDocument(db, id);
+    if (!did) return did.error();
+    auto record = core::DecodeDocRecord(db.get_document(*did).get_data());
     if (!record) return record.error();
     DocumentView view;
     view.id = record->id;
@@ -135,21 +138,20 @@ Result<DocumentView> SearchView::Document(const std::string& id) const {
 Result<std::vector<RelatedDoc>> SearchView::Related(const std::string& id, size_t limit) const {
   const Xapian::Database& db = impl_->shards->combined;
   try {
-    const std::string idterm = std::string(core::kDocIdPrefix) + id;
-    auto it = db.postlist_begin(idterm);
-    if (it == db.postlist_end(idterm)) return NotFound(id);
+    auto did = FindDocument(db, id);
+    if (!did) return did.error();
     // Expansion terms of the document: its most distinctive dictionary words.
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(Weighting(impl_->ranking));
     std::vector<Xapian::Query> terms;
-    for (const auto& [term, w] : ExpansionTerms(db, {*it}, 40)) {
+    for (const auto& [term, w] : ExpansionTerms(db, {*did}, 40)) {
       terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), w);
     }
     std::vector<RelatedDoc> out;
     if (terms.empty()) return out;
     enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
                                     Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
-                                    Xapian::Query(idterm)));
+                                    Xapian::Query(std::string(core::kDocIdPrefix) + id)));
     enquire.set_sort_by_relevance_then_value(core::kDocIdSlot, false);
     // Unpruned (check_at_least: every document), for the same reason as feedback (Match).
     Xapian::MSet mset = enquire.get_mset(0, limit, db.get_doccount());
