@@ -97,8 +97,9 @@ int RunSearchCommand(const Args& args) {
   search::SearchRequest request;
   request.limit = static_cast<size_t>(flags.GetInt("limit", 10, 0, 1000));
   request.offset = static_cast<size_t>(flags.GetInt("offset", 0, 0, 100000));
+  search::Clearance clearance = search::Clearance::kConfidential;
   std::string error = flags.error();
-  if (error.empty()) ParseClearanceFlag(flags, request.clearance, error);
+  if (error.empty()) ParseClearanceFlag(flags, clearance, error);
   if (!error.empty()) return UsageError("search", error, kSearchUsage);
   const auto db = flags.Get("db");
   if (!db) return UsageError("search", "--db がありません", kSearchUsage);
@@ -131,6 +132,8 @@ int RunSearchCommand(const Args& args) {
   }
   auto searcher = search::Searcher::Open(*db);
   if (!searcher) return Fail(searcher.error());
+  auto view = searcher->View(clearance);
+  if (!view) return Fail(view.error());
 
   if (batch) {
     // One query per line in, one JSON object per line out, in the same order.
@@ -140,7 +143,7 @@ int RunSearchCommand(const Args& args) {
     for (std::string line; std::getline(in, line);) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       request.query = line;
-      auto r = searcher->Run(request);
+      auto r = view->Run(request);
       if (r) {
         std::printf("%s\n", search::SearchResponseJson(*r, line).c_str());
       } else {
@@ -157,7 +160,7 @@ int RunSearchCommand(const Args& args) {
   std::string query;
   for (const auto& p : flags.positional()) query += (query.empty() ? "" : " ") + p;
   request.query = query;
-  auto r = searcher->Run(request);
+  auto r = view->Run(request);
   if (!r) {
     if (flags.Has("json")) std::printf("%s\n", search::ErrorJson(r.error()).c_str());
     return Fail(r.error());
@@ -182,7 +185,9 @@ int RunShowCommand(const Args& args) {
     return UsageError("show", "--db と ID を 1 つ指定してください", kUsage);
   auto searcher = search::Searcher::Open(*db);
   if (!searcher) return Fail(searcher.error());
-  auto doc = searcher->Document(flags.positional()[0], clearance);
+  auto view = searcher->View(clearance);
+  if (!view) return Fail(view.error());
+  auto doc = view->Document(flags.positional()[0]);
   if (!doc) return Fail(doc.error());
   if (flags.Has("json")) {
     std::printf("%s\n", search::DocumentJson(*doc, {}).c_str());
@@ -209,7 +214,9 @@ int RunRelatedCommand(const Args& args) {
   auto searcher = search::Searcher::Open(*db);
   if (!searcher) return Fail(searcher.error());
   const std::string& id = flags.positional()[0];
-  auto related = searcher->Related(id, clearance, limit);
+  auto view = searcher->View(clearance);
+  if (!view) return Fail(view.error());
+  auto related = view->Related(id, limit);
   if (!related) return Fail(related.error());
   if (flags.Has("json")) {
     std::printf("%s\n", search::RelatedJson(id, *related).c_str());
@@ -233,7 +240,9 @@ int RunStatsCommand(const Args& args) {
   if (!db) return UsageError("stats", "--db がありません", kUsage);
   auto searcher = search::Searcher::Open(*db);
   if (!searcher) return Fail(searcher.error());
-  auto stats = searcher->Stats(clearance);
+  auto view = searcher->View(clearance);
+  if (!view) return Fail(view.error());
+  auto stats = view->Stats();
   if (!stats) return Fail(stats.error());
   if (flags.Has("json")) {
     std::printf("%s\n", search::StatsJson(*stats).c_str());
@@ -300,6 +309,9 @@ int RunEvalCommand(const Args& args) {
     if (!ranking) return UsageError("eval", ranking.error().message, kUsage);
     searcher->SetRanking(*ranking);
   }
+  // Evaluation reads everything: the judgements are over the whole corpus.
+  auto view = searcher->View(search::Clearance::kConfidential);
+  if (!view) return Fail(view.error());
   search::SearchRequest request;
   request.limit = 100;
   request.facets = search::FacetMode::kSkip;
@@ -314,7 +326,7 @@ int RunEvalCommand(const Args& args) {
   for (const auto& [qid, text] : qs) {
     request.query = text;
     const auto t0 = std::chrono::steady_clock::now();
-    auto r = searcher->Run(request);
+    auto r = view->Run(request);
     latencies.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     std::vector<std::string> ids;

@@ -65,8 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(s.per == 10 || s.per == 20 || s.per == 50 || s.per == 100);
   FUZZ_CHECK(s.sort.empty() || s.sort == "newest" || s.sort == "oldest");
   for (const auto& [key, value] : s.filters) FUZZ_CHECK(!key.empty() && !value.empty());
-  const yuimaru::search::SearchRequest request =
-      yuimaru::web::ToRequest(s, yuimaru::search::Clearance::kPublic);
+  const yuimaru::search::SearchRequest request = yuimaru::web::ToRequest(s);
   FUZZ_CHECK(request.offset == static_cast<size_t>(s.page - 1) * static_cast<size_t>(s.per));
   FUZZ_CHECK(request.limit == static_cast<size_t>(s.per));
 

@@ -72,7 +72,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const yuimaru::search::SynonymMode mode :
        {yuimaru::search::SynonymMode::kOn, yuimaru::search::SynonymMode::kOff}) {
     yuimaru::search::QueryInput input;
+    const auto clauses = yuimaru::search::AnalyseClauses(*parsed, TheAnalyzer());
     input.parsed = &*parsed;
+    input.clauses = &clauses;
     input.synonyms = mode;
     const auto built = yuimaru::search::BuildQuery(input, TheAnalyzer(), Synonyms(),
                                                    yuimaru::search::RankingConfig{});

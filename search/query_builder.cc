@@ -1,6 +1,7 @@
 #include "search/query_builder.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -118,7 +119,11 @@ class TermCollector {
   // Words and bigrams of normalized text, each scaled by `scale` and by what kind it is.
   void AddText(const std::u32string& norm, const core::Analyzer& analyzer, const RankingConfig& c,
                double scale, const char* word_kind) {
-    const std::vector<core::Word> words = analyzer.Segment(norm);
+    AddText(norm, analyzer.Segment(norm), c, scale, word_kind);
+  }
+  // The same for text already segmented into `words`.
+  void AddText(const std::u32string& norm, const std::vector<core::Word>& words,
+               const RankingConfig& c, double scale, const char* word_kind) {
     std::vector<bool> word_start(norm.size() + 1, false);
     for (const core::Word& w : words) {
       word_start[w.start] = true;
@@ -147,7 +152,9 @@ class TermCollector {
   std::map<std::string, size_t> index_;
 };
 
-Result<Xapian::Query> FilterQuery(const QueryInput& in) {
+}  // namespace
+
+Result<Xapian::Query> BuildFilter(const QueryInput& in) {
   // Values of one field OR together; fields AND together.
   std::map<std::string, std::vector<Xapian::Query>> by_field;
   auto add = [&](const FieldFilter& f) {
@@ -186,7 +193,18 @@ Result<Xapian::Query> FilterQuery(const QueryInput& in) {
                            : Xapian::Query(Xapian::Query::OP_FILTER, parts.begin(), parts.end());
 }
 
-}  // namespace
+std::vector<AnalysedClause> AnalyseClauses(const ParsedQuery& parsed,
+                                           const core::Analyzer& analyzer) {
+  std::vector<AnalysedClause> out;
+  out.reserve(parsed.clauses.size());
+  for (const QueryClause& clause : parsed.clauses) {
+    AnalysedClause a;
+    a.norm = core::Normalize(clause.text);
+    if (!clause.negated) a.words = analyzer.Segment(a.norm);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
 
 Result<RankingConfig> ParseRankingConfig(const std::string& text, RankingConfig c) {
   const std::pair<const char*, double*> fields[] = {{"word", &c.word},
@@ -230,8 +248,10 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
   BuiltQuery built;
   TermCollector collector;
   std::vector<Xapian::Query> strict, required, exclude;
-  for (const QueryClause& clause : in.parsed->clauses) {
-    const std::u32string norm = core::Normalize(clause.text);
+  assert(in.clauses != nullptr && in.clauses->size() == in.parsed->clauses.size());
+  for (size_t i = 0; i < in.parsed->clauses.size(); ++i) {
+    const QueryClause& clause = in.parsed->clauses[i];
+    const std::u32string& norm = (*in.clauses)[i].norm;
     const std::vector<std::u32string> runs = Runs(norm);
     if (runs.empty()) continue;  // no letters or digits: nothing to match
     if (clause.negated) {
@@ -248,7 +268,7 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
     }
     built.has_text = true;
     built.highlights.push_back(norm);
-    collector.AddText(norm, analyzer, config, 1.0, "word");
+    collector.AddText(norm, (*in.clauses)[i].words, config, 1.0, "word");
     std::vector<Xapian::Query> candidates = {CandidateQuery(runs)};
     std::vector<SubstringFilter::Alternative> alternatives = {CheckRuns(runs, analyzer)};
     bool exact = IndexIsExact(runs);
@@ -303,18 +323,22 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
     // count frees it under another thread. An empty term is the same query, owned by this one.
     built.rank = Xapian::Query(std::string());
   }
-  auto filter = FilterQuery(in);
+  auto filter = BuildFilter(in);
   if (!filter) return filter.error();
   built.filter = std::move(*filter);
   return built;
 }
 
 Xapian::Query CombineQuery(const BuiltQuery& built, MatchMode mode) {
+  return CombineQuery(built, mode, built.filter);
+}
+
+Xapian::Query CombineQuery(const BuiltQuery& built, MatchMode mode, const Xapian::Query& filter) {
   Xapian::Query q = built.rank;
   const Xapian::Query& must = mode == MatchMode::kStrict ? built.strict : built.required;
   if (!must.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, must);
   if (!built.exclude.empty()) q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, built.exclude);
-  if (!built.filter.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, built.filter);
+  if (!filter.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
   return q;
 }
 

@@ -49,8 +49,20 @@ struct BuiltQuery {
   std::vector<std::string> synonyms_used;
 };
 
+// A clause of the query analysed once: the builder, the filter suggestions and the
+// interpretation of a search all read these instead of normalizing the text again.
+struct AnalysedClause {
+  std::u32string norm;            // core::Normalize(text)
+  std::vector<core::Word> words;  // analyzer.Segment(norm); empty for a negated clause
+};
+
+// The clauses of `parsed`, in order (one AnalysedClause per QueryClause).
+std::vector<AnalysedClause> AnalyseClauses(const ParsedQuery& parsed,
+                                           const core::Analyzer& analyzer);
+
 struct QueryInput {
   const ParsedQuery* parsed = nullptr;
+  const std::vector<AnalysedClause>* clauses = nullptr;     // AnalyseClauses(*parsed), required
   const std::vector<FieldFilter>* extra_filters = nullptr;  // from request.filters
   std::string date_from, date_to;
   SynonymMode synonyms = SynonymMode::kOn;
@@ -60,9 +72,15 @@ struct QueryInput {
 Result<BuiltQuery> BuildQuery(const QueryInput& input, const core::Analyzer& analyzer,
                               const core::SynonymTable& synonyms, const RankingConfig& config);
 
+// The facet, id and date filters of `input` alone: what BuildQuery sets as BuiltQuery::filter
+// (the text is not read). Same errors as BuildQuery.
+Result<Xapian::Query> BuildFilter(const QueryInput& input);
+
 // The final query of a search: rank filtered by strict (relaxed: by the phrases only), minus
 // exclusions, within the filters.
 enum class MatchMode { kStrict, kRelaxed };
 Xapian::Query CombineQuery(const BuiltQuery& built, MatchMode mode);
+// The same within `filter` instead of built.filter (a facet counted without its own selection).
+Xapian::Query CombineQuery(const BuiltQuery& built, MatchMode mode, const Xapian::Query& filter);
 
 }  // namespace yuimaru::search

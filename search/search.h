@@ -1,6 +1,8 @@
 // yuimaru's search: ranked, faceted Japanese search over an index written by indexer/.
-// Start here: Searcher::Open, then Run with a SearchRequest. Everything a page or the JSON API
-// shows comes back in plain structs (no Xapian type crosses this header).
+// Start here: Searcher::Open, then Searcher::View(clearance), then Run with a SearchRequest on
+// that view. What a caller may read is the view it holds: there is no search without one, and
+// no default that reads everything. Everything a page or the JSON API shows comes back in plain
+// structs (no Xapian type crosses this header).
 #pragma once
 
 #include <cstdint>
@@ -57,7 +59,6 @@ struct SearchRequest {
   SortOrder sort = SortOrder::kRelevance;
   size_t offset = 0;
   size_t limit = 10;
-  Clearance clearance = Clearance::kConfidential;
   SynonymMode synonyms = SynonymMode::kOn;
   ExplainMode explain = ExplainMode::kOff;
   FacetMode facets = FacetMode::kCount;
@@ -168,35 +169,72 @@ struct EvalMetrics {
   double mean_ms = 0, p50_ms = 0, p99_ms = 0;
 };
 
-// Search over one index. Not thread-safe: a server keeps one Searcher per thread.
+// The index as one clearance may read it: exactly the shards of that clearance, of one
+// generation, which the view keeps open for as long as it lives (as a Xapian Database owns its
+// sub-databases). Hits, counts, facets, snippets, related lists and statistics are those of an
+// index built from the text that clearance may read alone. Obtained from Searcher::View.
+//
+// A cheap, copyable handle. Not thread-safe: it shares its Searcher's open databases, so use it
+// on the thread that uses that Searcher; it may outlive the Searcher (and its Reopen), and then
+// goes on reading its own generation.
+class SearchView {
+ public:
+  SearchView(const SearchView&);
+  SearchView& operator=(const SearchView&);
+  SearchView(SearchView&&) noexcept;
+  SearchView& operator=(SearchView&&) noexcept;
+  ~SearchView();
+
+  // The clearance this view reads at.
+  Clearance clearance() const;
+
+  // Runs a search. Fails with kInvalidInput for a bad query, filter, date bound or paging (the
+  // message says what is allowed), kIo if the index cannot be read.
+  Result<SearchResponse> Run(const SearchRequest& request) const;
+
+  // One document as this view reads it; kNotFound ("document.not-found") if there is none (or
+  // it is above the view's clearance).
+  Result<DocumentView> Document(const std::string& id) const;
+
+  // At most `limit` documents most similar to `id` (expansion terms of the document, then a
+  // search), itself excluded, best first; kNotFound if `id` is not in this view.
+  Result<std::vector<RelatedDoc>> Related(const std::string& id, size_t limit) const;
+
+  // Document count and facet counts of this view; size and number of its generation.
+  Result<IndexStats> Stats() const;
+
+ private:
+  friend class Searcher;
+  struct Impl;
+  explicit SearchView(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> impl_;
+};
+
+// Search over one index: the generation open, its synonym table, the analyzer and the ranking.
+// Not thread-safe: a server keeps one Searcher per thread.
 class Searcher {
  public:
-  // Opens the current generation of the index at `db`. Fails with kNotFound if there is none,
-  // kIo if it cannot be read.
+  // Opens the current generation of the index at `db` (and its 機密 view, so that a broken
+  // index fails here). Fails with kNotFound if there is none, kIo if it cannot be read.
   static Result<Searcher> Open(const std::filesystem::path& db);
 
   Searcher(Searcher&&) noexcept;
   Searcher& operator=(Searcher&&) noexcept;
   ~Searcher();
 
-  // Runs a search at request.clearance. Fails with kInvalidInput for a bad query or filter
-  // (the message says what is allowed).
-  Result<SearchResponse> Run(const SearchRequest& request) const;
+  // The view of `clearance` over the generation open (opened at its first use, then kept until
+  // Reopen). If that generation has been removed or is being removed by then (two newer ones
+  // published, or a purge), the Searcher moves to the current generation and opens the view
+  // there. The view uses the ranking configuration set at the time of the call. Fails with
+  // kNotFound if the index has no generation any more, kIo if it cannot be read.
+  Result<SearchView> View(Clearance clearance) const;
 
-  // One document as `clearance` may see it; kNotFound if there is none (or it is above it).
-  Result<DocumentView> Document(const std::string& id, Clearance clearance) const;
-
-  // Documents most similar to `id` (expansion terms of the document, then a search), itself
-  // excluded; kNotFound if `id` is not visible at `clearance`.
-  Result<std::vector<RelatedDoc>> Related(const std::string& id, Clearance clearance,
-                                          size_t limit) const;
-
-  Result<IndexStats> Stats(Clearance clearance) const;
-
-  // Replaces the ranking configuration (for evaluation; the default is the product's).
+  // Replaces the ranking configuration of the views made from now on (for evaluation; the
+  // default is the product's).
   void SetRanking(const RankingConfig& ranking);
 
-  // Whether a newer generation than the one open has been published; Reopen() switches to it.
+  // Whether a newer generation than the one open has been published; Reopen() switches to it
+  // (views already made keep reading theirs).
   bool Stale() const;
   Status Reopen();
 

@@ -100,7 +100,7 @@ Result<SearchState> ParseSearchState(const std::multimap<std::string, std::strin
   return s;
 }
 
-search::SearchRequest ToRequest(const SearchState& s, search::Clearance clearance) {
+search::SearchRequest ToRequest(const SearchState& s) {
   search::SearchRequest r;
   r.query = s.q;
   r.filters = s.filters;
@@ -111,7 +111,6 @@ search::SearchRequest ToRequest(const SearchState& s, search::Clearance clearanc
                                 : search::SortOrder::kRelevance;
   r.offset = static_cast<size_t>(s.page - 1) * static_cast<size_t>(s.per);
   r.limit = static_cast<size_t>(s.per);
-  r.clearance = clearance;
   r.explain = s.explain ? search::ExplainMode::kOn : search::ExplainMode::kOff;
   r.synonyms = s.synonyms ? search::SynonymMode::kOn : search::SynonymMode::kOff;
   return r;

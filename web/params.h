@@ -39,8 +39,8 @@ inline constexpr int kMaxPage = 1000;
 // values are checked later, by search (an unknown 業種 is a 400 there).
 Result<SearchState> ParseSearchState(const std::multimap<std::string, std::string>& params);
 
-// The request for search/.
-search::SearchRequest ToRequest(const SearchState& state, search::Clearance clearance);
+// The request for search/ (run on the viewer's search::SearchView).
+search::SearchRequest ToRequest(const SearchState& state);
 
 // The parameters of a state in canonical order, and the URL of `path` with them.
 std::vector<std::pair<std::string, std::string>> StateParams(const SearchState& state);

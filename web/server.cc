@@ -311,11 +311,14 @@ struct Server::Impl {
     if (!viewer) return Unauthorized(req, res);
     auto s = Acquire();
     if (!s) return SendError(req, res, s.error(), *viewer);
+    // The reader's view: every handler reads through it and cannot ask for another clearance.
     Result<Answer> answer = Answer{};
     if (Status p = CheckParams(route, Params(req)); !p) {
       answer = p.error();
+    } else if (auto view = (*s)->View(viewer->clearance); !view) {
+      answer = view.error();
     } else {
-      answer = Handle(route.id, *viewer, **s, req);
+      answer = Handle(route.id, *viewer, *view, req);
     }
     Release(std::move(*s));
     if (answer) {
@@ -326,7 +329,7 @@ struct Server::Impl {
     res.set_content(std::move(answer->body), answer->content_type);
   }
 
-  Result<Answer> Handle(RouteId id, const Viewer& v, search::Searcher& s,
+  Result<Answer> Handle(RouteId id, const Viewer& v, search::SearchView& s,
                         const httplib::Request& req) {
     switch (id) {
       case RouteId::kSearchPage:
@@ -342,7 +345,7 @@ struct Server::Impl {
       case RouteId::kApiDocument:
         return ApiDocumentAnswer(v, s, req);
       case RouteId::kApiRelated:
-        return ApiRelatedAnswer(v, s, req);
+        return ApiRelatedAnswer(s, req);
       default:
         return MakeError(ErrorCode::kInternal, "server.error", "not a reader route");
     }
@@ -352,11 +355,11 @@ struct Server::Impl {
   // not end up in the trail in clear).
   static std::string LoggedQuery(const std::string& q) { return core::RedactPii(q, {}); }
 
-  Result<Answer> SearchPageAnswer(const Viewer& v, search::Searcher& s,
+  Result<Answer> SearchPageAnswer(const Viewer& v, search::SearchView& s,
                                   const httplib::Request& req) {
     auto state = ParseSearchState(Params(req));
     if (!state) return state.error();
-    auto request = ToRequest(*state, v.clearance);
+    auto request = ToRequest(*state);
     // Browsing without words: newest first (the state, and so the links, keep "relevance").
     if (state->q.empty() && state->sort.empty()) request.sort = search::SortOrder::kNewest;
     auto r = s.Run(request);
@@ -365,7 +368,7 @@ struct Server::Impl {
     if (page.response.hits.empty()) {
       // Which filter to drop: the same search without each one, counted.
       for (const auto& [k, value] : state->filters) {
-        auto req2 = ToRequest(state->WithoutFilter(k, value), v.clearance);
+        auto req2 = ToRequest(state->WithoutFilter(k, value));
         req2.limit = 0;
         req2.snippets = search::SnippetMode::kSkip;
         auto r2 = s.Run(req2);
@@ -381,29 +384,29 @@ struct Server::Impl {
                 {{"query", LoggedQuery(state->q)}, {"results", std::to_string(total)}});
   }
 
-  Result<Answer> DocumentPageAnswer(const Viewer& v, search::Searcher& s,
+  Result<Answer> DocumentPageAnswer(const Viewer& v, search::SearchView& s,
                                     const httplib::Request& req) {
     const std::string id = req.matches[1];
-    auto doc = s.Document(id, v.clearance);
+    auto doc = s.Document(id);
     if (!doc) return doc.error();
-    auto related = s.Related(id, v.clearance, 6);
+    auto related = s.Related(id, 6);
     DocumentPage page{std::move(*doc),
                       related ? std::move(*related) : std::vector<search::RelatedDoc>(),
                       SafeBackUrl(req.get_param_value("back"))};
     return Html(RenderDocumentPage(auth.Context(v), page), {{"doc", id}});
   }
 
-  Result<Answer> DashboardAnswer(const Viewer& v, search::Searcher& s) {
-    auto stats = s.Stats(v.clearance);
+  Result<Answer> DashboardAnswer(const Viewer& v, search::SearchView& s) {
+    auto stats = s.Stats();
     if (!stats) return stats.error();
     return Html(RenderDashboard(auth.Context(v), *stats), {});
   }
 
-  Result<Answer> ApiSearchAnswer(const Viewer& v, search::Searcher& s, const httplib::Request& req,
-                                 bool facets_only) {
+  Result<Answer> ApiSearchAnswer(const Viewer& v, search::SearchView& s,
+                                 const httplib::Request& req, bool facets_only) {
     auto state = ParseSearchState(Params(req));
     if (!state) return state.error();
-    auto request = ToRequest(*state, v.clearance);
+    auto request = ToRequest(*state);
     if (facets_only) {
       request.limit = 0;
       request.snippets = search::SnippetMode::kSkip;
@@ -417,19 +420,18 @@ struct Server::Impl {
                 {{"query", LoggedQuery(state->q)}, {"results", std::to_string(r->total)}});
   }
 
-  Result<Answer> ApiDocumentAnswer(const Viewer& v, search::Searcher& s,
+  Result<Answer> ApiDocumentAnswer(const Viewer& v, search::SearchView& s,
                                    const httplib::Request& req) {
     const std::string id = req.matches[1];
-    auto doc = s.Document(id, v.clearance);
+    auto doc = s.Document(id);
     if (!doc) return doc.error();
-    auto related = s.Related(id, v.clearance, 6);
+    auto related = s.Related(id, 6);
     if (!MaySeePaths(v)) doc->path.clear();
     return Json(search::DocumentJson(*doc, related ? *related : std::vector<search::RelatedDoc>()),
                 {{"doc", id}});
   }
 
-  Result<Answer> ApiRelatedAnswer(const Viewer& v, search::Searcher& s,
-                                  const httplib::Request& req) {
+  Result<Answer> ApiRelatedAnswer(search::SearchView& s, const httplib::Request& req) {
     const std::string id = req.matches[1];
     int limit = 10;
     if (req.has_param("limit")) {
@@ -441,7 +443,7 @@ struct Server::Impl {
       }
       limit = static_cast<int>(n);
     }
-    auto related = s.Related(id, v.clearance, static_cast<size_t>(limit));
+    auto related = s.Related(id, static_cast<size_t>(limit));
     if (!related) return related.error();
     // Titles of the reader's own view, but a read all the same: recorded, or refused.
     return Json(search::RelatedJson(id, *related), {{"doc", id}});

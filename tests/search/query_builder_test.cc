@@ -18,14 +18,17 @@ struct Fixture {
 
   BuiltQuery Build(const std::string& text, SynonymMode mode = SynonymMode::kOn) {
     parsed = std::move(*ParseQuery(text));
+    clauses = AnalyseClauses(parsed, analyzer);
     QueryInput in;
     in.parsed = &parsed;
+    in.clauses = &clauses;
     in.synonyms = mode;
     auto b = BuildQuery(in, analyzer, synonyms, RankingConfig());
     REQUIRE(b);
     return std::move(*b);
   }
   ParsedQuery parsed;
+  std::vector<AnalysedClause> clauses;
 };
 
 TEST_CASE("QueryBuilder: a word needs all its bigrams, and the exact run is checked on the text",
@@ -108,6 +111,45 @@ TEST_CASE("QueryBuilder: a filter-only query never shares Xapian's static MatchA
       for (size_t i = 0; i < cur.get_num_subqueries(); ++i) todo.push_back(cur.get_subquery(i));
     }
   }
+}
+
+// A facet the request filters on is counted again without its own filter; the search reuses
+// the built query with another filter instead of building it again, and that must be the same.
+TEST_CASE("QueryBuilder: a query within another filter is the query built with that filter",
+          "[query_builder]") {
+  const core::Analyzer analyzer = MakeAnalyzer();
+  const core::SynonymTable synonyms =
+      *core::SynonymTable::Parse("事業承継\t後継者問題\t第三者承継\n", "s");
+  const ParsedQuery parsed = *ParseQuery("事業承継 -製造業 \"販路\" industry:建設業 region:中部");
+  const auto clauses = AnalyseClauses(parsed, analyzer);
+  const std::vector<FieldFilter> extra = {*ResolveFilter("industry", "製造業")};
+  QueryInput all;
+  all.parsed = &parsed;
+  all.clauses = &clauses;
+  all.extra_filters = &extra;
+  all.date_from = "2023-04-01";
+  auto built = BuildQuery(all, analyzer, synonyms, RankingConfig());
+  REQUIRE(built);
+  auto filter = BuildFilter(all);
+  REQUIRE(filter);
+  CHECK(filter->get_description() == built->filter.get_description());
+  // Without the 業種 filters (in the text and given separately).
+  ParsedQuery others = parsed;
+  std::erase_if(others.filters,
+                [](const FieldFilter& f) { return f.field && f.field->key == "industry"; });
+  const std::vector<FieldFilter> no_extra;
+  QueryInput without = all;
+  without.parsed = &others;
+  without.extra_filters = &no_extra;
+  auto rebuilt = BuildQuery(without, analyzer, synonyms, RankingConfig());
+  REQUIRE(rebuilt);
+  auto other_filter = BuildFilter(without);
+  REQUIRE(other_filter);
+  for (const MatchMode mode : {MatchMode::kStrict, MatchMode::kRelaxed}) {
+    CHECK(CombineQuery(*built, mode, *other_filter).get_description() ==
+          CombineQuery(*rebuilt, mode).get_description());
+  }
+  CHECK(AnalyseClauses(parsed, analyzer).size() == parsed.clauses.size());
 }
 
 }  // namespace

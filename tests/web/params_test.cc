@@ -15,12 +15,11 @@ TEST_CASE("Params: a search state round-trips through its URL", "[params]") {
   CHECK(s->filters.size() == 3);
   CHECK(s->page == 3);
   CHECK(s->per == 50);
-  const auto r = ToRequest(*s, search::Clearance::kInternal);
+  const auto r = ToRequest(*s);
   CHECK(r.offset == 100);
   CHECK(r.limit == 50);
   CHECK(r.sort == search::SortOrder::kNewest);
   CHECK(r.explain == search::ExplainMode::kOn);
-  CHECK(r.clearance == search::Clearance::kInternal);
   const std::string url = StateUrl(*s);
   CHECK(url.rfind("/search?q=", 0) == 0);
   CHECK(StateParams(*s).size() == params.size());

@@ -1,0 +1,462 @@
+#include "search/search_stages.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "core/doc_record.h"
+#include "core/fiscal_year.h"
+#include "core/markdown_reader.h"
+#include "core/normalizer.h"
+#include "core/utf8.h"
+#include "search/snippet.h"
+
+namespace yuimaru::search {
+namespace {
+
+// Runs the query of `mode` on `enquire`: the spy (when counting) sees only documents the text
+// check accepted, so counts stay exact. Counted over every document (check_at_least).
+Xapian::MSet RunMatch(Xapian::Enquire& enquire, const ViewShards& view, const BuiltQuery& built,
+                      MatchMode mode, FacetCounter* counter, size_t offset, size_t limit) {
+  const bool strict = mode == MatchMode::kStrict;
+  const Xapian::doccount all = view.combined.get_doccount();
+  enquire.set_query(CombineQuery(built, mode));
+  FacetSpy spy(counter, view);
+  enquire.clear_matchspies();
+  if (counter) enquire.add_matchspy(&spy);
+  TextCheck check(strict ? built.strict_text : built.relaxed_text, view);
+  const bool checked = strict ? built.check_strict : built.check_relaxed;
+  Xapian::MSet mset = enquire.get_mset(offset, limit, std::max<Xapian::doccount>(all, 1), nullptr,
+                                       checked ? &check : nullptr);
+  enquire.clear_matchspies();
+  return mset;
+}
+
+// Pseudo-relevance feedback: the relaxed query's rank with the best words of its top documents
+// added. The top documents by weight, then doc_id, from a full (unpruned) match: with a small
+// limit Xapian 1.4's pruning has skipped the best one, and which one it skipped depended on the
+// shard layout of the view.
+Xapian::Query WithFeedback(Xapian::Enquire& enquire, const ViewShards& view,
+                           const RankingConfig& rc, const BuiltQuery& built) {
+  const Xapian::doccount all = view.combined.get_doccount();
+  enquire.set_query(CombineQuery(built, MatchMode::kRelaxed));
+  const size_t want = static_cast<size_t>(rc.prf_docs);
+  Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(want + 20),
+                                      std::max<Xapian::doccount>(all, 1));
+  std::vector<std::tuple<double, std::string, Xapian::docid>> ranked;
+  for (auto it = top.begin(); it != top.end(); ++it) {
+    ranked.emplace_back(-it.get_weight(), it.get_document().get_value(core::kDocIdSlot), *it);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<Xapian::docid> rdocs;
+  for (size_t i = 0; i < ranked.size() && i < want; ++i) rdocs.push_back(std::get<2>(ranked[i]));
+  const auto eset = ExpansionTerms(view.combined, rdocs, static_cast<size_t>(rc.prf_terms));
+  std::vector<Xapian::Query> expansion;
+  const double max_w = eset.empty() ? 1 : eset.front().second;
+  for (const auto& [term, w] : eset) {
+    expansion.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term),
+                           rc.prf_weight * w / max_w);
+  }
+  if (expansion.empty()) return built.rank;
+  return Xapian::Query(Xapian::Query::OP_OR, built.rank,
+                       Xapian::Query(Xapian::Query::OP_OR, expansion.begin(), expansion.end()));
+}
+
+// Words of the query that name a filter: 年度 expressions and facet values typed as words.
+std::vector<FilterSuggestion> Suggest(const PreparedQuery& query, int fy_now) {
+  static const char* kFields[] = {
+      "doc_type",  "industry", "region",     "phase",    "issues",          "bridge_to", "methods",
+      "employees", "outcome",  "visit_mode", "audience", "confidentiality", "status",    "ritou"};
+  const std::set<std::pair<int, int>>& selected = query.selected;
+  std::vector<FilterSuggestion> out;
+  std::set<std::pair<std::string, std::string>> seen;
+  auto consider = [&](const std::string& text) {
+    if (core::CountCodePoints(text) < 2) return;
+    if (auto fy = core::ParseFiscalYear(text, fy_now)) {
+      const core::FieldDef& f = *core::FindField("fiscal_year");
+      const int id = *fy - core::kYearBase;
+      if (seen.insert({"fiscal_year", std::to_string(*fy)}).second) {
+        out.push_back({"fiscal_year", std::to_string(*fy), text,
+                       selected.count({core::FieldIndex(f), id}) > 0});
+      }
+      return;
+    }
+    for (const char* key : kFields) {
+      const core::FieldDef& f = *core::FindField(key);
+      if (f.type == core::FieldType::kBool) {
+        if (text != "離島") continue;  // only the word itself, not yes/no aliases
+      }
+      const auto id = core::FindValue(f, text);
+      if (!id) continue;
+      const std::string label = core::ValueLabel(f, *id);
+      if (seen.insert({key, label}).second) {
+        out.push_back({key, label, text, selected.count({core::FieldIndex(f), *id}) > 0});
+      }
+    }
+  };
+  for (size_t i = 0; i < query.parsed.clauses.size(); ++i) {
+    const QueryClause& c = query.parsed.clauses[i];
+    if (c.negated || c.phrase) continue;
+    consider(c.text);
+    const std::u32string& norm = query.clauses[i].norm;
+    const auto& words = query.clauses[i].words;
+    for (size_t w = 0; w < words.size(); ++w) {
+      consider(core::EncodeUtf8(norm.substr(words[w].start, words[w].end - words[w].start)));
+      if (w + 1 < words.size() && words[w + 1].start == words[w].end) {
+        consider(core::EncodeUtf8(norm.substr(words[w].start, words[w + 1].end - words[w].start)));
+      }
+    }
+  }
+  return out;
+}
+
+// The normalized text of a hit's title and blocks, made at the first term that asks.
+struct HitText {
+  const std::string& title;
+  const std::vector<core::TextBlock>& blocks;
+  std::optional<std::u32string> norm_title;
+  std::vector<std::u32string> norm_blocks;
+
+  void Normalize() {
+    if (norm_title) return;
+    norm_title = core::Normalize(title);
+    for (const core::TextBlock& b : blocks) norm_blocks.push_back(core::Normalize(b.text));
+  }
+};
+
+// Why the hit at `it` came up: each query term it matched, its share of the score (the same
+// term alone, on this document only) and the fields whose text contains it.
+std::vector<ExplainTerm> Explain(const ViewShards& view, const RankingConfig& ranking,
+                                 const PreparedQuery& query,
+                                 const std::vector<std::u32string>& needles,
+                                 const Xapian::Enquire& enquire, const Xapian::MSetIterator& it,
+                                 const std::string& id, HitText& text) {
+  std::vector<ExplainTerm> out;
+  const std::vector<QueryTerm>& terms = query.built.terms;
+  for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
+       ++t) {
+    for (size_t k = 0; k < terms.size(); ++k) {
+      const QueryTerm& qt = terms[k];
+      if (qt.term != *t) continue;
+      ExplainTerm e;
+      e.text = qt.display;
+      e.kind = qt.kind;
+      Xapian::Enquire one(view.combined);
+      one.set_weighting_scheme(Weighting(ranking));
+      one.set_query(Xapian::Query(
+          Xapian::Query::OP_FILTER,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(qt.term), qt.weight),
+          Xapian::Query(std::string(core::kDocIdPrefix) + id)));
+      Xapian::MSet m = one.get_mset(0, 1);
+      e.weight = m.empty() ? 0 : m.begin().get_weight();
+      text.Normalize();
+      const std::u32string& needle = needles[k];
+      if (text.norm_title->find(needle) != std::u32string::npos) e.fields.push_back("title");
+      for (const char* field : {"heading", "body"}) {
+        const auto kind = std::string(field) == "heading" ? core::TextBlock::Kind::kHeading
+                                                          : core::TextBlock::Kind::kText;
+        for (size_t b = 0; b < text.blocks.size(); ++b) {
+          if (text.blocks[b].kind == kind &&
+              text.norm_blocks[b].find(needle) != std::u32string::npos) {
+            e.fields.push_back(field);
+            break;
+          }
+        }
+      }
+      out.push_back(std::move(e));
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ExplainTerm& a, const ExplainTerm& b) { return a.weight > b.weight; });
+  return out;
+}
+
+}  // namespace
+
+Xapian::BM25Weight Weighting(const RankingConfig& ranking) {
+  return Xapian::BM25Weight(ranking.bm25_k1, 0, 1, ranking.bm25_b, 0.5);
+}
+
+std::unique_ptr<Xapian::Enquire> MakeEnquire(const Xapian::Database& db, SortOrder sort,
+                                             const RankingConfig& ranking) {
+  auto enquire = std::make_unique<Xapian::Enquire>(db);
+  enquire->set_weighting_scheme(Weighting(ranking));
+  switch (sort) {
+    case SortOrder::kRelevance:
+      enquire->set_sort_by_relevance_then_value(core::kDocIdSlot, false);
+      break;
+    case SortOrder::kNewest:
+    case SortOrder::kOldest: {
+      // The key maker owns nothing the Enquire outlives: it is kept alive by the Enquire's
+      // reference-counted handle (release()).
+      auto* keys = new Xapian::MultiValueKeyMaker();
+      keys->add_value(core::kDateSlot, sort == SortOrder::kNewest);
+      keys->add_value(core::kDocIdSlot, false);
+      enquire->set_sort_by_key_then_relevance(keys->release(), false);
+      break;
+    }
+  }
+  return enquire;
+}
+
+Result<std::unique_ptr<PreparedQuery>> PrepareQuery(const SearchRequest& request,
+                                                    const core::Analyzer& analyzer,
+                                                    const core::SynonymTable& synonyms,
+                                                    const RankingConfig& ranking) {
+  auto q = std::make_unique<PreparedQuery>();
+  auto parsed = ParseQuery(request.query);
+  if (!parsed) return parsed.error();
+  q->parsed = std::move(*parsed);
+  for (const auto& [key, value] : request.filters) {
+    auto f = ResolveFilter(key, value);
+    if (!f) return f.error();
+    q->extra.push_back(std::move(*f));
+  }
+  if (request.limit > 1000 || request.offset > 100000) {
+    Error e = MakeError(ErrorCode::kInvalidInput, "query.paging",
+                        "limit は 1000 まで、offset は 100000 までです");
+    e.source = "query";
+    return e;
+  }
+  q->clauses = AnalyseClauses(q->parsed, analyzer);
+  q->input.parsed = &q->parsed;
+  q->input.clauses = &q->clauses;
+  q->input.extra_filters = &q->extra;
+  q->input.date_from = request.date_from;
+  q->input.date_to = request.date_to;
+  q->input.synonyms = request.synonyms;
+  auto built = BuildQuery(q->input, analyzer, synonyms, ranking);
+  if (!built) return built.error();
+  q->built = std::move(*built);
+  for (const auto* list : {&q->parsed.filters, &q->extra}) {
+    for (const FieldFilter& f : *list) {
+      if (f.field) q->selected.insert({core::FieldIndex(*f.field), f.value});
+    }
+  }
+  return q;
+}
+
+Matched Match(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
+              const SearchRequest& request) {
+  Matched m;
+  m.enquire = MakeEnquire(view.combined, request.sort, ranking);
+  if (request.facets == FacetMode::kCount) m.counter.emplace();
+  m.page = RunMatch(*m.enquire, view, query.built, MatchMode::kStrict,
+                    m.counter ? &*m.counter : nullptr, request.offset, request.limit);
+  if (m.page.get_matches_upper_bound() > 0 || !query.built.relaxable) return m;
+  // No document has every word: show those with some of them (and every quoted phrase), and
+  // say so.
+  BuiltQuery relaxed_query = query.built;
+  if (ranking.prf_docs > 0) {
+    relaxed_query.rank = WithFeedback(*m.enquire, view, ranking, query.built);
+  }
+  std::optional<FacetCounter> relaxed_counter;
+  if (m.counter) relaxed_counter.emplace();
+  Xapian::MSet relaxed =
+      RunMatch(*m.enquire, view, relaxed_query, MatchMode::kRelaxed,
+               relaxed_counter ? &*relaxed_counter : nullptr, request.offset, request.limit);
+  if (relaxed.get_matches_upper_bound() > 0) {
+    m.mode = MatchMode::kRelaxed;
+    m.page = relaxed;
+    m.counter = std::move(relaxed_counter);
+  }
+  return m;
+}
+
+std::vector<FacetResult> CountFacets(const ViewShards& view, const PreparedQuery& query,
+                                     const Matched& matched) {
+  if (!matched.counter) return {};
+  std::vector<FacetResult> facets = matched.counter->Results(query.selected);
+  // Values of one field OR together, so the counts a field shows are those without its own
+  // selection (else choosing 製造業 would hide every other 業種): count each selected field
+  // again over the match set without that field's filters. Only the filter differs from the
+  // built query (feedback terms are not added: the recount matches by the words alone).
+  std::set<const core::FieldDef*> selected_fields;
+  for (const auto* list : {&query.parsed.filters, &query.extra}) {
+    for (const FieldFilter& f : *list) {
+      if (f.field) selected_fields.insert(f.field);
+    }
+  }
+  const Xapian::doccount all = view.combined.get_doccount();
+  const BuiltQuery& built = query.built;
+  for (const core::FieldDef* field : selected_fields) {
+    ParsedQuery others;
+    std::vector<FieldFilter> extra;
+    for (const FieldFilter& f : query.parsed.filters) {
+      if (f.field != field) others.filters.push_back(f);
+    }
+    for (const FieldFilter& f : query.extra) {
+      if (f.field != field) extra.push_back(f);
+    }
+    QueryInput input = query.input;
+    input.parsed = &others;
+    input.extra_filters = &extra;
+    // The dates were checked when the query was built: the filter cannot fail here.
+    auto filter = BuildFilter(input);
+    if (!filter) continue;
+    FacetCounter counter;
+    Xapian::Enquire counting(view.combined);
+    counting.set_query(CombineQuery(built, matched.mode, *filter));
+    FacetSpy spy(&counter, view);
+    counting.add_matchspy(&spy);
+    const bool strict = matched.mode == MatchMode::kStrict;
+    TextCheck check(strict ? built.strict_text : built.relaxed_text, view);
+    const bool checked = strict ? built.check_strict : built.check_relaxed;
+    counting.get_mset(0, 0, std::max<Xapian::doccount>(all, 1), nullptr,
+                      checked ? &check : nullptr);
+    const auto counts = counter.Results(query.selected);
+    for (auto& f : facets) {
+      if (f.key != field->key) continue;
+      for (const auto& c : counts) {
+        if (c.key == f.key) f.values = c.values;
+      }
+    }
+  }
+  return facets;
+}
+
+Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
+                    const PreparedQuery& query, const SearchRequest& request,
+                    uint64_t strict_total) {
+  Partial p;
+  const BuiltQuery& built = query.built;
+  const Xapian::Database& db = view.combined;
+  // Every strict match, to leave out of the partial list. Ids within their shards, unique
+  // (index_layout.h).
+  const size_t n = db.size();
+  std::set<Xapian::docid> strict_ids;
+  auto listing = MakeEnquire(db, request.sort, ranking);
+  Xapian::MSet all_strict =
+      RunMatch(*listing, view, built, MatchMode::kStrict, nullptr, 0, strict_total);
+  for (auto it = all_strict.begin(); it != all_strict.end(); ++it) {
+    strict_ids.insert((*it - 1) / n + 1);
+  }
+  TextCheck check(built.relaxed_text, view);
+  PartialCheck partial_check(strict_ids, built.check_relaxed ? &check : nullptr);
+  p.enquire = std::make_unique<Xapian::Enquire>(db);
+  p.enquire->set_weighting_scheme(Weighting(ranking));
+  p.enquire->set_sort_by_relevance_then_value(core::kDocIdSlot, false);
+  p.enquire->set_query(CombineQuery(built, MatchMode::kRelaxed));
+  const size_t start = request.offset > strict_total ? request.offset - strict_total : 0;
+  const size_t count =
+      request.offset + request.limit - std::max<size_t>(request.offset, strict_total);
+  // Counted exactly (check_at_least: every document), as totals are: an estimate depends on how
+  // the view is split into shards, which an index of the visible text alone would not reproduce,
+  // and a small unpruned limit has skipped better documents.
+  p.page = p.enquire->get_mset(start, count, db.get_doccount(), nullptr, &partial_check);
+  p.total = p.page.get_matches_estimated();
+  return p;
+}
+
+Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
+                const SearchRequest& request, const Xapian::MSet& page,
+                const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits) {
+  // The normalized form of each query term, for explain: made once per page, not per hit.
+  std::vector<std::u32string> needles;
+  if (request.explain == ExplainMode::kOn && request.fields == HitFields::kFull) {
+    for (const QueryTerm& qt : query.built.terms) needles.push_back(core::Normalize(qt.display));
+  }
+  for (auto it = page.begin(); it != page.end(); ++it) {
+    const Xapian::Document doc = it.get_document();
+    Hit hit;
+    hit.rank = request.offset + hits->size() + 1;
+    hit.score = it.get_weight();
+    hit.partial = partial;
+    if (request.fields == HitFields::kIdOnly) {
+      // Evaluation needs the ranking only; the record (with its Markdown) is not read.
+      hit.id = doc.get_value(core::kDocIdSlot);
+      hits->push_back(std::move(hit));
+      continue;
+    }
+    auto record = core::DecodeDocRecord(doc.get_data());
+    if (!record) return record.error();
+    hit.id = record->id;
+    hit.title = record->title;
+    hit.doc_type = record->doc_type;
+    hit.path = record->path;
+    hit.date = record->date;
+    hit.fiscal_year = record->fiscal_year;
+    hit.confidentiality = record->confidentiality;
+    hit.facets = record->facets;
+    std::vector<core::TextBlock> blocks;
+    if (request.snippets == SnippetMode::kMake || request.explain == ExplainMode::kOn) {
+      blocks = core::ReadMarkdown(record->markdown, 1, core::Clearance::kPublic).blocks;
+    }
+    if (request.snippets == SnippetMode::kMake) {
+      hit.snippet = MakeSnippet(blocks, query.built.highlights);
+    }
+    if (request.explain == ExplainMode::kOn) {
+      HitText text{record->title, blocks, std::nullopt, {}};
+      hit.explain = Explain(view, ranking, query, needles, enquire, it, record->id, text);
+    }
+    hits->push_back(std::move(hit));
+  }
+  return Status::Ok();
+}
+
+Interpretation Interpret(const PreparedQuery& query, const core::SynonymTable& synonyms,
+                         bool relaxed, int fiscal_year_now) {
+  Interpretation out;
+  out.relaxed = relaxed;
+  out.synonyms = query.built.synonyms_used;
+  for (size_t i = 0; i < query.parsed.clauses.size(); ++i) {
+    if (query.parsed.clauses[i].negated) continue;
+    const std::u32string& norm = query.clauses[i].norm;
+    std::vector<std::string> keys = {core::EncodeUtf8(norm)};
+    for (const auto& m : synonyms.MembersWithin(norm)) keys.push_back(m);
+    for (const auto& k : keys) {
+      for (const auto& r : synonyms.Related(k)) {
+        if (std::find(out.related.begin(), out.related.end(), r) == out.related.end())
+          out.related.push_back(r);
+      }
+    }
+  }
+  out.suggestions = Suggest(query, fiscal_year_now);
+  return out;
+}
+
+// Not Enquire::get_eset: Xapian 1.4 weighs with statistics that depend on how a view is split
+// into shards, so a clearance view would rank unlike an index of only its visible text.
+std::vector<std::pair<std::string, double>> ExpansionTerms(const Xapian::Database& db,
+                                                           const std::vector<Xapian::docid>& rdocs,
+                                                           size_t limit) {
+  // Dictionary words only. Bigrams and boolean terms (an upper-case prefix) are left out: words
+  // carry the topic.
+  auto is_word = [](const std::string& term) {
+    if (term.empty()) return false;
+    const unsigned char c = static_cast<unsigned char>(term[0]);
+    if (c >= 'A' && c <= 'Z') return false;
+    return core::CountCodePoints(term) >= 2;
+  };
+  const double n_docs = db.get_doccount(), r_docs = static_cast<double>(rdocs.size());
+  const double avlen = std::max(db.get_avlength(), 1.0);
+  std::map<std::string, std::pair<double, double>> stats;  // term → (rtermfreq, multiplier)
+  for (const Xapian::docid did : rdocs) {
+    const double len = db.get_doclength(did);
+    for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+      if (!is_word(*t)) continue;
+      const double wdf = t.get_wdf();
+      auto& st = stats[*t];
+      st.first += 1;
+      st.second += 2.0 * wdf / (len / avlen + wdf);  // (k+1)·wdf / (k·len/avlen + wdf), k = 1
+    }
+  }
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& [term, st] : stats) {
+    const double tf = db.get_termfreq(term), rtf = st.first;
+    double tw = (rtf + 0.5) * (n_docs - r_docs - tf + rtf + 0.5) /
+                ((r_docs - rtf + 0.5) * (tf - rtf + 0.5));
+    if (tw < 2) tw = tw * 0.5 + 1;
+    const double w = st.second * std::log(tw);
+    if (w > 0) ranked.emplace_back(-w, term);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<std::pair<std::string, double>> out;
+  for (size_t i = 0; i < ranked.size() && i < limit; ++i) {
+    out.emplace_back(ranked[i].second, -ranked[i].first);
+  }
+  return out;
+}
+
+}  // namespace yuimaru::search

@@ -1,0 +1,103 @@
+// The stages of SearchView::Run, each with its own input and output:
+//
+//   PrepareQuery ─▶ Match (strict → relaxed + feedback) ─▶ CountFacets ─▶ FillPartial
+//                ─▶ MakeHits (the page, then the partial list) ─▶ Interpret
+//
+// The query is analysed once, by PrepareQuery; every later stage reads that PreparedQuery.
+// Stages that read the index may throw Xapian::Error; Run turns it into an Error. Private to
+// search/.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/analyzer.h"
+#include "core/synonyms.h"
+#include "search/facet_counter.h"
+#include "search/query_builder.h"
+#include "search/query_parser.h"
+#include "search/search.h"
+#include "search/xapian_adapters.h"
+
+namespace yuimaru::search {
+
+// A search's query, analysed once and read by every stage. Not copyable: `input` points into it.
+struct PreparedQuery {
+  ParsedQuery parsed;
+  std::vector<FieldFilter> extra;          // request.filters, resolved
+  std::vector<AnalysedClause> clauses;     // parsed.clauses, normalized and segmented
+  QueryInput input;                        // what `built` was built from
+  BuiltQuery built;                        // never changed once built (feedback works on a copy)
+  std::set<std::pair<int, int>> selected;  // (field index, value id) the request filters on
+
+  PreparedQuery() = default;
+  PreparedQuery(const PreparedQuery&) = delete;
+  PreparedQuery& operator=(const PreparedQuery&) = delete;
+};
+
+// Parses, resolves and builds the query of `request`. Fails with kInvalidInput for a bad query
+// or filter, paging beyond limit 1000 / offset 100000 ("query.paging") or a bad date.
+Result<std::unique_ptr<PreparedQuery>> PrepareQuery(const SearchRequest& request,
+                                                    const core::Analyzer& analyzer,
+                                                    const core::SynonymTable& synonyms,
+                                                    const RankingConfig& ranking);
+
+// An Enquire over `db` with the ranking's weighting and the request's sort order.
+std::unique_ptr<Xapian::Enquire> MakeEnquire(const Xapian::Database& db, SortOrder sort,
+                                             const RankingConfig& ranking);
+Xapian::BM25Weight Weighting(const RankingConfig& ranking);
+
+// The match set and the page of it the request asks for.
+struct Matched {
+  std::unique_ptr<Xapian::Enquire> enquire;  // holds the page's query (explain reads it)
+  Xapian::MSet page;
+  MatchMode mode = MatchMode::kStrict;  // kRelaxed: no document had every word
+  std::optional<FacetCounter> counter;  // facets of the whole match set, when counted
+};
+
+// Documents with every word; if there are none and relaxing changes something, documents with
+// some of them (after pseudo-relevance feedback from the best, when the ranking asks for it).
+Matched Match(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
+              const SearchRequest& request);
+
+// The facets of the match set. The counts of a field the request filters on are those of the
+// match set without that field's own filters (values of one field OR together).
+std::vector<FacetResult> CountFacets(const ViewShards& view, const PreparedQuery& query,
+                                     const Matched& matched);
+
+// The documents with only some of the words that continue the list when fewer than the page
+// have every word (strict matches only, exact totals only).
+struct Partial {
+  std::unique_ptr<Xapian::Enquire> enquire;  // nullptr: no partial list
+  Xapian::MSet page;
+  uint64_t total = 0;
+};
+Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
+                    const PreparedQuery& query, const SearchRequest& request,
+                    uint64_t strict_total);
+
+// Appends the hits of `page` (found by `enquire`) to `hits`, ranked from hits->size() +
+// request.offset + 1. Fails if a stored record cannot be read.
+Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
+                const SearchRequest& request, const Xapian::MSet& page,
+                const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits);
+
+// What the query was taken to mean: synonyms used, related words of the synonym table, and the
+// filters its words suggest (年度 expressions read relative to `fiscal_year_now`).
+Interpretation Interpret(const PreparedQuery& query, const core::SynonymTable& synonyms,
+                         bool relaxed, int fiscal_year_now);
+
+// Expansion terms of the documents `rdocs`: their dictionary words, weighted by Xapian's
+// TradEWeight formula over the view's combined statistics, best first (ties by term).
+std::vector<std::pair<std::string, double>> ExpansionTerms(const Xapian::Database& db,
+                                                           const std::vector<Xapian::docid>& rdocs,
+                                                           size_t limit);
+
+}  // namespace yuimaru::search

@@ -1,0 +1,194 @@
+// SearchView: a search, a document, related documents and statistics, each over the shards of
+// one clearance (the I/O side of search/ with searcher.cc: Xapian databases, the clock).
+#include <xapian.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/doc_record.h"
+#include "core/fiscal_year.h"
+#include "core/index_layout.h"
+#include "search/facet_counter.h"
+#include "search/search.h"
+#include "search/search_stages.h"
+#include "search/view_state.h"
+
+namespace yuimaru::search {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int CurrentFiscalYear() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return core::FiscalYearOf(core::Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday});
+}
+
+// The docid of the document `id` in `db`; kNotFound ("document.not-found") if it has none.
+Result<Xapian::docid> FindDocument(const Xapian::Database& db, const std::string& id) {
+  const std::string term = std::string(core::kDocIdPrefix) + id;
+  auto it = db.postlist_begin(term);
+  if (it != db.postlist_end(term)) return *it;
+  Error e = MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
+  e.source = id;
+  return e;
+}
+
+uint64_t DirectoryBytes(const fs::path& dir) {
+  // A file may vanish during the walk (a generation being removed): it counts 0 and the walk goes
+  // on; file_size's error value ((uintmax_t)-1) is never added.
+  uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code file_ec;
+    if (!it->is_regular_file(file_ec)) continue;
+    const auto size = it->file_size(file_ec);
+    if (!file_ec) total += size;
+  }
+  return total;
+}
+
+}  // namespace
+
+SearchView::SearchView(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+SearchView::SearchView(const SearchView&) = default;
+SearchView& SearchView::operator=(const SearchView&) = default;
+SearchView::SearchView(SearchView&&) noexcept = default;
+SearchView& SearchView::operator=(SearchView&&) noexcept = default;
+SearchView::~SearchView() = default;
+
+Clearance SearchView::clearance() const { return impl_->clearance; }
+
+Result<SearchResponse> SearchView::Run(const SearchRequest& request) const {
+  const auto start = Clock::now();
+  const Impl& v = *impl_;
+  auto query = PrepareQuery(request, *v.analyzer, v.generation->synonyms, v.ranking);
+  if (!query) return query.error();
+  const PreparedQuery& q = **query;
+  SearchResponse response;
+  bool relaxed = false;
+  try {
+    const Matched matched = Match(*v.shards, v.ranking, q, request);
+    relaxed = matched.mode == MatchMode::kRelaxed;
+    response.total = matched.page.get_matches_estimated();
+    response.total_exact =
+        matched.page.get_matches_lower_bound() == matched.page.get_matches_upper_bound();
+    response.facets = CountFacets(*v.shards, q, matched);
+    // Fewer documents have every word than the page shows: the list goes on with documents that
+    // have some of them, marked partial (not counted in total or facets).
+    Partial partial;
+    if (!relaxed && q.built.relaxable && response.total_exact &&
+        response.total < request.offset + request.limit) {
+      partial = FillPartial(*v.shards, v.ranking, q, request, response.total);
+      response.partial_total = partial.total;
+    }
+    if (auto s = MakeHits(*v.shards, v.ranking, q, request, matched.page, *matched.enquire, false,
+                          &response.hits);
+        !s) {
+      return s.error();
+    }
+    if (partial.enquire) {
+      if (auto s = MakeHits(*v.shards, v.ranking, q, request, partial.page, *partial.enquire, true,
+                            &response.hits);
+          !s) {
+        return s.error();
+      }
+    }
+  } catch (const Xapian::Error& e) {
+    return DbError(e, v.generation->path);
+  }
+  response.interpretation = Interpret(q, v.generation->synonyms, relaxed, CurrentFiscalYear());
+  response.took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return response;
+}
+
+Result<DocumentView> SearchView::Document(const std::string& id) const {
+  const Xapian::Database& db = impl_->shards->combined;
+  try {
+    auto did = FindDocument(db, id);
+    if (!did) return did.error();
+    auto record = core::DecodeDocRecord(db.get_document(*did).get_data());
+    if (!record) return record.error();
+    DocumentView view;
+    view.id = record->id;
+    view.title = record->title;
+    view.doc_type = record->doc_type;
+    view.path = record->path;
+    view.date = record->date;
+    view.confidentiality = record->confidentiality;
+    view.meta = core::DisplayMeta(*record);
+    view.facets = record->facets;
+    view.markdown = record->markdown;
+    return view;
+  } catch (const Xapian::Error& e) {
+    return DbError(e, impl_->generation->path);
+  }
+}
+
+Result<std::vector<RelatedDoc>> SearchView::Related(const std::string& id, size_t limit) const {
+  const Xapian::Database& db = impl_->shards->combined;
+  try {
+    auto did = FindDocument(db, id);
+    if (!did) return did.error();
+    // Expansion terms of the document: its most distinctive dictionary words.
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Weighting(impl_->ranking));
+    std::vector<Xapian::Query> terms;
+    for (const auto& [term, w] : ExpansionTerms(db, {*did}, 40)) {
+      terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), w);
+    }
+    std::vector<RelatedDoc> out;
+    if (terms.empty()) return out;
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                                    Xapian::Query(std::string(core::kDocIdPrefix) + id)));
+    enquire.set_sort_by_relevance_then_value(core::kDocIdSlot, false);
+    // Unpruned (check_at_least: every document), for the same reason as feedback (Match).
+    Xapian::MSet mset = enquire.get_mset(0, limit, db.get_doccount());
+    for (auto m = mset.begin(); m != mset.end(); ++m) {
+      auto record = core::DecodeDocRecord(m.get_document().get_data());
+      if (!record) return record.error();
+      out.push_back({record->id, record->title, record->doc_type, record->date, m.get_weight()});
+    }
+    return out;
+  } catch (const Xapian::Error& e) {
+    return DbError(e, impl_->generation->path);
+  }
+}
+
+Result<IndexStats> SearchView::Stats() const {
+  const Xapian::Database& db = impl_->shards->combined;
+  const fs::path& generation = impl_->generation->path;
+  IndexStats stats;
+  try {
+    stats.documents = db.get_doccount();
+    const auto parsed = core::ParseGenerationDirName(generation.filename().string());
+    stats.generation = parsed ? parsed->number : 0;
+    stats.index_bytes = DirectoryBytes(generation);
+    if (std::ifstream in(generation / core::kManifestFile); in) {
+      const nlohmann::json manifest = nlohmann::json::parse(in, nullptr, false);
+      if (manifest.is_object()) stats.compacted_bytes = manifest.value("compacted_bytes", 0ull);
+    }
+    FacetCounter counter;
+    for (auto it = db.valuestream_begin(core::kFacetSlot);
+         it != db.valuestream_end(core::kFacetSlot); ++it) {
+      counter.Add(*it);
+    }
+    stats.facets = counter.Results({});
+  } catch (const Xapian::Error& e) {
+    return DbError(e, generation);
+  }
+  return stats;
+}
+
+}  // namespace yuimaru::search

@@ -1,0 +1,92 @@
+// A SearchView: the index as one clearance reads it, held by the caller.
+#include <catch2/catch.hpp>
+
+#include "search/search.h"
+#include "tests/support/command.h"
+#include "tests/support/temp_dir.h"
+
+namespace yuimaru::testing {
+namespace {
+
+std::filesystem::path IndexMethods(const TempDir& t) {
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), (SourceDir() / "corpus/methods").string()})
+              .exit_code == 0);
+  return db;
+}
+
+TEST_CASE("SearchView: a view reads exactly the documents of its clearance", "[disk][search]") {
+  TempDir t;
+  auto searcher = search::Searcher::Open(IndexMethods(t));
+  REQUIRE(searcher);
+  auto pub = searcher->View(search::Clearance::kPublic);
+  auto internal = searcher->View(search::Clearance::kInternal);
+  REQUIRE(pub);
+  REQUIRE(internal);
+  CHECK(pub->clearance() == search::Clearance::kPublic);
+  CHECK(internal->clearance() == search::Clearance::kInternal);
+  // MS-0002 is 内部, MS-0001 公開.
+  CHECK(pub->Document("MS-0001"));
+  auto hidden = pub->Document("MS-0002");
+  REQUIRE_FALSE(hidden);
+  CHECK(hidden.error().code == ErrorCode::kNotFound);
+  CHECK(internal->Document("MS-0002"));
+  CHECK_FALSE(pub->Related("MS-0002", 5));
+  auto pub_stats = pub->Stats();
+  auto internal_stats = internal->Stats();
+  REQUIRE(pub_stats);
+  REQUIRE(internal_stats);
+  CHECK(pub_stats->documents < internal_stats->documents);
+  // A search without words lists every document the view may read, and no other.
+  search::SearchRequest all;
+  all.limit = 1000;
+  auto r = pub->Run(all);
+  REQUIRE(r);
+  CHECK(r->total == pub_stats->documents);
+  for (const auto& hit : r->hits) CHECK(hit.confidentiality == "公開");
+}
+
+TEST_CASE("SearchView: a view keeps reading its generation after its Searcher reopens",
+          "[disk][search]") {
+  TempDir t;
+  const auto db = IndexMethods(t);
+  auto searcher = search::Searcher::Open(db);
+  REQUIRE(searcher);
+  auto before = searcher->View(search::Clearance::kConfidential);
+  REQUIRE(before);
+  REQUIRE(Yuimaru({"index", "--db", db.string(), (SourceDir() / "corpus/methods").string(),
+                   (SourceDir() / "corpus/training").string()})
+              .exit_code == 0);
+  REQUIRE(searcher->Stale());
+  REQUIRE(searcher->Reopen());
+  auto after = searcher->View(search::Clearance::kConfidential);
+  REQUIRE(after);
+  auto old_stats = before->Stats();
+  auto new_stats = after->Stats();
+  REQUIRE(old_stats);
+  REQUIRE(new_stats);
+  CHECK(old_stats->generation + 1 == new_stats->generation);
+  CHECK(old_stats->documents < new_stats->documents);
+  CHECK_FALSE(before->Document("TR-2023-01"));
+  CHECK(after->Document("TR-2023-01"));
+}
+
+TEST_CASE("SearchView: a view outlives its Searcher", "[disk][search]") {
+  TempDir t;
+  std::optional<search::SearchView> view;
+  {
+    auto searcher = search::Searcher::Open(IndexMethods(t));
+    REQUIRE(searcher);
+    auto v = searcher->View(search::Clearance::kInternal);
+    REQUIRE(v);
+    view = *v;
+  }
+  search::SearchRequest request;
+  request.query = "事業承継";
+  auto r = view->Run(request);
+  REQUIRE(r);
+  CHECK(r->total > 0);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
