@@ -64,17 +64,69 @@ struct VocabEntry {
   std::vector<std::string_view> aliases;
 };
 
+// How a front matter key holds a field's values.
+enum class Shape {
+  kScalar,  // one value ("industry: 製造業"); a list is an error
+  kList,    // a list of values; a single scalar is read as a list of one ("issues: 事業承継")
+};
+
+// A front matter key that feeds a field. `path` is a top-level key ("phases") or a key inside a
+// map, written with a dot ("visit.mode": the `mode` of the `visit` map).
+struct FrontMatterKey {
+  std::string_view path;
+  Shape shape;
+};
+
+// Whether the labels of a document's values are indexed as body text too, so that a query
+// word finds the documents tagged with it (事業承継, 5人以下). Only labels that read as words of
+// the domain are; of a kBool field only the label of `true` (離島, never 離島以外).
+enum class LabelText { kNotIndexed, kIndexed };
+
+// Whether a query word that names a value ("製造業", "離島") is offered as a filter
+// (interpretation.suggestions). 年度 expressions (今年度, 令和6年度) have a rule of their own.
+enum class QuerySuggestion { kNotOffered, kValueWords, kYearExpressions };
+
+// Whether a hit in the result list shows the document's values as tags ("業種: 製造業").
+enum class HitTags { kNotShown, kShown };
+
+// One facet: everything that defines it. The parser, the document builder, the searcher's
+// suggestions, the sidebar and the dashboard all loop over these rows, so adding a facet is
+// adding a row (and re-indexing). A field is shown somewhere (sidebar, dashboard) or says why
+// not in `hidden_reason` (tests/core/schema_test.cc checks it).
 struct FieldDef {
-  std::string_view key;     // front matter key / API name, e.g. "industry"
+  std::string_view key;     // API name and URL parameter, e.g. "industry"
   std::string_view label;   // 業種
   std::string_view prefix;  // boolean filter term prefix, e.g. "XI:"
   FieldType type;
-  std::vector<VocabEntry> vocab;  // for kEnum, kEnumList and kBool
+  // The front matter keys it is read from; the first is its own key. The top-level ones are
+  // also names of the field for FindField ("phases").
+  std::vector<FrontMatterKey> front_matter{};
+  LabelText label_text = LabelText::kNotIndexed;
+  QuerySuggestion suggestion = QuerySuggestion::kNotOffered;
+  HitTags hit_tags = HitTags::kNotShown;
+  int sidebar = 0;                   // position in the search page's sidebar (ascending); 0: none
+  int chart = 0;                     // position of its bar chart on the dashboard; 0: none
+  std::string_view chart_title{};    // 業種別 (the caption says 「業種別の文書数」)
+  std::string_view hidden_reason{};  // why a field with neither sidebar nor chart is not shown
+  std::vector<VocabEntry> vocab{};   // for kEnum, kEnumList and kBool
 };
 
-// Every facet field, in display order. The index of a field in this list is its id in the
-// packed facet codes, so only append.
+// Every facet field. The index of a field in this list is its id in the packed facet codes, so
+// only append; where a field is shown is its `sidebar` and `chart`, not its position.
 const std::vector<FieldDef>& FacetFields();
+
+// The fields with a place in the sidebar, in sidebar order.
+const std::vector<const FieldDef*>& SidebarFields();
+// The fields with a dashboard chart, in chart order.
+const std::vector<const FieldDef*>& ChartFields();
+
+// The field that front matter key `path` ("phases", "visit.mode") feeds, and how it holds its
+// values; `field` is nullptr when no field is read from that key.
+struct FrontMatterBinding {
+  const FieldDef* field = nullptr;
+  Shape shape = Shape::kScalar;
+};
+FrontMatterBinding BindFrontMatterKey(std::string_view path);
 
 // The field whose key or Japanese label is `name` (e.g. "industry" or "業種"), or nullptr.
 const FieldDef* FindField(std::string_view name);
@@ -95,10 +147,20 @@ std::string FilterTerm(const FieldDef& field, int value_id);
 std::vector<std::string> NearestLabels(const FieldDef& field, std::string_view text, size_t n);
 
 // ---- Document types -------------------------------------------------------------------------
+// Front matter every document must have in strict mode (lint --strict), whatever its type.
+inline constexpr std::string_view kRequiredForEveryType[] = {
+    "doc_id",          "doc_type", "title",   "date",  "fiscal_year",
+    "confidentiality", "status",   "authors", "region"};
+
+// One document type: the values of the doc_type field are built from these rows, in this order.
 struct DocTypeDef {
-  std::string_view code;        // karte
-  std::string_view label;       // 企業カルテ
-  std::string_view id_pattern;  // ECMAScript regex of its doc_id (DOMAIN.md §2.0.1)
+  std::string_view code;                  // karte
+  std::string_view label;                 // 企業カルテ
+  std::vector<std::string_view> aliases;  // カルテ: other names a writer uses
+  std::string_view id_pattern;            // ECMAScript regex of its doc_id (DOMAIN.md §2.0.1)
+  // Front matter keys it must have in strict mode besides kRequiredForEveryType (DOMAIN.md §2,
+  // §3.1), in the order they are reported when missing.
+  std::vector<std::string_view> required;
 };
 const std::vector<DocTypeDef>& DocTypes();
 const DocTypeDef* FindDocType(std::string_view label_or_code);

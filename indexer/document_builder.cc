@@ -31,12 +31,15 @@ void IndexText(const std::string& block, unsigned wdf, const core::Analyzer& ana
   for (char32_t c : norm) core::AppendUtf8(c == U'\n' ? U' ' : c, text);
 }
 
-// Facets whose labels read as words of the domain (not 機密区分, 状態, 年度 or 売上規模).
-bool IsSearchableFacet(const std::string& key) {
-  static const char* kKeys[] = {"doc_type",   "industry", "region",    "ritou",      "employees",
-                                "phase",      "issues",   "bridge_to", "methods",    "outcome",
-                                "visit_mode", "audience", "format",    "consultants"};
-  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
+// Whether `label`, a value of the field called `key`, is indexed as text (core::LabelText): of
+// a yes/no field only the label of yes is a word of the domain (離島, never 離島以外).
+bool IsSearchableLabel(const std::string& key, const std::string& label) {
+  const core::FieldDef* field = core::FindField(key);
+  if (!field || field->label_text != core::LabelText::kIndexed) return false;
+  if (field->type == core::FieldType::kBool) {
+    return label == core::ValueLabel(*field, *core::FindValue(*field, "true"));
+  }
+  return true;
 }
 
 }  // namespace
@@ -89,10 +92,8 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   // or 5人以下 means the documents tagged so, whether or not the body says it in those words.
   std::string labels;
   for (const auto& [key, values] : doc.facets) {
-    if (!IsSearchableFacet(key)) continue;
     for (const auto& v : values) {
-      if (key == "ritou" && v != "離島") continue;
-      labels += (labels.empty() ? "" : " / ") + v;
+      if (IsSearchableLabel(key, v)) labels += (labels.empty() ? "" : " / ") + v;
     }
   }
   for (const auto& id : doc.company_ids) labels += (labels.empty() ? "" : " / ") + id;

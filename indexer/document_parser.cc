@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <functional>
-#include <map>
 #include <regex>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "core/fiscal_year.h"
 #include "core/utf8.h"
@@ -19,28 +19,14 @@ using core::FieldDef;
 using core::FieldType;
 using Kind = FmNode::Kind;
 
-// Required front matter in strict mode, by document type code (DOMAIN.md §2, §3.1).
-const std::map<std::string_view, std::vector<std::string_view>>& RequiredFields() {
-  static const auto* m = new std::map<std::string_view, std::vector<std::string_view>>{
-      {"karte",
-       {"company_id", "consultants", "industry", "region", "ritou", "employees", "phase", "issues",
-        "bridge_to", "methods", "outcome", "revision"}},
-      {"visit-memo",
-       {"company_id", "consultants", "industry", "region", "ritou", "employees", "phase", "visit",
-        "attendees", "issues", "bridge_to", "methods"}},
-      {"case",
-       {"industry", "region", "ritou", "employees", "phases", "issues", "bridge_to", "methods",
-        "outcome", "support_period"}},
-      {"team-minutes", {"meeting_no", "attendees", "company_ids"}},
-      {"committee-minutes", {"meeting_no", "attendees"}},
-      {"training", {"audience", "duration_min", "format", "phases", "methods", "uses_cases"}},
-      {"method", {"phases", "issues", "methods", "audience", "effort", "sources"}},
-  };
-  return *m;
+const std::regex& DocIdChars() {
+  static const std::regex r(R"(^[A-Za-z0-9][A-Za-z0-9._\-]{0,127}$)");
+  return r;
 }
-constexpr std::string_view kAlwaysRequired[] = {"doc_id", "doc_type",    "title",
-                                                "date",   "fiscal_year", "confidentiality",
-                                                "status", "authors",     "region"};
+const std::regex& CompanyId() {
+  static const std::regex r(R"(^C-[0-9]{4}$)");
+  return r;
+}
 
 const std::set<std::string>& Municipalities() {
   static const auto* s =
@@ -56,7 +42,7 @@ class Validator {
   void Run(const FmNode& root) {
     root_ = &root;
     // doc_type first: strict rules and the doc_id pattern depend on it.
-    if (const FmNode* n = Field("doc_type")) DocType(*n);
+    if (const FmNode* n = Field("doc_type")) Dispatch("doc_type", *n);
     for (const auto& [key, node] : root.entries) {
       if (key == "doc_type") continue;
       Dispatch(key, node);
@@ -129,8 +115,7 @@ class Validator {
     Fail(n, "front-matter." + key + ".unknown", msg);
   }
 
-  void FacetValue(std::string_view facet_key, const std::string& key, const FmNode& n) {
-    const FieldDef& field = *core::FindField(facet_key);
+  void FacetValue(const FieldDef& field, const std::string& key, const FmNode& n) {
     const auto id = core::FindValue(field, n.scalar);
     if (!id) {
       UnknownValue(field, key, n);
@@ -139,15 +124,28 @@ class Validator {
     AddFacet(field, *id);
   }
 
-  void DocType(const FmNode& n) {
-    if (!ExpectScalar("doc_type", n)) return;
+  // A key that feeds a registry field (core::BindFrontMatterKey): each value is looked up in
+  // the field's vocabulary. False if no field is read from `path`.
+  bool FacetKey(const std::string& path, const FmNode& n) {
+    const core::FrontMatterBinding binding = core::BindFrontMatterKey(path);
+    if (!binding.field) return false;
+    if (binding.shape == core::Shape::kScalar) {
+      if (ExpectScalar(path, n)) FacetValue(*binding.field, path, n);
+    } else {
+      for (const FmNode* item : Items(path, n)) FacetValue(*binding.field, path, *item);
+    }
+    return true;
+  }
+
+  void DocType(const std::string& key, const FmNode& n) {
+    if (!ExpectScalar(key, n)) return;
     const FieldDef& field = *core::FindField("doc_type");
     const auto id = core::FindValue(field, n.scalar);
     if (!id) {
-      UnknownValue(field, "doc_type", n);
+      UnknownValue(field, key, n);
       return;
     }
-    doc_type_code_ = std::string(field.vocab[*id].code);
+    doc_type_ = &core::DocTypes()[static_cast<size_t>(*id)];  // the vocabulary is built from them
     doc_.doc_type = std::string(field.vocab[*id].label);
     AddFacet(field, *id);
   }
@@ -183,120 +181,168 @@ class Validator {
     }
   }
 
+  // Reads one top-level key: one of the parser's own keys, or a key that feeds a registry field;
+  // anything else is unknown in strict mode. These two are the one list of known keys.
   void Dispatch(const std::string& key, const FmNode& n) {
-    static const std::regex kCompany(R"(^C-[0-9]{4}$)");
-    static const std::regex kPerson(R"(^[KSI]-[0-9]{2,3}$)");
-    static const std::regex kAuthor(R"(^[KS]-[0-9]{2,3}$)");
-    static const std::regex kDocIdChars(R"(^[A-Za-z0-9][A-Za-z0-9._\-]{0,127}$)");
-    if (key == "doc_id") {
-      if (!ExpectScalar(key, n)) return;
-      if (!std::regex_match(n.scalar, kDocIdChars)) {
-        Fail(n, "front-matter.doc_id.invalid",
-             "doc_id「" + n.scalar + "」は英数字・「-」「_」「.」で 128 文字以内にしてください");
-        return;
-      }
-      doc_.doc_id = n.scalar;
-      doc_.doc_id_line = n.line;
-    } else if (key == "title") {
-      if (!ExpectScalar(key, n)) return;
-      doc_.title = n.scalar;
-    } else if (key == "date") {
-      Date(key, n, &doc_.date);
-    } else if (key == "updated" || key == "next_visit") {
-      Date(key, n, nullptr);
-    } else if (key == "fiscal_year") {
-      if (!ExpectScalar(key, n)) return;
-      const auto fy = core::ParseFiscalYear(n.scalar, 0);
-      if (!fy || *fy < 2000 || *fy > 2100) {
-        Fail(n, "front-matter.fiscal_year.invalid",
-             "年度「" + n.scalar + "」を読めません（例: 2024, 令和6年度）");
-        return;
-      }
-      doc_.fiscal_year = *fy;
-      fiscal_year_node_ = &n;
-    } else if (key == "confidentiality") {
-      if (!ExpectScalar(key, n)) return;
-      const auto c = core::ParseClearance(n.scalar);
-      if (!c) {
-        Fail(n, "front-matter.confidentiality.unknown",
-             "機密区分「" + n.scalar + "」は未定義です（候補: 公開, 内部, 機密）");
-        return;
-      }
-      doc_.base = *c;
-      confidentiality_node_ = &n;
-    } else if (key == "status") {
-      if (!ExpectScalar(key, n)) return;
-      FacetValue("status", key, n);
-      doc_.status = n.scalar;
-    } else if (key == "industry" || key == "region" || key == "employees" || key == "outcome" ||
-               key == "revenue_band" || key == "format") {
-      if (ExpectScalar(key, n)) FacetValue(key, key, n);
-    } else if (key == "ritou") {
-      if (ExpectScalar(key, n)) FacetValue("ritou", key, n);
-    } else if (key == "phase") {
-      if (ExpectScalar(key, n)) FacetValue("phase", key, n);
-    } else if (key == "phases" || key == "issues" || key == "bridge_to" || key == "methods" ||
-               key == "audience") {
-      const std::string facet = key == "phases" ? "phase" : key;
-      for (const FmNode* item : Items(key, n)) FacetValue(facet, key, *item);
-    } else if (key == "consultants") {
-      static const std::regex kConsultant(R"(^K-[0-9]{2,3}$)");
-      std::vector<std::string> ids;
-      IdList(key, n, kConsultant, "K-07", &ids);
-      const FieldDef& field = *core::FindField("consultants");
-      for (const auto& id : ids) AddFacet(field, *core::FindValue(field, id));
-    } else if (key == "company_id") {
-      if (!ExpectScalar(key, n)) return;
-      IdList(key, n, kCompany, "C-0123", &doc_.company_ids);
-    } else if (key == "company_ids") {
-      IdList(key, n, kCompany, "C-0123", &doc_.company_ids);
-    } else if (key == "authors") {
-      IdList(key, n, kAuthor, "K-07, S-01", nullptr);
-    } else if (key == "attendees") {
-      Attendees(n, kPerson);
-    } else if (key == "visit") {
-      Visit(n);
-    } else if (key == "related" || key == "uses_cases") {
-      for (const FmNode* item : Items(key, n)) {
-        if (!std::regex_match(item->scalar, kDocIdChars)) {
-          Fail(*item, "front-matter." + key + ".invalid",
-               "「" + item->scalar + "」は文書 ID ではありません");
-          continue;
-        }
-        if (key == "uses_cases" && !item->scalar.ends_with("-P")) {
-          Fail(*item, "front-matter.uses_cases.not-public",
-               "研修資料で使えるのは公開用写し（-P）だけです: " + item->scalar);
-          continue;
-        }
-        doc_.related.push_back(item->scalar);
-        doc_.related_refs.emplace_back(item->scalar, item->line);
-      }
-    } else if (key == "tags" || key == "sources") {
-      for (const FmNode* item : Items(key, n)) {
-        if (key == "tags") doc_.tags.push_back(item->scalar);
-      }
-    } else if (key == "meeting_no" || key == "duration_min" || key == "revision") {
-      Integer(key, n);
-    } else if (key == "support_period") {
-      Period(n);
-    } else if (key == "municipality") {
-      if (!ExpectScalar(key, n)) return;
-      if (!Municipalities().count(n.scalar)) {
-        Fail(n, "front-matter.municipality.unknown",
-             "市町村「" + n.scalar + "」は沖縄県の41市町村にありません");
-      }
-    } else if (key == "publication") {
-      if (n.kind != Kind::kMap)
-        Fail(n, "front-matter.publication.type", "publication は「キー: 値」で書いてください");
-    } else if (key == "industry_detail" || key == "founded_band" || key == "effort" ||
-               key == "bridge_detail") {
-      ExpectScalar(key, n);
-    } else if (mode_ == LintMode::kStrict) {
+    if (const Reader read = OwnKey(key)) {
+      (this->*read)(key, n);
+      return;
+    }
+    if (FacetKey(key, n)) return;
+    if (mode_ == LintMode::kStrict) {
       Fail(n, "front-matter.key.unknown", "未定義のキー「" + key + "」です");
     }
   }
 
-  void Attendees(const FmNode& n, const std::regex& person) {
+  using Reader = void (Validator::*)(const std::string& key, const FmNode& n);
+
+  // The keys the parser reads itself: those that are not facets, and the facets whose reading is
+  // more than a vocabulary lookup (文書種別 decides the strict rules, 年度 and 機密区分 have their
+  // own syntax, 担当コンサルタント is a list of ids). nullptr for any other key.
+  static Reader OwnKey(std::string_view key) {
+    static constexpr std::pair<std::string_view, Reader> kOwnKeys[] = {
+        {"doc_id", &Validator::DocId},
+        {"doc_type", &Validator::DocType},
+        {"title", &Validator::Title},
+        {"date", &Validator::MainDate},
+        {"updated", &Validator::OtherDate},
+        {"next_visit", &Validator::OtherDate},
+        {"fiscal_year", &Validator::FiscalYear},
+        {"confidentiality", &Validator::Confidentiality},
+        {"consultants", &Validator::Consultants},
+        {"company_id", &Validator::CompanyIdKey},
+        {"company_ids", &Validator::CompanyIds},
+        {"authors", &Validator::Authors},
+        {"attendees", &Validator::Attendees},
+        {"visit", &Validator::Visit},
+        {"related", &Validator::References},
+        {"uses_cases", &Validator::References},
+        {"tags", &Validator::Tags},
+        {"sources", &Validator::Tags},
+        {"meeting_no", &Validator::Integer},
+        {"duration_min", &Validator::Integer},
+        {"revision", &Validator::Integer},
+        {"support_period", &Validator::Period},
+        {"municipality", &Validator::Municipality},
+        {"publication", &Validator::Publication},
+        {"industry_detail", &Validator::Scalar},
+        {"founded_band", &Validator::Scalar},
+        {"effort", &Validator::Scalar},
+        {"bridge_detail", &Validator::Scalar},
+    };
+    for (const auto& [k, read] : kOwnKeys) {
+      if (k == key) return read;
+    }
+    return nullptr;
+  }
+
+  void DocId(const std::string& key, const FmNode& n) {
+    if (!ExpectScalar(key, n)) return;
+    if (!std::regex_match(n.scalar, DocIdChars())) {
+      Fail(n, "front-matter.doc_id.invalid",
+           "doc_id「" + n.scalar + "」は英数字・「-」「_」「.」で 128 文字以内にしてください");
+      return;
+    }
+    doc_.doc_id = n.scalar;
+    doc_.doc_id_line = n.line;
+  }
+
+  void Title(const std::string& key, const FmNode& n) {
+    if (!ExpectScalar(key, n)) return;
+    doc_.title = n.scalar;
+  }
+
+  void MainDate(const std::string& key, const FmNode& n) { Date(key, n, &doc_.date); }
+  void OtherDate(const std::string& key, const FmNode& n) { Date(key, n, nullptr); }
+
+  void FiscalYear(const std::string& key, const FmNode& n) {
+    if (!ExpectScalar(key, n)) return;
+    const auto fy = core::ParseFiscalYear(n.scalar, 0);
+    if (!fy || *fy < 2000 || *fy > 2100) {
+      Fail(n, "front-matter.fiscal_year.invalid",
+           "年度「" + n.scalar + "」を読めません（例: 2024, 令和6年度）");
+      return;
+    }
+    doc_.fiscal_year = *fy;
+    fiscal_year_node_ = &n;
+  }
+
+  void Confidentiality(const std::string& key, const FmNode& n) {
+    if (!ExpectScalar(key, n)) return;
+    const auto c = core::ParseClearance(n.scalar);
+    if (!c) {
+      Fail(n, "front-matter.confidentiality.unknown",
+           "機密区分「" + n.scalar + "」は未定義です（候補: 公開, 内部, 機密）");
+      return;
+    }
+    doc_.base = *c;
+    confidentiality_node_ = &n;
+  }
+
+  void Consultants(const std::string& key, const FmNode& n) {
+    static const std::regex kConsultant(R"(^K-[0-9]{2,3}$)");
+    std::vector<std::string> ids;
+    IdList(key, n, kConsultant, "K-07", &ids);
+    const FieldDef& field = *core::FindField("consultants");
+    for (const auto& id : ids) AddFacet(field, *core::FindValue(field, id));
+  }
+
+  void CompanyIdKey(const std::string& key, const FmNode& n) {
+    if (!ExpectScalar(key, n)) return;
+    IdList(key, n, CompanyId(), "C-0123", &doc_.company_ids);
+  }
+
+  void CompanyIds(const std::string& key, const FmNode& n) {
+    IdList(key, n, CompanyId(), "C-0123", &doc_.company_ids);
+  }
+
+  void Authors(const std::string& key, const FmNode& n) {
+    static const std::regex kAuthor(R"(^[KS]-[0-9]{2,3}$)");
+    IdList(key, n, kAuthor, "K-07, S-01", nullptr);
+  }
+
+  void References(const std::string& key, const FmNode& n) {
+    for (const FmNode* item : Items(key, n)) {
+      if (!std::regex_match(item->scalar, DocIdChars())) {
+        Fail(*item, "front-matter." + key + ".invalid",
+             "「" + item->scalar + "」は文書 ID ではありません");
+        continue;
+      }
+      if (key == "uses_cases" && !item->scalar.ends_with("-P")) {
+        Fail(*item, "front-matter.uses_cases.not-public",
+             "研修資料で使えるのは公開用写し（-P）だけです: " + item->scalar);
+        continue;
+      }
+      doc_.related.push_back(item->scalar);
+      doc_.related_refs.emplace_back(item->scalar, item->line);
+    }
+  }
+
+  // `tags` are kept (searchable, shown); `sources` are only checked for shape.
+  void Tags(const std::string& key, const FmNode& n) {
+    for (const FmNode* item : Items(key, n)) {
+      if (key == "tags") doc_.tags.push_back(item->scalar);
+    }
+  }
+
+  void Municipality(const std::string& key, const FmNode& n) {
+    if (!ExpectScalar(key, n)) return;
+    if (!Municipalities().count(n.scalar)) {
+      Fail(n, "front-matter.municipality.unknown",
+           "市町村「" + n.scalar + "」は沖縄県の41市町村にありません");
+    }
+  }
+
+  void Publication(const std::string&, const FmNode& n) {
+    if (n.kind != Kind::kMap)
+      Fail(n, "front-matter.publication.type", "publication は「キー: 値」で書いてください");
+  }
+
+  // Free text that is only checked to be one value.
+  void Scalar(const std::string& key, const FmNode& n) { ExpectScalar(key, n); }
+
+  void Attendees(const std::string&, const FmNode& n) {
+    static const std::regex kPerson(R"(^[KSI]-[0-9]{2,3}$)");
     if (n.kind != Kind::kSequence) {
       Fail(n, "front-matter.attendees.type", "attendees はリストで書いてください");
       return;
@@ -308,7 +354,7 @@ class Validator {
         continue;
       }
       if (const FmNode* id = a.Find("id")) {
-        if (id->kind != Kind::kScalar || !std::regex_match(id->scalar, person)) {
+        if (id->kind != Kind::kScalar || !std::regex_match(id->scalar, kPerson)) {
           Fail(*id, "front-matter.attendees.pattern",
                "出席者の id は K-07 / S-01 / I-02 の形式で書いてください（氏名は書かない）");
         }
@@ -316,13 +362,13 @@ class Validator {
     }
   }
 
-  void Visit(const FmNode& n) {
+  void Visit(const std::string&, const FmNode& n) {
     if (n.kind != Kind::kMap) {
       Fail(n, "front-matter.visit.type", "visit は {mode, minutes, seq} で書いてください");
       return;
     }
     if (const FmNode* mode = n.Find("mode")) {
-      if (ExpectScalar("visit.mode", *mode)) FacetValue("visit_mode", "visit.mode", *mode);
+      FacetKey("visit.mode", *mode);
     } else if (mode_ == LintMode::kStrict) {
       Fail(n, "front-matter.visit.mode.missing",
            "visit.mode（訪問 / オンライン / 来所 / 電話）がありません");
@@ -331,7 +377,7 @@ class Validator {
     if (const FmNode* s = n.Find("seq")) Integer("visit.seq", *s);
   }
 
-  void Period(const FmNode& n) {
+  void Period(const std::string&, const FmNode& n) {
     if (n.kind != Kind::kMap) {
       Fail(n, "front-matter.support_period.type",
            "support_period は {start, end} で書いてください");
@@ -368,8 +414,8 @@ class Validator {
   void Strict() {
     // A policy of the programme (DOMAIN.md §3.5), checked by lint --strict: other collections,
     // such as the benchmark corpora, label documents freely.
-    if (confidentiality_node_ && doc_.base == Clearance::kPublic &&
-        (doc_type_code_ == "karte" || doc_type_code_ == "visit-memo")) {
+    if (confidentiality_node_ && doc_.base == Clearance::kPublic && doc_type_ &&
+        (doc_type_->code == "karte" || doc_type_->code == "visit-memo")) {
       Fail(*confidentiality_node_, "front-matter.confidentiality.unpublishable",
            doc_.doc_type + "は公開にできません（内部 または 機密）");
     }
@@ -380,15 +426,16 @@ class Validator {
       e.line = 1;
       out_.errors.push_back(std::move(e));
     };
-    for (auto key : kAlwaysRequired) {
+    for (auto key : core::kRequiredForEveryType) {
       if (!Field(key)) missing(key);
     }
-    if (doc_type_code_.empty()) return;
+    if (!doc_type_) return;
     const bool public_copy = doc_.doc_id.ends_with("-P");
-    for (auto key : RequiredFields().at(doc_type_code_)) {
+    for (auto key : doc_type_->required) {
       if (!Field(key)) missing(key);
     }
-    if (doc_type_code_ == "case") {
+    // A public copy must not name the company or its consultants; the original must.
+    if (doc_type_->code == "case") {
       if (public_copy) {
         for (auto key : {"company_id", "consultants"}) {
           if (const FmNode* n = Field(key)) {
@@ -408,13 +455,11 @@ class Validator {
       }
     }
     if (const FmNode* id = Field("doc_id"); id && id->kind == Kind::kScalar) {
-      for (const auto& t : core::DocTypes()) {
-        if (t.code != doc_type_code_) continue;
-        if (!std::regex_match(id->scalar, std::regex(std::string(t.id_pattern)))) {
-          Fail(*id, "front-matter.doc_id.pattern",
-               "doc_id「" + id->scalar + "」は" + std::string(t.label) + "の形式（" +
-                   std::string(t.id_pattern) + "）ではありません");
-        }
+      const core::DocTypeDef& t = *doc_type_;
+      if (!std::regex_match(id->scalar, std::regex(std::string(t.id_pattern)))) {
+        Fail(*id, "front-matter.doc_id.pattern",
+             "doc_id「" + id->scalar + "」は" + std::string(t.label) + "の形式（" +
+                 std::string(t.id_pattern) + "）ではありません");
       }
     }
   }
@@ -426,7 +471,7 @@ class Validator {
   const FmNode* root_ = nullptr;
   const FmNode* fiscal_year_node_ = nullptr;
   const FmNode* confidentiality_node_ = nullptr;
-  std::string doc_type_code_;
+  const core::DocTypeDef* doc_type_ = nullptr;  // set by a valid doc_type
 };
 
 Error FileError(std::string_view source, std::string rule, std::string message, int line = 0,

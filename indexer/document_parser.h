@@ -35,7 +35,6 @@ struct ParsedDoc {
   std::string date;      // YYYY-MM-DD or empty
   int fiscal_year = 0;   // 0 if neither given nor derivable
   core::Clearance base = core::Clearance::kInternal;  // 機密区分 (default 内部: safe)
-  std::string status;
   std::vector<core::FacetCode> facet_codes;
   std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
   std::vector<std::string> company_ids;

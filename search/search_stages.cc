@@ -65,9 +65,6 @@ Xapian::Query WithFeedback(Xapian::Enquire& enquire, const ViewShards& view,
 
 // Words of the query that name a filter: 年度 expressions and facet values typed as words.
 std::vector<FilterSuggestion> Suggest(const PreparedQuery& query, int fy_now) {
-  static const char* kFields[] = {
-      "doc_type",  "industry", "region",     "phase",    "issues",          "bridge_to", "methods",
-      "employees", "outcome",  "visit_mode", "audience", "confidentiality", "status",    "ritou"};
   const std::set<std::pair<int, int>>& selected = query.selected;
   std::vector<FilterSuggestion> out;
   std::set<std::pair<std::string, std::string>> seen;
@@ -82,8 +79,9 @@ std::vector<FilterSuggestion> Suggest(const PreparedQuery& query, int fy_now) {
       }
       return;
     }
-    for (const char* key : kFields) {
-      const core::FieldDef& f = *core::FindField(key);
+    for (const core::FieldDef& f : core::FacetFields()) {
+      if (f.suggestion != core::QuerySuggestion::kValueWords) continue;
+      const std::string key(f.key);
       if (f.type == core::FieldType::kBool) {
         if (text != "離島") continue;  // only the word itself, not yes/no aliases
       }

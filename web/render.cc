@@ -11,15 +11,6 @@
 namespace yuimaru::web {
 namespace {
 
-// Facets shown in the sidebar, in this order (all facet fields; consultants last).
-const std::vector<std::string>& SidebarFields() {
-  static const auto* fields = new std::vector<std::string>{
-      "doc_type", "fiscal_year", "industry", "region",          "ritou",        "phase",
-      "issues",   "bridge_to",   "methods",  "outcome",         "employees",    "visit_mode",
-      "audience", "format",      "status",   "confidentiality", "revenue_band", "consultants"};
-  return *fields;
-}
-
 std::string FieldLabel(const std::string& key) {
   if (key == "doc_id") return "文書ID";
   if (key == "company_id") return "企業ID";
@@ -145,7 +136,8 @@ std::string Sidebar(const SearchPage& page) {
       Escape(st.from) +
       "\">\n<label for=\"to\">終了日</label><input id=\"to\" name=\"to\" type=\"date\" value=\"" +
       Escape(st.to) + "\">\n<button type=\"submit\">期間で絞り込む</button>\n</form></section>\n";
-  for (const std::string& key : SidebarFields()) {
+  for (const core::FieldDef* field : core::SidebarFields()) {
+    const std::string key(field->key);
     const search::FacetResult* facet = nullptr;
     for (const auto& f : page.response.facets) {
       if (f.key == key) facet = &f;
@@ -185,9 +177,10 @@ std::string Hit(const SearchPage& page, const search::Hit& h) {
   out += "</p>\n";
   if (!h.snippet.empty()) out += "<p class=\"snippet\">" + Snippet(h.snippet) + "</p>\n";
   std::string chips;
-  for (const char* key : {"industry", "region", "phase", "issues"}) {
+  for (const core::FieldDef& field : core::FacetFields()) {
+    if (field.hit_tags != core::HitTags::kShown) continue;
     for (const auto& [k, labels] : h.facets) {
-      if (k != key) continue;
+      if (k != field.key) continue;
       for (const auto& l : labels) {
         chips += "<a class=\"tag\" href=\"" + Escape(StateUrl(st.WithFilter(k, l))) + "\">" +
                  Escape(FieldLabel(k)) + ": " + Escape(l) + "</a> ";
@@ -389,11 +382,10 @@ std::string RenderDashboard(const PageContext& ctx, const search::IndexStats& st
                     "<main id=\"main\" class=\"dashboard\">\n";
   out += "<h1>実績の見える化</h1>\n<p>索引にある文書 <strong>" + FormatCount(stats.documents) +
          "</strong> 件の内訳です。棒を選ぶと、その条件で絞り込んだ検索に移ります。</p>\n";
-  const std::vector<std::pair<std::string, std::string>> charts = {
-      {"industry", "業種別"}, {"region", "地域別"},      {"phase", "支援フェーズ別"},
-      {"issues", "課題別"},   {"fiscal_year", "年度別"}, {"doc_type", "文書種別"}};
   int chart_no = 0;
-  for (const auto& [key, title] : charts) {
+  for (const core::FieldDef* field : core::ChartFields()) {
+    const std::string key(field->key);
+    const std::string title(field->chart_title);
     const search::FacetResult* facet = nullptr;
     for (const auto& f : stats.facets) {
       if (f.key == key) facet = &f;

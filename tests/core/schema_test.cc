@@ -1,6 +1,8 @@
 #include "core/schema.h"
 
 #include <catch2/catch.hpp>
+#include <set>
+#include <string>
 
 namespace yuimaru::core {
 namespace {
@@ -66,6 +68,62 @@ TEST_CASE("Schema: clearances parse from labels and codes and are ordered", "[sc
   CHECK(ParseClearance("機密") == Clearance::kConfidential);
   CHECK_FALSE(ParseClearance("極秘").has_value());
   CHECK(Clearance::kPublic < Clearance::kConfidential);
+}
+
+TEST_CASE("Schema: every field is shown in the sidebar or on the dashboard, or says why not",
+          "[schema]") {
+  for (const FieldDef& f : FacetFields()) {
+    CAPTURE(f.key);
+    const bool shown = f.sidebar > 0 || f.chart > 0;
+    CHECK((shown || !f.hidden_reason.empty()));
+    CHECK((f.chart == 0 || !f.chart_title.empty()));
+  }
+}
+
+TEST_CASE("Schema: sidebar and chart positions are unique and give the order of the lists",
+          "[schema]") {
+  std::set<int> sidebar, charts;
+  for (const FieldDef& f : FacetFields()) {
+    CAPTURE(f.key);
+    if (f.sidebar > 0) CHECK(sidebar.insert(f.sidebar).second);
+    if (f.chart > 0) CHECK(charts.insert(f.chart).second);
+  }
+  const auto listed = SidebarFields();
+  REQUIRE(listed.size() == sidebar.size());
+  for (size_t i = 1; i < listed.size(); ++i) CHECK(listed[i - 1]->sidebar < listed[i]->sidebar);
+  const auto drawn = ChartFields();
+  REQUIRE(drawn.size() == charts.size());
+  for (size_t i = 1; i < drawn.size(); ++i) CHECK(drawn[i - 1]->chart < drawn[i]->chart);
+}
+
+TEST_CASE("Schema: every field is read from front matter, each key feeding one field", "[schema]") {
+  std::set<std::string_view> paths;
+  for (const FieldDef& f : FacetFields()) {
+    CAPTURE(f.key);
+    CHECK_FALSE(f.front_matter.empty());
+    for (const FrontMatterKey& k : f.front_matter) {
+      CAPTURE(k.path);
+      CHECK(paths.insert(k.path).second);
+      const FrontMatterBinding b = BindFrontMatterKey(k.path);
+      CHECK(b.field == &f);
+      CHECK(b.shape == k.shape);
+    }
+  }
+  CHECK(BindFrontMatterKey("phases").shape == Shape::kList);
+  CHECK(BindFrontMatterKey("visit.mode").field == FindField("visit_mode"));
+  CHECK(FindField("visit.mode") == nullptr);  // a nested key is no name of the field
+  CHECK(BindFrontMatterKey("title").field == nullptr);
+}
+
+TEST_CASE("Schema: the values of doc_type are the document types, in order", "[schema]") {
+  const FieldDef& doc_type = *FindField("doc_type");
+  REQUIRE(doc_type.vocab.size() == DocTypes().size());
+  for (size_t i = 0; i < DocTypes().size(); ++i) {
+    CHECK(doc_type.vocab[i].code == DocTypes()[i].code);
+    CHECK(doc_type.vocab[i].label == DocTypes()[i].label);
+    CHECK(FindDocType(DocTypes()[i].label) == &DocTypes()[i]);
+  }
+  CHECK(FindDocType("カルテ")->code == "karte");
 }
 
 }  // namespace

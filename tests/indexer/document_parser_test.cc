@@ -1,6 +1,9 @@
 #include "indexer/document_parser.h"
 
 #include <catch2/catch.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace yuimaru::indexer {
 namespace {
@@ -68,6 +71,75 @@ TEST_CASE("DocumentParser: a complete visit memo passes strict checks and yields
   CHECK(HasLabel(d, "fiscal_year", "2024"));
   CHECK(HasLabel(d, "confidentiality", "内部"));
   CHECK(d.blocks.back().level == core::Clearance::kConfidential);
+}
+
+// A value of `field` that the parser accepts, and the label it yields.
+std::string SampleValue(const core::FieldDef& field) {
+  switch (field.type) {
+    case core::FieldType::kYear:
+      return "2024";
+    case core::FieldType::kConsultants:
+      return "K-07";
+    default:
+      return std::string(field.vocab.front().label);
+  }
+}
+
+// `path: value` as front matter lines; a dotted path is a key inside a map.
+std::string FrontMatterLines(std::string_view path, core::Shape shape, const std::string& value) {
+  std::string key(path), indent;
+  std::string out;
+  if (const size_t dot = path.find('.'); dot != std::string_view::npos) {
+    out += std::string(path.substr(0, dot)) + ":\n";
+    key = std::string(path.substr(dot + 1));
+    indent = "  ";
+  }
+  out += indent + key + ":";
+  out += shape == core::Shape::kList ? "\n" + indent + "  - \"" + value + "\"\n"
+                                     : " \"" + value + "\"\n";
+  return out;
+}
+
+TEST_CASE("DocumentParser: every front matter key of the schema registry is read into its field",
+          "[document_parser]") {
+  for (const core::FieldDef& field : core::FacetFields()) {
+    for (const core::FrontMatterKey& k : field.front_matter) {
+      CAPTURE(field.key, k.path);
+      const std::string value = SampleValue(field);
+      // A ノウハウ・手法シート, unless the key is doc_type itself (whose sample is 企業カルテ).
+      std::string text = k.path == "doc_type" ? "---\ndoc_id: KT-C0001\ntitle: 見本\n"
+                                              : "---\ndoc_id: MS-0001\ntitle: 見本\n"
+                                                "doc_type: ノウハウ・手法シート\n";
+      text += FrontMatterLines(k.path, k.shape, value) + "---\n\n本文\n";
+      const ParseOutcome r = ParseDocument("methods/MS-0001.md", text, LintMode::kStrict);
+      for (const auto& e : r.errors) {
+        CAPTURE(e.ToString());
+        CHECK(e.rule.ends_with(".missing"));  // only the other required keys are absent
+      }
+      CHECK(HasLabel(r.doc, std::string(field.key), value));
+    }
+  }
+}
+
+TEST_CASE("DocumentParser: every key the schema requires is a key the parser knows",
+          "[document_parser]") {
+  std::vector<std::string_view> keys(std::begin(core::kRequiredForEveryType),
+                                     std::end(core::kRequiredForEveryType));
+  for (const core::DocTypeDef& t : core::DocTypes()) {
+    keys.insert(keys.end(), t.required.begin(), t.required.end());
+  }
+  keys.push_back("publication");  // required of a public copy (-P) of a case
+  for (std::string_view key : keys) {
+    CAPTURE(key);
+    const std::string text = "---\ntitle: 見本\n" + std::string(key) + ": x\n---\n\n本文\n";
+    const ParseOutcome r = ParseDocument("x.md", text, LintMode::kStrict);
+    for (const auto& e : r.errors) CHECK(e.rule != "front-matter.key.unknown");
+  }
+  const ParseOutcome unknown =
+      ParseDocument("x.md", "---\ntitle: 見本\nno_such_key: x\n---\n\n本文\n", LintMode::kStrict);
+  bool flagged = false;
+  for (const auto& e : unknown.errors) flagged = flagged || e.rule == "front-matter.key.unknown";
+  CHECK(flagged);
 }
 
 TEST_CASE("DocumentParser: each broken field is named with its rule and line",

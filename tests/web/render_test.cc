@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/schema.h"
+
 namespace yuimaru::web {
 namespace {
 
@@ -77,6 +79,45 @@ TEST_CASE("Render: the dashboard draws a linked bar per value as inline SVG", "[
   CHECK(html.find("<svg") != std::string::npos);
   CHECK(html.find("href=\"/search?industry=%E8%A3%BD%E9%80%A0%E6%A5%AD\"") != std::string::npos);
   CHECK(html.find("業種別の文書数") != std::string::npos);
+}
+
+// One value for every facet field, as a response or the stats carry them.
+std::vector<search::FacetResult> EveryFacet() {
+  std::vector<search::FacetResult> out;
+  for (const core::FieldDef& field : core::FacetFields()) {
+    search::FacetResult f;
+    f.key = std::string(field.key);
+    f.label = std::string(field.label);
+    f.values.push_back({field.type == core::FieldType::kYear ? "2024" : "値", "v", 1, false});
+    out.push_back(f);
+  }
+  return out;
+}
+
+TEST_CASE("Render: the sidebar and the dashboard show the registry's fields, in its order",
+          "[render]") {
+  SearchPage page;
+  page.response.facets = EveryFacet();
+  const std::string html = RenderSearchPage(PageContext{"機密", "", "", false}, page);
+  size_t last = 0;
+  for (const core::FieldDef* field : core::SidebarFields()) {
+    CAPTURE(field->key);
+    const size_t at = html.find("<h3 id=\"f-" + std::string(field->key) + "\">");
+    REQUIRE(at != std::string::npos);
+    CHECK(at > last);
+    last = at;
+  }
+  search::IndexStats stats;
+  stats.facets = EveryFacet();
+  const std::string dashboard = RenderDashboard(PageContext{"機密", "", "", false}, stats);
+  last = 0;
+  for (const core::FieldDef* field : core::ChartFields()) {
+    CAPTURE(field->key);
+    const size_t at = dashboard.find(">" + std::string(field->chart_title) + "の文書数<");
+    REQUIRE(at != std::string::npos);
+    CHECK(at > last);
+    last = at;
+  }
 }
 
 }  // namespace
