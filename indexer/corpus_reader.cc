@@ -1,13 +1,11 @@
 #include "indexer/corpus_reader.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <system_error>
 
-#include "core/hex.h"
+#include "core/io.h"
 #include "core/utf8.h"
 
 namespace yuimaru::indexer {
@@ -247,12 +245,8 @@ Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {
 }
 
 std::string ContentHash(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
   // 128 bits of SHA-256 tell changed content apart; the manifest stays small at 100k files.
-  len = std::min(len, 16u);
-  return core::HexEncode(md, len);
+  return core::Sha256Hex(data).substr(0, 32);
 }
 
 }  // namespace yuimaru::indexer

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/index_layout.h"
+#include "core/io.h"
 #include "core/utf8.h"
 
 namespace yuimaru::indexer {
@@ -57,11 +58,7 @@ std::optional<Manifest> LoadManifest(const fs::path& gen_dir) {
 }
 
 Status SyncPath(const fs::path& p) {
-  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IoError("index.sync", "cannot open for fsync", p);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return IoError("index.sync", "fsync failed", p);
+  if (Status s = core::SyncPath(p); !s) return IoError("index.sync", "fsync failed", p);
   return Status::Ok();
 }
 

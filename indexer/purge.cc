@@ -1,7 +1,6 @@
 // RunPurge, ResumePurge and the purge journal: erasing documents from every file under DB.
 #include "indexer/purge.h"
 
-#include <openssl/evp.h>
 #include <signal.h>
 #include <xapian.h>
 
@@ -13,8 +12,8 @@
 #include <optional>
 #include <set>
 
-#include "core/hex.h"
 #include "core/index_layout.h"
+#include "core/io.h"
 #include "core/schema.h"
 #include "indexer/corpus_reader.h"
 #include "indexer/document_parser.h"
@@ -112,23 +111,19 @@ std::string TreeChecksum(const fs::path& root) {
     if (it->is_regular_file()) files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  core::Sha256Stream digest;
   std::vector<char> buf(1 << 20);
   for (const auto& f : files) {
     const std::string rel = fs::relative(f, root).string();
-    EVP_DigestUpdate(ctx, rel.data(), rel.size() + 1);
+    digest.Update(std::string_view(rel.c_str(), rel.size() + 1));  // with its NUL
     std::ifstream in(f, std::ios::binary);
     while (in) {
       in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-      if (in.gcount() > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(in.gcount()));
+      if (in.gcount() > 0)
+        digest.Update(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
     }
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  return core::HexEncode(md, len);
+  return digest.HexDigest();
 }
 
 // A crash point for the kill tests of purge (tests/e2e/purge_test.cc): the process dies there
