@@ -90,4 +90,38 @@ void ForEachBigram(std::u32string_view norm, F&& f) {
   }
 }
 
+// The one term generator of both sides: the terms the indexer stores for a text and the query
+// builder looks up for a query word are made here, so they cannot drift apart.
+enum class TermKind { kWord, kBigram, kKatakanaTrigram };
+
+// The term of `surface` (a word, two or three characters of normalized text) of kind `kind`.
+inline std::string TermName(TermKind kind, std::u32string_view surface) {
+  switch (kind) {
+    case TermKind::kWord:
+      return WordTerm(surface);
+    case TermKind::kBigram:
+      return BigramTerm(surface[0], surface[1]);
+    case TermKind::kKatakanaTrigram:
+      return TrigramTerm(surface[0], surface[1], surface[2]);
+  }
+  return {};
+}
+
+// Calls f(kind, start, surface) for the terms of normalized text `norm` segmented into `words`:
+// each indexable word (IsIndexableWord) in order, then every bigram (ForEachBigram), then every
+// katakana trigram (ForEachKatakanaTrigram); `start` is the code point offset of the surface and
+// its term is TermName(kind, surface).
+template <typename F>
+void ForEachTextTerm(std::u32string_view norm, const std::vector<Word>& words, F&& f) {
+  for (const Word& w : words) {
+    const std::u32string_view word = norm.substr(w.start, w.end - w.start);
+    if (IsIndexableWord(word)) f(TermKind::kWord, static_cast<uint32_t>(w.start), word);
+  }
+  ForEachBigram(
+      norm, [&](uint32_t i, char32_t, char32_t) { f(TermKind::kBigram, i, norm.substr(i, 2)); });
+  ForEachKatakanaTrigram(norm, [&](uint32_t i, char32_t, char32_t, char32_t) {
+    f(TermKind::kKatakanaTrigram, i, norm.substr(i, 3));
+  });
+}
+
 }  // namespace yuimaru::core

@@ -18,15 +18,10 @@ using core::Clearance;
 void IndexText(const std::string& block, unsigned wdf, const core::Analyzer& analyzer,
                Xapian::Document& doc, std::string& text) {
   const std::u32string norm = core::Normalize(block);
-  core::ForEachBigram(
-      norm, [&](uint32_t, char32_t a, char32_t b) { doc.add_term(core::BigramTerm(a, b), wdf); });
-  core::ForEachKatakanaTrigram(norm, [&](uint32_t, char32_t a, char32_t b, char32_t c) {
-    doc.add_term(core::TrigramTerm(a, b, c), wdf);
-  });
-  for (const core::Word& w : analyzer.Segment(norm)) {
-    const std::u32string_view word(norm.data() + w.start, w.end - w.start);
-    if (core::IsIndexableWord(word)) doc.add_term(core::WordTerm(word), wdf);
-  }
+  core::ForEachTextTerm(norm, analyzer.Segment(norm),
+                        [&](core::TermKind kind, uint32_t, std::u32string_view surface) {
+                          doc.add_term(core::TermName(kind, surface), wdf);
+                        });
   if (!text.empty()) text.push_back('\n');
   for (char32_t c : norm) core::AppendUtf8(c == U'\n' ? U' ' : c, text);
 }

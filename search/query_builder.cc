@@ -125,25 +125,27 @@ class TermCollector {
   void AddText(const std::u32string& norm, const std::vector<core::Word>& words,
                const RankingConfig& c, double scale, const char* word_kind) {
     std::vector<bool> word_start(norm.size() + 1, false);
-    for (const core::Word& w : words) {
-      word_start[w.start] = true;
-      const std::u32string_view word(norm.data() + w.start, w.end - w.start);
-      if (!core::IsIndexableWord(word)) continue;
-      double weight = c.word * scale;
-      const bool question = IsQuestionWord(word);
-      const bool kana = std::all_of(word.begin(), word.end(), core::IsHiragana);
-      if (question) weight *= c.question_word;
-      if (kana) weight *= c.kana_word;
-      Add(core::WordTerm(word), core::EncodeUtf8(word), word_kind, weight, !question && !kana);
-    }
-    core::ForEachBigram(norm, [&](uint32_t i, char32_t a, char32_t b) {
-      double weight = c.bigram * scale;
-      const bool kana = core::IsHiragana(a) && core::IsHiragana(b);
-      if (kana) weight *= c.kana_bigram;
-      if (word_start[i + 1]) weight *= c.boundary_bigram;  // the pair straddles two words
-      std::u32string pair = {a, b};
-      Add(core::BigramTerm(a, b), core::EncodeUtf8(pair), "bigram", weight, !kana);
-    });
+    for (const core::Word& w : words) word_start[w.start] = true;
+    // The indexer's terms (core::ForEachTextTerm), weighted; katakana trigrams only check
+    // candidates (CandidateQuery), they do not score.
+    core::ForEachTextTerm(
+        norm, words, [&](core::TermKind kind, uint32_t i, std::u32string_view surface) {
+          if (kind == core::TermKind::kWord) {
+            double weight = c.word * scale;
+            const bool question = IsQuestionWord(surface);
+            const bool kana = std::all_of(surface.begin(), surface.end(), core::IsHiragana);
+            if (question) weight *= c.question_word;
+            if (kana) weight *= c.kana_word;
+            Add(core::TermName(kind, surface), core::EncodeUtf8(surface), word_kind, weight,
+                !question && !kana);
+          } else if (kind == core::TermKind::kBigram) {
+            double weight = c.bigram * scale;
+            const bool kana = core::IsHiragana(surface[0]) && core::IsHiragana(surface[1]);
+            if (kana) weight *= c.kana_bigram;
+            if (word_start[i + 1]) weight *= c.boundary_bigram;  // the pair straddles two words
+            Add(core::TermName(kind, surface), core::EncodeUtf8(surface), "bigram", weight, !kana);
+          }
+        });
   }
   std::vector<QueryTerm>& terms() { return terms_; }
 

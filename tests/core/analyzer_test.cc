@@ -50,6 +50,28 @@ TEST_CASE("Analyzer: particles alone and over-long tokens are not word terms", "
   CHECK_FALSE(IsIndexableWord(std::u32string(kMaxWordChars + 1, U'a')));
 }
 
+TEST_CASE("Analyzer: one term generator: indexable words, then bigrams, then katakana trigrams",
+          "[analyzer]") {
+  const Analyzer analyzer = MakeTestAnalyzer();
+  const Analysis a = analyzer.Analyze("ボートの事業");
+  std::vector<std::string> seen;
+  std::vector<TermKind> kinds;
+  ForEachTextTerm(a.norm, a.words, [&](TermKind kind, uint32_t start, std::u32string_view s) {
+    CHECK(a.norm.substr(start, s.size()) == s);  // the surface is where it says
+    kinds.push_back(kind);
+    seen.push_back(TermName(kind, s));
+  });
+  // の alone is a particle: no word term; every adjacent pair of index characters is a bigram;
+  // ボート gives its two katakana trigrams.
+  const std::vector<std::string> expected = {
+      WordTerm(U"ボート"),      WordTerm(U"事業"),
+      BigramTerm(U'ボ', U'ー'), BigramTerm(U'ー', U'ト'),
+      BigramTerm(U'ト', U'の'), BigramTerm(U'の', U'事'),
+      BigramTerm(U'事', U'業'), TrigramTerm(U'ボ', U'ー', U'ト')};
+  CHECK(seen == expected);
+  CHECK(std::is_sorted(kinds.begin(), kinds.end()));
+}
+
 TEST_CASE("Analyzer: a clone segments like the original", "[analyzer]") {
   const Analyzer a = MakeTestAnalyzer();
   auto b = a.Clone();
