@@ -384,16 +384,23 @@ struct Server::Impl {
                 {{"query", LoggedQuery(state->q)}, {"results", std::to_string(total)}});
   }
 
-  Result<Answer> DocumentPageAnswer(const Viewer& v, search::SearchView& s,
-                                    const httplib::Request& req) {
+  // The document of the route's id and up to six related ones (none if they cannot be had): the
+  // same for the page and the API.
+  static Result<DocumentPage> ReadDocument(search::SearchView& s, const httplib::Request& req) {
     const std::string id = req.matches[1];
     auto doc = s.Document(id);
     if (!doc) return doc.error();
     auto related = s.Related(id, 6);
-    DocumentPage page{std::move(*doc),
-                      related ? std::move(*related) : std::vector<search::RelatedDoc>(),
-                      SafeBackUrl(req.get_param_value("back"))};
-    return Html(RenderDocumentPage(auth.Context(v), page), {{"doc", id}});
+    return DocumentPage{std::move(*doc),
+                        related ? std::move(*related) : std::vector<search::RelatedDoc>(),
+                        SafeBackUrl(req.get_param_value("back"))};
+  }
+
+  Result<Answer> DocumentPageAnswer(const Viewer& v, search::SearchView& s,
+                                    const httplib::Request& req) {
+    auto page = ReadDocument(s, req);
+    if (!page) return page.error();
+    return Html(RenderDocumentPage(auth.Context(v), *page), {{"doc", req.matches[1]}});
   }
 
   Result<Answer> DashboardAnswer(const Viewer& v, search::SearchView& s) {
@@ -422,13 +429,10 @@ struct Server::Impl {
 
   Result<Answer> ApiDocumentAnswer(const Viewer& v, search::SearchView& s,
                                    const httplib::Request& req) {
-    const std::string id = req.matches[1];
-    auto doc = s.Document(id);
-    if (!doc) return doc.error();
-    auto related = s.Related(id, 6);
-    if (!MaySeePaths(v)) doc->path.clear();
-    return Json(search::DocumentJson(*doc, related ? *related : std::vector<search::RelatedDoc>()),
-                {{"doc", id}});
+    auto page = ReadDocument(s, req);
+    if (!page) return page.error();
+    if (!MaySeePaths(v)) page->doc.path.clear();
+    return Json(search::DocumentJson(page->doc, page->related), {{"doc", req.matches[1]}});
   }
 
   Result<Answer> ApiRelatedAnswer(search::SearchView& s, const httplib::Request& req) {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "tests/support/temp_dir.h"
+
 namespace yuimaru::core {
 namespace {
 
@@ -17,15 +19,6 @@ std::string Read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("yuimaru-io-" + std::to_string(::getpid()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 TEST_CASE("io: SHA-256 of known inputs, whole and in pieces", "[core]") {
   // FIPS 180-2 examples.
@@ -40,8 +33,8 @@ TEST_CASE("io: SHA-256 of known inputs, whole and in pieces", "[core]") {
 
 TEST_CASE("io: a file is replaced whole, 0600, and a planted link is not followed",
           "[core][disk]") {
-  TempDir dir;
-  const fs::path file = dir.path / "users.json";
+  testing::TempDir dir;
+  const fs::path file = dir.path() / "users.json";
   REQUIRE(WriteFileAtomically(file, "old", ".tmp", 0600));
   CHECK(Read(file) == "old");
   const mode_t old_umask = ::umask(0);  // the mode comes from the call, not the umask
@@ -52,13 +45,13 @@ TEST_CASE("io: a file is replaced whole, 0600, and a planted link is not followe
   struct stat st {};
   REQUIRE(::stat(file.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
-  CHECK_FALSE(fs::exists(dir.path / "users.json.tmp"));
+  CHECK_FALSE(fs::exists(dir.path() / "users.json.tmp"));
 
   // A link at the temporary name pointing elsewhere: refused, the target untouched, the old
   // file kept.
-  const fs::path victim = dir.path / "victim";
+  const fs::path victim = dir.path() / "victim";
   std::ofstream(victim) << "victim";
-  fs::create_symlink(victim, dir.path / "users.json.tmp");
+  fs::create_symlink(victim, dir.path() / "users.json.tmp");
   auto s = WriteFileAtomically(file, "attacker", ".tmp", 0600);
   REQUIRE_FALSE(s);
   CHECK(s.error().rule == "io.write");
@@ -67,18 +60,18 @@ TEST_CASE("io: a file is replaced whole, 0600, and a planted link is not followe
   CHECK(Read(file) == "new contents");
 
   // A directory that cannot be written: an error, nothing half-written.
-  auto missing = WriteFileAtomically(dir.path / "no" / "such" / "dir" / "f", "x");
+  auto missing = WriteFileAtomically(dir.path() / "no" / "such" / "dir" / "f", "x");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == ErrorCode::kIo);
 }
 
 TEST_CASE("io: SyncPath syncs files and directories and names what it cannot open",
           "[core][disk]") {
-  TempDir dir;
-  std::ofstream(dir.path / "f") << "x";
-  CHECK(SyncPath(dir.path / "f"));
-  CHECK(SyncPath(dir.path));
-  auto s = SyncPath(dir.path / "missing");
+  testing::TempDir dir;
+  std::ofstream(dir.path() / "f") << "x";
+  CHECK(SyncPath(dir.path() / "f"));
+  CHECK(SyncPath(dir.path()));
+  auto s = SyncPath(dir.path() / "missing");
   REQUIRE_FALSE(s);
   CHECK(s.error().rule == "io.sync");
 }
