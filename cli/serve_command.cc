@@ -1,6 +1,8 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <thread>
 
@@ -100,10 +102,18 @@ int RunServeCommand(const Args& args) {
     return kExitFailure;
   }
   web::Server* raw = server->get();
-  std::thread stopper([signals, raw] {
+  std::atomic<bool> listen_returned{false};
+  std::thread stopper([signals, raw, &listen_returned] {
     int sig = 0;
     sigwait(&signals, &sig);
-    if (sig != SIGUSR2) raw->Stop();
+    if (sig == SIGUSR2) return;
+    // cpp-httplib's stop() only stops a server that is already listening: a signal that comes
+    // between the line below and Listen() would be lost and the process would never exit.
+    // Stop again until Listen has returned.
+    while (!listen_returned.load()) {
+      raw->Stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   });
   const std::string host =
       options.bind.find(':') != std::string::npos ? "[" + options.bind + "]" : options.bind;
@@ -113,6 +123,7 @@ int RunServeCommand(const Args& args) {
               options.allow_anonymous ? "、匿名は公開のみ" : "");
   std::fflush(stdout);
   auto st = (*server)->Listen();
+  listen_returned = true;
   if (stopper.joinable()) {
     // Listen ended by itself (not by a signal): wake the stopper with a signal it ignores.
     pthread_kill(stopper.native_handle(), SIGUSR2);
