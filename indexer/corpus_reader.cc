@@ -36,10 +36,10 @@ std::string PathKey(const fs::path& path) {
 namespace {
 
 Error PathError(std::string rule, std::string message, const std::string& path) {
-  Error e = MakeError(rule == "path.unreadable" ? ErrorCode::kIo : ErrorCode::kInvalidInput,
-                      std::move(rule), std::move(message));
-  e.source = core::EscapePath(path);
-  return e;
+  // Decided before `rule` is moved: the order in which arguments are initialized is unspecified
+  // (g++ moved it first, so an unreadable path was reported as kInvalidInput).
+  const ErrorCode code = rule == "path.unreadable" ? ErrorCode::kIo : ErrorCode::kInvalidInput;
+  return ErrorAt(code, std::move(rule), std::move(message), core::EscapePath(path));
 }
 
 // A depth-first walk that follows links to folders inside the given paths, once each.
@@ -184,10 +184,9 @@ Result<CorpusListing> CollectFiles(const std::vector<fs::path>& paths) {
       std::error_code ec;
       const fs::file_status st = fs::status(root, ec);
       if (ec || !fs::exists(st)) {
-        Error e = MakeError(ErrorCode::kInvalidInput, "path.not-found",
-                            "パスが見つかりません: " + core::EscapePath(root.string()));
-        e.source = core::EscapePath(root.string());
-        return e;
+        return ErrorAt(ErrorCode::kInvalidInput, "path.not-found",
+                       "パスが見つかりません: " + core::EscapePath(root.string()),
+                       core::EscapePath(root.string()));
       }
       if (fs::is_regular_file(st)) {
         walker.File(root);
@@ -215,31 +214,24 @@ Result<CorpusListing> CollectFiles(const std::vector<fs::path>& paths) {
 Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    Error e = MakeError(ErrorCode::kIo, "file.read-error", "ファイルを読めません");
-    e.source = path;
-    return e;
+    return ErrorAt(ErrorCode::kIo, "file.read-error", "ファイルを読めません", path);
   }
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
   if (size < 0) {
-    Error e = MakeError(ErrorCode::kIo, "file.read-error", "ファイルを読めません");
-    e.source = path;
-    return e;
+    return ErrorAt(ErrorCode::kIo, "file.read-error", "ファイルを読めません", path);
   }
   if (static_cast<size_t>(size) > max_bytes) {
-    Error e = MakeError(ErrorCode::kInvalidInput, "file.too-large",
-                        "ファイルが大きすぎます（" + std::to_string(size) + " バイト、上限 " +
-                            std::to_string(max_bytes) + "）");
-    e.source = path;
-    return e;
+    return ErrorAt(ErrorCode::kInvalidInput, "file.too-large",
+                   "ファイルが大きすぎます（" + std::to_string(size) + " バイト、上限 " +
+                       std::to_string(max_bytes) + "）",
+                   path);
   }
   std::string data(static_cast<size_t>(size), '\0');
   in.seekg(0);
   in.read(data.data(), size);
   if (!in) {
-    Error e = MakeError(ErrorCode::kIo, "file.read-error", "ファイルを読めません");
-    e.source = path;
-    return e;
+    return ErrorAt(ErrorCode::kIo, "file.read-error", "ファイルを読めません", path);
   }
   return data;
 }

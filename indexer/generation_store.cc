@@ -36,9 +36,7 @@ Status SwitchCurrent(const fs::path& db, const std::string& gen_name) {
 }  // namespace
 
 Error IoError(std::string rule, std::string message, const fs::path& where) {
-  Error e = MakeError(ErrorCode::kIo, std::move(rule), std::move(message));
-  e.source = where.string();
-  return e;
+  return ErrorAt(ErrorCode::kIo, std::move(rule), std::move(message), where.string());
 }
 
 std::optional<Manifest> LoadManifest(const fs::path& gen_dir) {
@@ -117,12 +115,11 @@ Result<GenerationStore> GenerationStore::Open(const fs::path& db, Writer writer)
     ::close(fd);
     std::string who = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "";
     while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
-    Error e = MakeError(ErrorCode::kBusy, "index.busy",
-                        "別の処理がこの索引を更新中です（" +
-                            (who.empty() ? std::string("不明") : core::EscapePath(who)) +
-                            "）。終わるのを待ってから実行してください");
-    e.source = db.string();
-    return e;
+    return ErrorAt(ErrorCode::kBusy, "index.busy",
+                   "別の処理がこの索引を更新中です（" +
+                       (who.empty() ? std::string("不明") : core::EscapePath(who)) +
+                       "）。終わるのを待ってから実行してください",
+                   db.string());
   }
   const std::string what = writer == Writer::kIndex ? "index" : "purge";
   const std::string holder = what + " pid " + std::to_string(::getpid()) + "\n";

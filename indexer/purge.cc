@@ -256,11 +256,10 @@ Result<Selection> Select(const Manifest& prev, const std::set<std::string>& ids)
 }  // namespace
 
 Error PendingPurgeError(const fs::path& db) {
-  Error e = MakeError(ErrorCode::kBusy, "purge.pending",
-                      "中断された廃棄（yuimaru purge）が完了していません。yuimaru purge --db " +
-                          db.string() + " --resume で完了してください");
-  e.source = db.string();
-  return e;
+  return ErrorAt(ErrorCode::kBusy, "purge.pending",
+                 "中断された廃棄（yuimaru purge）が完了していません。yuimaru purge --db " +
+                     db.string() + " --resume で完了してください",
+                 db.string());
 }
 
 bool HasPendingPurge(const fs::path& db) {

@@ -177,10 +177,8 @@ Result<Xapian::Query> BuildFilter(const QueryInput& in) {
   for (const auto* bound : {&in.date_from, &in.date_to}) {
     if (bound->empty()) continue;
     if (!core::ParseDate(*bound)) {
-      Error e = MakeError(ErrorCode::kInvalidInput, "query.date",
-                          "日付「" + *bound + "」は YYYY-MM-DD で指定してください");
-      e.source = "query";
-      return e;
+      return ErrorAt(ErrorCode::kInvalidInput, "query.date",
+                     "日付「" + *bound + "」は YYYY-MM-DD で指定してください", "query");
     }
   }
   if (!in.date_from.empty() && !in.date_to.empty()) {

@@ -17,9 +17,7 @@ bool IsColon(char32_t c) { return c == U':' || c == 0xFF1A; }
 bool IsMinus(char32_t c) { return c == U'-' || c == 0xFF0D || c == 0x2212; }
 
 Error QueryError(std::string rule, std::string message) {
-  Error e = MakeError(ErrorCode::kInvalidInput, std::move(rule), std::move(message));
-  e.source = "query";
-  return e;
+  return ErrorAt(ErrorCode::kInvalidInput, std::move(rule), std::move(message), "query");
 }
 
 // The id filters that are not facets.

@@ -212,10 +212,8 @@ Result<std::unique_ptr<PreparedQuery>> PrepareQuery(const SearchRequest& request
     q->extra.push_back(std::move(*f));
   }
   if (request.limit > 1000 || request.offset > 100000) {
-    Error e = MakeError(ErrorCode::kInvalidInput, "query.paging",
-                        "limit は 1000 まで、offset は 100000 までです");
-    e.source = "query";
-    return e;
+    return ErrorAt(ErrorCode::kInvalidInput, "query.paging",
+                   "limit は 1000 まで、offset は 100000 までです", "query");
   }
   q->clauses = AnalyseClauses(q->parsed, analyzer);
   q->input.parsed = &q->parsed;

@@ -38,9 +38,7 @@ Result<Xapian::docid> FindDocument(const Xapian::Database& db, const std::string
   const std::string term = std::string(core::kDocIdPrefix) + id;
   auto it = db.postlist_begin(term);
   if (it != db.postlist_end(term)) return *it;
-  Error e = MakeError(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません");
-  e.source = id;
-  return e;
+  return ErrorAt(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません", id);
 }
 
 uint64_t DirectoryBytes(const fs::path& dir) {

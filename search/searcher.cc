@@ -20,9 +20,7 @@ namespace yuimaru::search {
 namespace fs = std::filesystem;
 
 Error DbError(const Xapian::Error& e, const fs::path& where) {
-  Error err = MakeError(ErrorCode::kIo, "index.xapian", e.get_description());
-  err.source = where.string();
-  return err;
+  return ErrorAt(ErrorCode::kIo, "index.xapian", e.get_description(), where.string());
 }
 
 struct Searcher::Impl {
@@ -87,10 +85,8 @@ struct Searcher::Impl {
       // view opened while CURRENT still names its generation is whole; otherwise OpenView moves
       // to the current generation.
       if (auto current = core::ResolveCurrentGeneration(db); current && *current != dir) {
-        Error err = MakeError(ErrorCode::kNotFound, "index.superseded",
-                              "索引の世代が切り替わりました。最新の世代を開き直します");
-        err.source = dir.string();
-        return err;
+        return ErrorAt(ErrorCode::kNotFound, "index.superseded",
+                       "索引の世代が切り替わりました。最新の世代を開き直します", dir.string());
       }
       view->cache_id = TextCache::Instance().Handle(identity);
       v = std::move(view);
