@@ -81,6 +81,7 @@ TEST_CASE(
           {"支援チームが2人", "支援チームが23人", "publish/headcount", 20, 31},
           {"支援チームが2人", "売上高は1,234万円", "publish/money", 20, 29},
           {"支援チームが2人", "経営者は67歳", "publish/age", 20, 29},
+          {"支援チームが2人", "https://tsurubami-shoten.jp/a を参照", "publish/pii-review", 20, 25},
       }));
   const std::string text = Replace(kPublicCopy, from, to);
   const ParseOutcome r = ParseDocument("p.md", text, LintMode::kLenient);
