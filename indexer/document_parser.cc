@@ -10,6 +10,7 @@
 #include "core/fiscal_year.h"
 #include "core/utf8.h"
 #include "indexer/front_matter.h"
+#include "indexer/publication_gate.h"
 
 namespace yuimaru::indexer {
 namespace {
@@ -411,14 +412,9 @@ class Validator {
     AddFacet(conf, static_cast<int>(doc_.base));
   }
 
+  // What lint --strict adds. (Whether a 公開 document may be read at 公開 is the publication
+  // gate's, which runs in both modes.)
   void Strict() {
-    // A policy of the programme (DOMAIN.md §3.5), checked by lint --strict: other collections,
-    // such as the benchmark corpora, label documents freely.
-    if (confidentiality_node_ && doc_.base == Clearance::kPublic && doc_type_ &&
-        (doc_type_->code == "karte" || doc_type_->code == "visit-memo")) {
-      Fail(*confidentiality_node_, "front-matter.confidentiality.unpublishable",
-           doc_.doc_type + "は公開にできません（内部 または 機密）");
-    }
     auto missing = [&](std::string_view key) {
       Error e = MakeError(ErrorCode::kInvalidInput, "front-matter." + std::string(key) + ".missing",
                           "必須項目「" + std::string(key) + "」がありません");
@@ -550,6 +546,41 @@ void CollectScalars(const FmNode& node, std::vector<std::tuple<std::string, int,
   }
 }
 
+// Every key and scalar of `node`, its path prefixed by `path`.
+void Flatten(const FmNode& node, const std::string& path, std::vector<FrontMatterValue>& out) {
+  switch (node.kind) {
+    case FmNode::Kind::kScalar:
+      out.push_back({path, node.scalar, false, node.line, node.column});
+      break;
+    case FmNode::Kind::kSequence:
+      for (const FmNode& item : node.items) Flatten(item, path, out);
+      break;
+    case FmNode::Kind::kMap:
+      for (const auto& [key, value] : node.entries) {
+        const std::string child = path.empty() ? key : path + "." + key;
+        out.push_back({child, "", true, value.line, value.column});
+        Flatten(value, child, out);
+      }
+      break;
+    case FmNode::Kind::kNull:
+      break;
+  }
+}
+
+// yaml-cpp counts columns in bytes; an Error's column counts code points.
+void CodePointColumns(std::string_view text, std::vector<FrontMatterValue>& values) {
+  std::vector<size_t> starts = {0};
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') starts.push_back(i + 1);
+  }
+  for (FrontMatterValue& v : values) {
+    if (v.line < 1 || static_cast<size_t>(v.line) > starts.size() || v.column < 1) continue;
+    const std::string_view line = text.substr(starts[static_cast<size_t>(v.line - 1)]);
+    const size_t bytes = std::min(line.size(), static_cast<size_t>(v.column - 1));
+    v.column = static_cast<int>(core::CountCodePoints(line.substr(0, bytes))) + 1;
+  }
+}
+
 // PII in a decoded front matter value (escapes, folded and quoted scalars) that the raw lines
 // did not show: a rule not already found on the value's line. One FindPii call, a value a line.
 void CheckScalars(const FmNode& root, const core::PiiOptions& pii,
@@ -656,6 +687,8 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view raw_text, L
     return out;
   }
   Validator(source, mode, out).Run(*root);
+  Flatten(*root, "", doc.front_matter);
+  CodePointColumns(text, doc.front_matter);
   // Front matter values as YAML decodes them (escapes, folded and quoted scalars).
   CheckScalars(*root, pii, raw_pii, source, out);
 
@@ -704,6 +737,12 @@ ParseOutcome ParseDocument(std::string_view source, std::string_view raw_text, L
       core::FirstHeadingAt(doc.blocks, core::Clearance::kConfidential).empty()) {
     out.errors.push_back(FileError(source, "document.title.missing",
                                    "title も見出しもありません（どちらかが必要です）", 1));
+  }
+  // The gate reads the text as the index would hold it, so it runs on the finished document.
+  std::vector<Error> unpublishable = CheckPublication(doc, out.warnings);
+  if (!unpublishable.empty()) {
+    RaiseToInternal(doc);
+    for (Error& e : unpublishable) out.warnings.push_back(std::move(e));
   }
   return out;
 }

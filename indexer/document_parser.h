@@ -26,6 +26,16 @@ inline constexpr size_t kMaxDerivedIdBytes = 200;
 
 enum class LintMode { kLenient, kStrict };
 
+// One key or scalar of the front matter as YAML decoded it, flattened: `path` is the key, dotted
+// for a nested map ("publication.consent"); a key's own entry has `is_key` and no value.
+struct FrontMatterValue {
+  std::string path;
+  std::string value;
+  bool is_key = false;
+  int line = 0;    // 1-based line in the file
+  int column = 0;  // 1-based column
+};
+
 struct ParsedDoc {
   std::string source;  // path as given, for messages and results
   std::string doc_id;
@@ -41,7 +51,8 @@ struct ParsedDoc {
   std::vector<std::string> related;
   std::vector<std::pair<std::string, int>> related_refs;  // (doc id, line), for strict checks
   std::vector<std::string> tags;
-  std::string body;  // Markdown after the front matter, LF line ends only
+  std::vector<FrontMatterValue> front_matter;  // every key and scalar, in file order
+  std::string body;                            // Markdown after the front matter, LF line ends only
   int body_first_line = 1;
   std::vector<core::TextBlock> blocks;
   std::vector<core::PrivateRange> private_ranges;
@@ -63,7 +74,9 @@ struct ParseOutcome {
 // mode (indexing) only doc_id/title are needed and other fields are checked when present; in
 // kStrict mode (lint --strict) each document type's required fields must be there too.
 // Personal data (DOMAIN.md §6, core::FindPii with `pii`'s deny-list) anywhere in the file,
-// front matter included, is an error "pii/<rule>" at its line and column.
+// front matter included, is an error "pii/<rule>" at its line and column. In both modes, a
+// 公開 document that fails the publication gate (publication_gate.h) gets a warning
+// "publish/<rule>" per failure and is returned raised to 内部.
 ParseOutcome ParseDocument(std::string_view source, std::string_view text, LintMode mode,
                            const core::PiiOptions& pii = {});
 

@@ -10,7 +10,8 @@ namespace {
 TEST_CASE("clearance: text of a 機密 section is found only at 機密", "[disk][clearance]") {
   TempDir t;
   WriteFile(t / "c/pub.md",
-            "---\ndoc_id: CS-1-P\ntitle: 公開事例\nconfidentiality: 公開\n---\n公開の本文。\n\n"
+            "---\ndoc_id: CS-1-P\ntitle: 公開事例\nconfidentiality: 公開\nstatus: 公開承認済\n---\n"
+            "公開の本文。\n\n"
             "<!-- private:begin level=\"機密\" reason=\"財務実数\" "
             "-->\n\n売上高は極秘数字です。\n\n<!-- private:end -->\n\n"
             "<!-- private:begin level=\"内部\" -->\n\n内部向けメモ。\n\n<!-- private:end -->\n");

@@ -35,7 +35,8 @@ TEST_CASE("DocumentBuilder: versions follow the levels of the private sections",
           {"内部", "機密", {{1, 1}, {2, 2}}},
           {"機密", "機密", {{2, 2}}},
       }));
-  std::string text = "---\ndoc_id: d\ntitle: t\nconfidentiality: " + base + "\n---\n本文\n";
+  std::string text =
+      "---\ndoc_id: d\ntitle: t\nconfidentiality: " + base + "\nstatus: 公開承認済\n---\n本文\n";
   if (!sections.empty()) {
     text += "\n<!-- private:begin level=\"" + sections + "\" -->\n\n秘密\n\n<!-- private:end -->\n";
   }
@@ -50,7 +51,8 @@ TEST_CASE("DocumentBuilder: a lower view holds no term and no text of a higher s
   auto analyzer = core::Analyzer::Create();
   REQUIRE(analyzer);
   const ParsedDoc doc = Parse(
-      "---\ndoc_id: CS-1\ntitle: 公開の題\nconfidentiality: 公開\nindustry: 製造業\n---\n"
+      "---\ndoc_id: CS-1\ntitle: 公開の題\nconfidentiality: 公開\nstatus: 公開承認済\nindustry: "
+      "製造業\n---\n"
       "誰でも読める本文。\n\n<!-- private:begin level=\"機密\" "
       "-->\n\n極秘の売上高は九億円。\n\n<!-- private:end -->\n");
   const Xapian::Document pub = BuildDocument(doc, Clearance::kPublic, *analyzer);

@@ -31,8 +31,10 @@ std::string Slurp(const fs::path& p) {
 int Level(const std::string& label) { return label == "公開" ? 0 : label == "内部" ? 1 : 2; }
 
 // The corpus as a reader at `clearance` (0 公開, 1 内部) may see it: documents above it left out,
-// private sections above it cut (marker lines included); everything else byte for byte.
-void RedactCorpus(const fs::path& src, const fs::path& dst, int clearance) {
+// private sections above it cut (marker lines included); everything else byte for byte. A
+// document the publication gate moves (`gated`: paths relative to `src`) counts as 内部.
+void RedactCorpus(const fs::path& src, const fs::path& dst, int clearance,
+                  const std::set<fs::path>& gated) {
   static const std::regex kConf(R"(^confidentiality:\s*(\S+))");
   static const std::regex kBegin(
       "^<!--\\s*(?:private|非公開)\\s*(?::|：)\\s*begin.*level=\"([^\"]*)\"");
@@ -62,6 +64,7 @@ void RedactCorpus(const fs::path& src, const fs::path& dst, int clearance) {
       }
       kept += line + "\n";
     }
+    if (gated.count(fs::relative(e.path(), src))) doc_level = std::max(doc_level, 1);
     if (doc_level <= clearance) WriteFile(out, kept);
   }
 }
@@ -126,17 +129,43 @@ std::vector<std::string> Sample(const std::set<std::string>& all, size_t max) {
   return out;
 }
 
+// The files the publication gate moves from 公開 to 内部, relative to `corpus`, as lint reports
+// them (the same gate as index: ParseDocument runs it for both).
+std::set<fs::path> Gated(const fs::path& corpus) {
+  const CommandResult lint = Yuimaru({"lint", "--json", corpus.string()});
+  REQUIRE(lint.exit_code == 0);
+  const nlohmann::json report = lint.Json();
+  std::set<fs::path> gated;
+  for (const auto& w : report["warnings"]) {
+    if (std::string(w["rule"]).starts_with("publish/")) {
+      gated.insert(fs::relative(std::string(w["source"]), corpus));
+    }
+  }
+  return gated;
+}
+
+// The canary words of the public copies in tests/data/publish that each break one rule of the
+// publication gate (ツルバミ: the one that keeps them all).
+const std::vector<std::string> kGateCanaries = {
+    "アオバズク", "オオルリ", "コマドリ",     "キビタキ",       "ミソサザイ",
+    "ヤマセミ",   "カワセミ", "イソヒヨドリ", "サンコウチョウ", "ツルバミ"};
+
 struct Views {
   TempDir dir;
+  fs::path corpus = dir / "corpus";  // the bundled corpus and the gate's fixtures
   fs::path full = dir / "full";
   fs::path redacted[2] = {dir / "r0", dir / "r1"};
   std::set<std::string> hidden[2];  // words only above 公開 / 内部
   Views() {
-    const fs::path corpus = SourceDir() / "corpus";
+    fs::copy(SourceDir() / "corpus", corpus, fs::copy_options::recursive);
+    fs::copy(SourceDir() / "tests" / "data" / "publish", corpus / "publish",
+             fs::copy_options::recursive);
+    const std::set<fs::path> gated = Gated(corpus);
+    REQUIRE(gated.size() == kGateCanaries.size() - 1);
     REQUIRE(Yuimaru({"index", "--db", full.string(), corpus.string()}).exit_code == 0);
     const std::set<std::string> all = Words(corpus);
     for (int c = 0; c < 2; ++c) {
-      RedactCorpus(corpus, dir / ("c" + std::to_string(c)), c);
+      RedactCorpus(corpus, dir / ("c" + std::to_string(c)), c, gated);
       REQUIRE(Yuimaru({"index", "--db", redacted[c].string(),
                        (dir / ("c" + std::to_string(c))).string()})
                   .exit_code == 0);
@@ -168,6 +197,7 @@ TEST_CASE(
     const size_t tab = line.find('\t');
     if (tab != std::string::npos && line[0] != '#') queries.push_back({line.substr(tab + 1)});
   }
+  for (const auto& w : kGateCanaries) queries.push_back({w});
   for (int c = 0; c < 2; ++c) {
     const std::string label = c == 0 ? "公開" : "内部";
     REQUIRE(v.hidden[c].size() >= 20);
@@ -229,7 +259,7 @@ TEST_CASE(
     }
     INFO(label << ": " << words.size() << " of " << v.hidden[c].size() << " hidden words");
     REQUIRE(words.size() >= 20);
-    TestServer server({(SourceDir() / "corpus").string()}, clearance);
+    TestServer server({v.corpus.string()}, clearance);
     auto client = server.Client();
     auto get = [&](const std::string& path, const std::string& q) {
       auto r = client.Get((path + "?q=" + web::UrlEncode(q)).c_str());
@@ -254,7 +284,7 @@ TEST_CASE(
     }
     CHECK(pages >= static_cast<int>(words.size()) * 3 / 4);
     // And the reader who may see them does.
-    TestServer confidential({(SourceDir() / "corpus").string()}, Clearance::kConfidential);
+    TestServer confidential({v.corpus.string()}, Clearance::kConfidential);
     auto cc = confidential.Client();
     int found = 0;
     for (const auto& w : words) {
