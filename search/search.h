@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/doc_record.h"
 #include "core/result.h"
 #include "core/schema.h"
 
@@ -196,6 +197,9 @@ class SearchView {
   // it is above the view's clearance).
   Result<DocumentView> Document(const std::string& id) const;
 
+  // The stored record of one document as this view reads it (what Document shows, with the
+  // fields an export needs: company ids, tags, related ids); kNotFound as Document.
+  Result<core::DocRecord> Record(const std::string& id) const;
   // At most `limit` documents most similar to `id` (expansion terms of the document, then a
   // search), itself excluded, best first; kNotFound if `id` is not in this view.
   Result<std::vector<RelatedDoc>> Related(const std::string& id, size_t limit) const;

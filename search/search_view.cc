@@ -110,27 +110,31 @@ Result<SearchResponse> SearchView::Run(const SearchRequest& request) const {
   return response;
 }
 
-Result<DocumentView> SearchView::Document(const std::string& id) const {
+Result<core::DocRecord> SearchView::Record(const std::string& id) const {
   const Xapian::Database& db = impl_->shards->combined;
   try {
     auto did = FindDocument(db, id);
     if (!did) return did.error();
-    auto record = core::DecodeDocRecord(db.get_document(*did).get_data());
-    if (!record) return record.error();
-    DocumentView view;
-    view.id = record->id;
-    view.title = record->title;
-    view.doc_type = record->doc_type;
-    view.path = record->path;
-    view.date = record->date;
-    view.confidentiality = record->confidentiality;
-    view.meta = core::DisplayMeta(*record);
-    view.facets = record->facets;
-    view.markdown = record->markdown;
-    return view;
+    return core::DecodeDocRecord(db.get_document(*did).get_data());
   } catch (const Xapian::Error& e) {
     return DbError(e, impl_->generation->path);
   }
+}
+
+Result<DocumentView> SearchView::Document(const std::string& id) const {
+  auto record = Record(id);
+  if (!record) return record.error();
+  DocumentView view;
+  view.id = record->id;
+  view.title = record->title;
+  view.doc_type = record->doc_type;
+  view.path = record->path;
+  view.date = record->date;
+  view.confidentiality = record->confidentiality;
+  view.meta = core::DisplayMeta(*record);
+  view.facets = record->facets;
+  view.markdown = std::move(record->markdown);
+  return view;
 }
 
 Result<std::vector<RelatedDoc>> SearchView::Related(const std::string& id, size_t limit) const {

@@ -4,10 +4,12 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/html.h"
 #include "core/schema.h"
-#include "web/html.h"
 
 namespace yuimaru::web {
+
+using core::QueryString;
 namespace {
 
 Error ParamError(std::string rule, std::string message) {

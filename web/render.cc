@@ -4,11 +4,14 @@
 #include <cstdio>
 
 #include "core/fiscal_year.h"
+#include "core/html.h"
+#include "core/markdown_html.h"
 #include "core/schema.h"
-#include "web/html.h"
-#include "web/markdown_html.h"
 
 namespace yuimaru::web {
+
+using core::Escape;
+using core::UrlEncode;
 namespace {
 
 std::string FieldLabel(const std::string& key) {
@@ -355,7 +358,7 @@ std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page)
   for (const auto& [label, value] : d.meta) {
     out += "<tr><th scope=\"row\">" + Escape(label) + "</th><td>" + Escape(value) + "</td></tr>\n";
   }
-  out += "</tbody></table>\n<div class=\"doc-body\">\n" + RenderMarkdownHtml(d.markdown) +
+  out += "</tbody></table>\n<div class=\"doc-body\">\n" + core::RenderMarkdownHtml(d.markdown) +
          "</div>\n</article>\n</main>\n";
   out +=
       "<aside class=\"related\" aria-labelledby=\"related-title\"><h2 "

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "access/access.h"
+#include "core/html.h"
 #include "core/index_layout.h"
 #include "core/pii.h"
 #include "core/schema.h"
@@ -21,7 +22,6 @@
 #include "web/assets.h"
 #include "web/auth.h"
 #include "web/gate.h"
-#include "web/html.h"
 #include "web/params.h"
 #include "web/render.h"
 #include "web/routes.h"
@@ -29,6 +29,8 @@
 #include "web/web.h"
 
 namespace yuimaru::web {
+
+using core::UrlEncode;
 namespace {
 
 // Every response: nothing but this server may supply scripts, styles, images or frames.

@@ -10,10 +10,10 @@
 #include <sstream>
 
 #include "core/analyzer.h"
+#include "core/html.h"
 #include "tests/support/command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_server.h"
-#include "web/html.h"
 
 namespace yuimaru::testing {
 namespace {
@@ -227,7 +227,7 @@ TEST_CASE(
 
 // `body` with the echoed query (raw, HTML-escaped, URL-encoded) and the time taken blanked.
 std::string Blank(std::string body, const std::string& q) {
-  for (const std::string& form : {web::UrlEncode(q), web::Escape(q), q}) {
+  for (const std::string& form : {core::UrlEncode(q), core::Escape(q), q}) {
     for (size_t p = body.find(form); p != std::string::npos; p = body.find(form, p)) {
       body.replace(p, form.size(), "@Q@");
     }
@@ -262,7 +262,7 @@ TEST_CASE(
     TestServer server({v.corpus.string()}, clearance);
     auto client = server.Client();
     auto get = [&](const std::string& path, const std::string& q) {
-      auto r = client.Get((path + "?q=" + web::UrlEncode(q)).c_str());
+      auto r = client.Get((path + "?q=" + core::UrlEncode(q)).c_str());
       REQUIRE(r);
       return std::make_pair(r->status, Blank(r->body, q));
     };
@@ -288,7 +288,7 @@ TEST_CASE(
     auto cc = confidential.Client();
     int found = 0;
     for (const auto& w : words) {
-      auto r = cc.Get(("/api/search?q=" + web::UrlEncode(w)).c_str());
+      auto r = cc.Get(("/api/search?q=" + core::UrlEncode(w)).c_str());
       REQUIRE(r);
       found += nlohmann::json::parse(r->body)["total"].get<int>() > 0;
     }
@@ -321,7 +321,8 @@ TEST_CASE("clearance attack: private headings and line ends leak nothing to 公�
   }
   for (const std::string q : {"漏えい", "公開", "見出し", "段落"}) {
     for (const std::string route : {"/search", "/api/search"}) {
-      CHECK(body(client, route + "?q=" + web::UrlEncode(q)).find("zqxcanary") == std::string::npos);
+      CHECK(body(client, route + "?q=" + core::UrlEncode(q)).find("zqxcanary") ==
+            std::string::npos);
     }
   }
   CHECK(nlohmann::json::parse(body(client, "/api/search?q=zqxcanaryk"))["total"] == 0);

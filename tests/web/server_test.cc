@@ -7,9 +7,9 @@
 #include <set>
 #include <thread>
 
+#include "core/html.h"
 #include "tests/support/command.h"
 #include "tests/support/test_server.h"
-#include "web/html.h"
 
 namespace yuimaru::testing {
 namespace {
@@ -26,7 +26,7 @@ nlohmann::json Json(const httplib::Result& r) {
   return j;
 }
 
-std::string Enc(const std::string& s) { return web::UrlEncode(s); }
+std::string Enc(const std::string& s) { return core::UrlEncode(s); }
 
 void CheckSecurityHeaders(const httplib::Result& r) {
   REQUIRE(r);
@@ -242,7 +242,7 @@ TEST_CASE("web: the document page has the metadata table, related documents and 
   CHECK(r->status == 200);
   CHECK(r->body.find("<caption>文書の情報</caption>") != std::string::npos);
   CHECK(r->body.find("関連する文書") != std::string::npos);
-  CHECK(r->body.find("href=\"" + web::Escape(back) + "\"") != std::string::npos);
+  CHECK(r->body.find("href=\"" + core::Escape(back) + "\"") != std::string::npos);
   const auto api = Json(c.Get("/api/doc/CS-2025-061"));
   CHECK(api["id"] == "CS-2025-061");
   CHECK_FALSE(api["related"].empty());

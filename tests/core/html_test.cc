@@ -1,8 +1,8 @@
-#include "web/html.h"
+#include "core/html.h"
 
 #include <catch2/catch.hpp>
 
-namespace yuimaru::web {
+namespace yuimaru::core {
 namespace {
 
 TEST_CASE("Html: Escape leaves no markup and no quote to break out of an attribute", "[html]") {
@@ -17,4 +17,4 @@ TEST_CASE("Html: UrlEncode escapes everything but unreserved bytes", "[html]") {
 }
 
 }  // namespace
-}  // namespace yuimaru::web
+}  // namespace yuimaru::core

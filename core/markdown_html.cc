@@ -1,15 +1,15 @@
-#include "web/markdown_html.h"
+#include "core/markdown_html.h"
 
 #include <cmark.h>
 
 #include <memory>
 #include <vector>
 
+#include "core/html.h"
 #include "core/markdown_reader.h"
 #include "core/private_marker.h"
-#include "web/html.h"
 
-namespace yuimaru::web {
+namespace yuimaru::core {
 namespace {
 
 struct NodeDeleter {
@@ -131,4 +131,4 @@ std::string RenderMarkdownHtml(std::string_view markdown) {
   return out;
 }
 
-}  // namespace yuimaru::web
+}  // namespace yuimaru::core

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-namespace yuimaru::web {
+namespace yuimaru::core {
 
 std::string RenderMarkdownHtml(std::string_view markdown);
 
-}  // namespace yuimaru::web
+}  // namespace yuimaru::core

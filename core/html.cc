@@ -1,6 +1,6 @@
-#include "web/html.h"
+#include "core/html.h"
 
-namespace yuimaru::web {
+namespace yuimaru::core {
 
 std::string Escape(std::string_view text) {
   std::string out;
@@ -55,4 +55,4 @@ std::string QueryString(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
-}  // namespace yuimaru::web
+}  // namespace yuimaru::core

@@ -1,8 +1,8 @@
-#include "web/markdown_html.h"
+#include "core/markdown_html.h"
 
 #include <catch2/catch.hpp>
 
-namespace yuimaru::web {
+namespace yuimaru::core {
 namespace {
 
 TEST_CASE("MarkdownHtml: raw HTML, script and dangerous links are neutralized", "[markdown_html]") {
@@ -72,4 +72,4 @@ TEST_CASE("MarkdownHtml: a box is drawn for exact markers only, the indexer's gr
   CHECK((html.find("class=\"private\"") != std::string::npos) == boxed);
 }
 
-}  // namespace yuimaru::web
+}  // namespace yuimaru::core

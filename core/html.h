@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace yuimaru::web {
+namespace yuimaru::core {
 
 // Text content and quoted attribute values: & < > " ' are escaped.
 std::string Escape(std::string_view text);
@@ -19,4 +19,4 @@ std::string UrlEncode(std::string_view text);
 // "a=1&b=x%20y" from ordered key/value pairs.
 std::string QueryString(const std::vector<std::pair<std::string, std::string>>& params);
 
-}  // namespace yuimaru::web
+}  // namespace yuimaru::core
