@@ -5,13 +5,14 @@
 #   indexer/ → indexer/, core/
 #   access/  → access/, core/
 #   web/     → web/, search/search.h, search/json.h, access/, core/
+#   toolkit/ → toolkit/, search/search.h, access/, core/
 # cli/, tests/ and fuzz/ may include anything. A project header is any path that starts with one
 # of the module folders; it is checked whether written "…" or <…>, and <…> is itself an error
 # (project headers are included with quotes, so that the compiler never finds a system header of
 # the same name first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-modules='core|search|indexer|access|web|cli|fuzz|tests'
+modules='core|search|indexer|access|web|toolkit|cli|fuzz|tests'
 status=0
 # Prints file<TAB>form<TAB>path for every #include of a project header under the given folder.
 includes() {
@@ -38,5 +39,6 @@ check search 'search/|core/'
 check indexer 'indexer/|core/'
 check access 'access/|core/'
 check web 'web/|search/search\.h|search/json\.h|access/|core/'
+check toolkit 'toolkit/|search/search\.h|access/|core/'
 for dir in cli tests fuzz; do check "$dir" "($modules)/"; done
 exit $status

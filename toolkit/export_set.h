@@ -1,0 +1,34 @@
+// The one reading of an edition that every output of an export is written from: the documents
+// of the edition's clearance view (their stored records: the view's own redacted text), after
+// small-cell coarsening. Internal to toolkit/.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/doc_record.h"
+#include "toolkit/toolkit.h"
+
+namespace yuimaru::toolkit {
+
+struct ExportDoc {
+  // The record as the edition's view reads it, with coarsened facet labels already applied
+  // (record.facets). record.markdown is the body at that clearance (private blocks above it
+  // are not in it). In the 公表用 edition record.company_ids is empty.
+  core::DocRecord record;
+  // The firms this document concerns (figures count distinct firms): company ids in 当局用;
+  // see FirmKeys (toolkit/figures.h) for how a public case is counted.
+  std::vector<std::string> firms;
+};
+
+struct ExportSet {
+  Edition edition = Edition::kPublic;
+  std::string generated_at;                                  // ISO 8601 UTC
+  std::vector<std::pair<std::string, std::string>> filters;  // as given
+  size_t k = 3;
+  std::vector<ExportDoc> docs;  // ordered by doc_type (DocTypes() order), then id
+  std::vector<Coarsening> coarsened;
+};
+
+}  // namespace yuimaru::toolkit

@@ -1,0 +1,7 @@
+#include "toolkit/small_cells.h"
+
+namespace yuimaru::toolkit {
+
+std::vector<Coarsening> CoarsenSmallCells(ExportSet&) { return {}; }
+
+}  // namespace yuimaru::toolkit
