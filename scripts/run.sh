@@ -4,7 +4,7 @@
 # The first run creates the login "demo" with a random password and prints it once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh build
+bash scripts/setup.sh build export
 bash scripts/build.sh
 mkdir -p var
 set +e

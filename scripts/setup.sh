@@ -2,6 +2,7 @@
 # Installs, from Debian 12 packages, whatever yuimaru needs and the machine lacks. Idempotent:
 # nothing is downloaded when everything is present. Run as root, or as a user with sudo.
 #   scripts/setup.sh build      compilers and libraries
+#   scripts/setup.sh export     + the outside tools of `yuimaru export` (pandoc: Word; chromium: PDF)
 #   scripts/setup.sh test       + what the tests use (formatting check)
 #   scripts/setup.sh bench      + the peers of the benchmarks (Groonga, SQLite, MeCab, wrk, …)
 #   scripts/setup.sh fuzz       + clang and libFuzzer with its sanitizers (scripts/fuzz.sh)
@@ -9,10 +10,16 @@
 set -euo pipefail
 
 build=(cmake g++ make pkg-config libxapian-dev xapian-tools libicu-dev libcmark-dev libyaml-cpp-dev
-       nlohmann-json3-dev libssl-dev libcpp-httplib-dev libsodium-dev zlib1g-dev catch2)
+       nlohmann-json3-dev libssl-dev libcpp-httplib-dev libsodium-dev zlib1g-dev catch2
+       libxlsxwriter-dev)
 # Browser tests: Debian's chromium (no browser download), a Japanese font (else every character is
 # a box in the screenshots), node + npm for playwright-core.
-test=(clang-format python3 openssl chromium fonts-ipafont-gothic nodejs npm)
+# `yuimaru export`: pandoc (Markdown → .docx), chromium (HTML → PDF with a text layer), Japanese
+# fonts for both.
+export_tools=(pandoc chromium fonts-ipafont-gothic fonts-ipafont-mincho)
+# The export's tests read its outputs back: pdftotext, python3-docx, python3-openpyxl.
+test=(clang-format python3 openssl chromium fonts-ipafont-gothic nodejs npm "${export_tools[@]}"
+      poppler-utils python3-docx python3-openpyxl)
 bench=(groonga-bin groonga-tokenizer-mecab mecab-ipadic-utf8 python3-mecab python3-xapian python3-icu
        sqlite3 wrk hyperfine time)
 fuzz=(clang-14 libclang-rt-14-dev)
@@ -22,11 +29,12 @@ wanted=()
 for group in "${@:-build}"; do
   case "$group" in
     build) wanted+=("${build[@]}") ;;
+    export) wanted+=("${build[@]}" "${export_tools[@]}") ;;
     test) wanted+=("${build[@]}" "${test[@]}") ;;
     bench) wanted+=("${build[@]}" "${bench[@]}") ;;
     fuzz) wanted+=("${build[@]}" "${fuzz[@]}") ;;
     load) wanted+=("${build[@]}" "${load[@]}") ;;
-    *) echo "setup.sh: unknown group '$group' (build, test, bench, fuzz, load)" >&2; exit 2 ;;
+    *) echo "setup.sh: unknown group '$group' (build, export, test, bench, fuzz, load)" >&2; exit 2 ;;
   esac
 done
 
