@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/doc_record.h"
+#include "core/result.h"
 #include "toolkit/toolkit.h"
 
 namespace yuimaru::toolkit {
@@ -30,5 +31,11 @@ struct ExportSet {
   std::vector<ExportDoc> docs;  // ordered by doc_type (DocTypes() order), then id
   std::vector<Coarsening> coarsened;
 };
+
+// Reads the edition of `options` (db, edition, filters, k, generated_at) once: every document of
+// its clearance view that the filters select (as `search --filter`), each with its stored record,
+// then firms and small-cell coarsening. Fails with kInvalidInput for a bad filter, kNotFound /
+// kIo when the index cannot be read.
+Result<ExportSet> ReadEdition(const ExportOptions& options);
 
 }  // namespace yuimaru::toolkit
