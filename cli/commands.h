@@ -30,6 +30,8 @@ int RunUserCommand(const Args& args);
 int RunAuditCommand(const Args& args);
 int RunPurgeCommand(const Args& args);
 int RunAnonymizeCommand(const Args& args);
+int RunExportCommand(const Args& args);
+int RunVerifyExportCommand(const Args& args);
 
 // The roster file: --users FILE, else DB/users.json; empty if neither is given.
 std::filesystem::path UsersPath(const std::optional<std::string>& users,

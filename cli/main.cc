@@ -30,6 +30,8 @@ constexpr Command kCommands[] = {
     {"audit", "監査ログのハッシュ連鎖を検証・修復する", RunAuditCommand},
     {"anonymize", "対応表で実名を ID に置き換えた写しを作る", RunAnonymizeCommand},
     {"purge", "文書を索引から完全に消去し、廃棄証明を出す", RunPurgeCommand},
+    {"export", "横展開フォルダ（公表用・当局用）を書き出す", RunExportCommand},
+    {"verify-export", "書き出したフォルダのファイルと署名を検証する", RunVerifyExportCommand},
 };
 
 int Help(FILE* out) {
