@@ -253,6 +253,12 @@ Result<ExportReport> Export(const ExportOptions& given) {
                      "書き出すフォルダが上限を超えます: " + FormatBytes(report->bytes) +
                          " > 上限 " + FormatBytes(options.max_bytes));
   }
+  // Readable by everyone once finished only for 公表用: a 当局用 folder holds 内部 text and stays
+  // this user's until it is burned (docs/export.md).
+  if (options.edition == Edition::kPublic && ::chmod(staging->c_str(), 0755) != 0) {
+    return IoError("export.staging", std::string("権限を変えられません: ") + std::strerror(errno),
+                   *staging);
+  }
   if (Status s = SyncTree(*staging); !s) return s.error();
   if (Status s = Publish(*staging, options.out, options.force); !s) return s.error();
   guard.Release();

@@ -28,9 +28,9 @@ const std::filesystem::path& BundledDb() {
 KeyPair MakeKeyPair(const std::filesystem::path& dir, const std::string& name) {
   KeyPair keys{dir / (name + "-key.pem"), dir / (name + "-cert.pem")};
   const auto r =
-      RunCommand({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                  "-nodes", "-days", "2", "-subj", "/CN=" + name, "-keyout", keys.key.string(),
-                  "-out", keys.cert.string()});
+      RunCommand({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                  "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=" + name,
+                  "-keyout", keys.key.string(), "-out", keys.cert.string()});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   return keys;

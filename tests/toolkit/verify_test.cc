@@ -102,7 +102,7 @@ TEST_CASE("VerifyExport: a manifest edited after signing fails the signature", "
   // does not.
   const fs::path file = dir / "README.txt";
   WriteFile(file, ReadFile(file) + "追記\n");
-  const auto hash = RunCommand({"sha256sum", file.string()});
+  const auto hash = RunCommand({"/usr/bin/sha256sum", file.string()});
   REQUIRE(hash.exit_code == 0);
   std::string manifest = ReadFile(dir / "MANIFEST.sha256");
   const size_t at = manifest.find("  README.txt\n");
@@ -125,7 +125,7 @@ TEST_CASE(
   const KeyPair forger = MakeKeyPair(s.tmp.path(), "forger");
   const fs::path dir = s.Copy("forged");
   const auto sign =
-      RunCommand({"openssl", "cms", "-sign", "-binary", "-outform", "DER", "-in",
+      RunCommand({"/usr/bin/openssl", "cms", "-sign", "-binary", "-outform", "DER", "-in",
                   (dir / "MANIFEST.sha256").string(), "-signer", forger.cert.string(), "-inkey",
                   forger.key.string(), "-out", (dir / "MANIFEST.sha256.sig").string()});
   INFO(sign.err);
@@ -138,13 +138,13 @@ TEST_CASE(
   // The forger also replaces signer-cert.pem (and its line in the manifest, then re-signs):
   // without --cert the folder is only consistent with itself; with --cert it fails.
   fs::copy_file(forger.cert, dir / "signer-cert.pem", fs::copy_options::overwrite_existing);
-  const auto hash = RunCommand({"sha256sum", (dir / "signer-cert.pem").string()});
+  const auto hash = RunCommand({"/usr/bin/sha256sum", (dir / "signer-cert.pem").string()});
   std::string manifest = ReadFile(dir / "MANIFEST.sha256");
   const size_t at = manifest.find("  signer-cert.pem\n");
   REQUIRE(at != std::string::npos);
   manifest.replace(at - 64, 64, hash.out.substr(0, 64));
   WriteFile(dir / "MANIFEST.sha256", manifest);
-  REQUIRE(RunCommand({"openssl", "cms", "-sign", "-binary", "-outform", "DER", "-in",
+  REQUIRE(RunCommand({"/usr/bin/openssl", "cms", "-sign", "-binary", "-outform", "DER", "-in",
                       (dir / "MANIFEST.sha256").string(), "-signer", forger.cert.string(), "-inkey",
                       forger.key.string(), "-out", (dir / "MANIFEST.sha256.sig").string()})
               .exit_code == 0);
@@ -198,10 +198,10 @@ TEST_CASE("VerifyExport: the README's sha256sum and openssl commands verify a re
   REQUIRE(command.find(placeholder) != std::string::npos);
   command.replace(command.find(placeholder), placeholder.size(), "'" + s.keys.cert.string() + "'");
   const std::string cd = "cd '" + s.folder.string() + "' && ";
-  const auto sums = RunCommand({"sh", "-c", cd + "sha256sum -c MANIFEST.sha256"});
+  const auto sums = RunCommand({"/bin/sh", "-c", cd + "sha256sum -c MANIFEST.sha256"});
   INFO(sums.out + sums.err);
   CHECK(sums.exit_code == 0);
-  const auto ok = RunCommand({"sh", "-c", cd + command});
+  const auto ok = RunCommand({"/bin/sh", "-c", cd + command});
   INFO(command + "\n" + ok.out + ok.err);
   CHECK(ok.exit_code == 0);
 
@@ -209,9 +209,9 @@ TEST_CASE("VerifyExport: the README's sha256sum and openssl commands verify a re
   const KeyPair other = MakeKeyPair(s.tmp.path(), "other");
   std::string wrong = command;
   wrong.replace(wrong.find(s.keys.cert.string()), s.keys.cert.string().size(), other.cert.string());
-  CHECK(RunCommand({"sh", "-c", cd + wrong}).exit_code != 0);
+  CHECK(RunCommand({"/bin/sh", "-c", cd + wrong}).exit_code != 0);
   WriteFile(s.folder / "MANIFEST.sha256", ReadFile(s.folder / "MANIFEST.sha256") + "\n");
-  CHECK(RunCommand({"sh", "-c", cd + command}).exit_code != 0);
+  CHECK(RunCommand({"/bin/sh", "-c", cd + command}).exit_code != 0);
 }
 
 }  // namespace
