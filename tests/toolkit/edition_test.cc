@@ -1,6 +1,6 @@
-#include "toolkit/toolkit.h"
-
 #include <catch2/catch.hpp>
+
+#include "toolkit/toolkit.h"
 
 namespace yuimaru::toolkit {
 namespace {
