@@ -118,6 +118,11 @@ Result<std::string> WriteManifest(const fs::path& dir, const Signer* signer) {
   if (!files) return files.error();
   std::vector<ManifestEntry> entries;
   for (const FolderFile& f : *files) {
+    // sha256sum escapes such names with a backslash, which a manifest line could not round-trip.
+    if (f.path.find_first_of("\n\r\\") != std::string::npos) {
+      return MakeError(ErrorCode::kInternal, "export.file-name",
+                       "MANIFEST.sha256 に書けないファイル名です: " + f.path);
+    }
     auto hash = FileSha256(dir / f.path);
     if (!hash) return hash.error();
     entries.push_back({std::move(*hash), f.path});
