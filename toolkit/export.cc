@@ -178,6 +178,25 @@ Status SyncTree(const fs::path& dir) {
   return core::SyncPath(dir);
 }
 
+// yuimaru runs under umask 077; a disc keeps the modes (Rock Ridge), and a 公表用 folder is for
+// anyone: folders 0755, files 0644.
+Status OpenToAll(const fs::path& dir) {
+  std::error_code ec;
+  fs::permissions(dir, fs::perms(0755), ec);
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const auto status = it->symlink_status(ec);
+    if (ec) break;
+    if (fs::is_directory(status)) {
+      fs::permissions(it->path(), fs::perms(0755), ec);
+    } else if (fs::is_regular_file(status)) {
+      fs::permissions(it->path(), fs::perms(0644), ec);
+    }
+    if (ec) break;
+  }
+  if (ec) return IoError("export.staging", "権限を変えられません: " + ec.message(), dir);
+  return Status::Ok();
+}
+
 // Moves the finished folder to `out`. A missing or empty `out` is replaced by one rename; an
 // existing one (--force) is exchanged with it atomically (RENAME_EXCHANGE), so that a reader
 // sees the old folder or the new one, never neither; the old one is then removed.
@@ -260,9 +279,8 @@ Result<ExportReport> Export(const ExportOptions& given) {
   }
   // Readable by everyone once finished only for 公表用: a 当局用 folder holds 内部 text and stays
   // this user's until it is burned (docs/export.md).
-  if (options.edition == Edition::kPublic && ::chmod(staging->c_str(), 0755) != 0) {
-    return IoError("export.staging", std::string("権限を変えられません: ") + std::strerror(errno),
-                   *staging);
+  if (options.edition == Edition::kPublic) {
+    if (Status s = OpenToAll(*staging); !s) return s.error();
   }
   if (Status s = SyncTree(*staging); !s) return s.error();
   if (Status s = Publish(*staging, options.out, options.force); !s) return s.error();

@@ -211,6 +211,11 @@ TEST_CASE("Export: an existing folder is refused without --force and replaced wi
   CHECK_FALSE(fs::exists(out / "old.txt"));
   CHECK(fs::exists(out / "MANIFEST.sha256"));
   CHECK(NoStagingLeft(out));
+  // A 公表用 folder is readable by anyone who mounts the disc (yuimaru runs under umask 077).
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    const auto others = e.status().permissions() & fs::perms::others_read;
+    CHECK(others == fs::perms::others_read);
+  }
   // Nothing of the old folder is left beside the new one either: `kit` is the only folder.
   size_t folders = 0;
   for (const auto& e : fs::directory_iterator(tmp.path())) folders += e.is_directory();
