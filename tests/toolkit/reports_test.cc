@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -172,6 +173,63 @@ TEST_CASE("WriteReports: a failing tool's error line is in the reason", "[toolki
   CHECK((*skipped)[0].output == "reports/report.docx");
   CHECK((*skipped)[0].reason.find("終了コード 1") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(t / "out" / "reports" / "report.docx"));
+}
+
+TEST_CASE("WriteReports: 当局用 holds 内部 text but no 機密 text, and counts a firm once",
+          "[toolkit][disk]") {
+  TempDir t;
+  const std::filesystem::path db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), (SourceDir() / "corpus").string()}).exit_code ==
+          0);
+  ExportOptions options;
+  options.db = db;
+  options.edition = Edition::kAuthority;
+  options.chromium = "/nonexistent/chromium";  // the PDFs are the public test's
+  auto set = ReadEdition(options);
+  REQUIRE(set.has_value());
+  CHECK(set->coarsened.empty());
+  const auto skipped = WriteReports(*set, t / "out", options);
+  REQUIRE(skipped.has_value());
+  CHECK(skipped->size() == 2);
+  const std::filesystem::path docx = t / "out" / "reports" / "report.docx";
+  const std::string text = nlohmann::json::parse(ReadOffice("docx", docx))["text"];
+  CHECK(text.find("県内出荷の減少に悩む家族経営の泡盛の蔵") != std::string::npos);  // 内部
+  CHECK(ReadOffice("raw", docx).find(kSecret) == std::string::npos);
+  // CS-2024-001 and its public copy are one firm (C-0101), not two.
+  const Figures figures = ComputeFigures(set->docs);
+  std::set<std::string> companies;
+  for (const ExportDoc& doc : set->docs) {
+    companies.insert(doc.record.company_ids.begin(), doc.record.company_ids.end());
+  }
+  CHECK(figures.firms == companies.size());
+}
+
+TEST_CASE("WriteReports: raw HTML, images and outside links of a body reach no output",
+          "[toolkit][disk]") {
+  TempDir t;
+  ExportSet set;
+  ExportDoc doc;
+  doc.record.id = "MS-0099";
+  doc.record.title = "外部参照を含む手法シート";
+  doc.record.doc_type = "ノウハウ・手法シート";
+  doc.record.confidentiality = "公開";
+  doc.record.markdown =
+      "# 見出し\n\n本文の一文。\n\n<img src=\"http://img.example.com/a.png\">\n\n"
+      "![図の説明](https://img.example.com/b.png)\n\n[参照先](https://link.example.com/page) "
+      "を見る。"
+      "\n\n<script>fetch('https://js.example.com/')</script>\n";
+  set.docs.push_back(doc);
+  ExportOptions options;
+  options.chromium = "/nonexistent/chromium";
+  const auto skipped = WriteReports(set, t / "out", options);
+  REQUIRE(skipped.has_value());
+  const std::filesystem::path docx = t / "out" / "reports" / "report.docx";
+  const std::string raw = ReadOffice("raw", docx);
+  CHECK(raw.find("example.com") == std::string::npos);
+  const std::string text = nlohmann::json::parse(ReadOffice("docx", docx))["text"];
+  CHECK(text.find("本文の一文。") != std::string::npos);
+  CHECK(text.find("参照先 を見る。") != std::string::npos);  // the link's text stays
+  CHECK(text.find("図の説明") != std::string::npos);         // an image becomes its alt text
 }
 
 }  // namespace
