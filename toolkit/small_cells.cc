@@ -121,12 +121,15 @@ std::string CoarseLabel(std::string_view field_key, std::string_view label) {
 }
 
 bool IsCoarseOnlyLabel(std::string_view field_key, std::string_view label) {
-  if (field_key == "employees") {
-    return label == "20人以下" || label == "21〜100人" || label == "101人以上";
-  }
-  if (field_key == "industry") {
-    return label == "第一次産業" || label == "第二次産業" || label == "第三次産業";
-  }
+  auto written = [&](const auto& map) {
+    for (const CoarseMap& m : map) {
+      if (m.to == label) return true;
+    }
+    return false;
+  };
+  // 全県 is a region of its own, not only a coarse value.
+  if (field_key == "employees") return written(kEmployees);
+  if (field_key == "industry") return written(kIndustry);
   return false;
 }
 
