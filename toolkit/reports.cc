@@ -118,8 +118,12 @@ constexpr std::string_view kPrintStyle = R"(
 @page { size: A4; margin: 18mm 16mm 20mm 16mm; }
 html { font-family: "IPAMincho", "IPA明朝", "MS Mincho", "ＭＳ 明朝", serif; font-size: 10.5pt;
        line-height: 1.6; color: #000; }
-h1, h2, h3, h4, h5, h6, th, .cover { font-family: "IPAGothic", "IPAゴシック", "MS Gothic",
-       "ＭＳ ゴシック", sans-serif; }
+h1, h2, h3, h4, h5, h6, th, strong, b, .cover, .private-label {
+       font-family: "IPAGothic", "IPAゴシック", "MS Gothic", "ＭＳ ゴシック", sans-serif; }
+/* The IPA fonts have no bold face: a synthetic bold is printed as Type 3 glyphs (a PDF several
+   times larger, text harder to extract), so emphasis is the Gothic face instead, as is usual in
+   Japanese print. */
+h1, h2, h3, h4, h5, h6, th, strong, b, .private-label { font-weight: normal; }
 .cover { page-break-after: always; text-align: center; padding-top: 70mm; }
 .cover h1 { font-size: 24pt; }
 .toc { page-break-after: always; }
@@ -131,7 +135,6 @@ th, td { border: 1px solid #555; padding: 2px 6px; vertical-align: top; text-ali
 td.n { text-align: right; }
 .meta th { white-space: nowrap; background: #eee; }
 .private { border: 1px solid #888; padding: 0 0.6em; }
-.private-label { font-weight: bold; }
 .figure { page-break-inside: avoid; }
 .note { font-size: 9pt; }
 )";
