@@ -19,6 +19,7 @@
 #include "core/markdown_html.h"
 #include "toolkit/docx_reference.h"
 #include "toolkit/figures.h"
+#include "toolkit/small_cells.h"
 #include "toolkit/tool_runner.h"
 
 namespace yuimaru::toolkit {
@@ -208,7 +209,8 @@ std::string FiguresPrintHtml(const ExportSet& set, const Figures& figures) {
           Number(figures.documents) + "</tr>\n<tr><th>企業数</th>" + Number(figures.firms) +
           "</tr>\n<tr><th>小さなセルの基準 k</th>" + Number(set.k) +
           "</tr>\n<tr><th>まとめた値の数</th>" + Number(set.coarsened.size()) +
-          "</tr>\n</tbody></table></section>\n";
+          "</tr>\n<tr><th>まとめても k 社未満の組合せに残る企業数</th>" +
+          Number(FirmsStillInSmallCells(set)) + "</tr>\n</tbody></table></section>\n";
   for (const FigureTable& table : figures.tables) {
     body += "<section class=\"figure\"><h2>" + core::Escape(table.title) + "</h2>\n";
     if (table.multi_valued) {
@@ -245,10 +247,12 @@ Status WriteWorkbook(const ExportSet& set, const Figures& figures, const fs::pat
   worksheet_write_string(summary, 2, 1, set.generated_at.c_str(), nullptr);
   worksheet_write_string(summary, 3, 0, "絞り込み", nullptr);
   worksheet_write_string(summary, 3, 1, filters.c_str(), nullptr);
-  const std::pair<const char*, size_t> numbers[] = {{"文書数", figures.documents},
-                                                    {"企業数", figures.firms},
-                                                    {"小さなセルの基準 k", set.k},
-                                                    {"まとめた値の数", set.coarsened.size()}};
+  const std::pair<const char*, size_t> numbers[] = {
+      {"文書数", figures.documents},
+      {"企業数", figures.firms},
+      {"小さなセルの基準 k", set.k},
+      {"まとめた値の数", set.coarsened.size()},
+      {"まとめても k 社未満の組合せに残る企業数", FirmsStillInSmallCells(set)}};
   lxw_row_t row = 4;
   for (const auto& [label, value] : numbers) {
     worksheet_write_string(summary, row, 0, label, nullptr);

@@ -120,6 +120,13 @@ std::string CoarseLabel(std::string_view field_key, std::string_view label) {
   return std::string(label);
 }
 
+size_t FirmsStillInSmallCells(const ExportSet& set) {
+  if (set.edition != Edition::kPublic || set.k <= 1) return 0;
+  size_t n = 0;
+  for (const auto& [firm, cell] : SmallestCell(set.docs)) n += cell < set.k;
+  return n;
+}
+
 bool IsCoarseOnlyLabel(std::string_view field_key, std::string_view label) {
   auto written = [&](const auto& map) {
     for (const CoarseMap& m : map) {

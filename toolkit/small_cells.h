@@ -2,6 +2,7 @@
 // shared by fewer than k exported firms has those fields made coarser in every output.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,11 @@ namespace yuimaru::toolkit {
 // cell of fewer than k firms (everything is as coarse as it goes); the field values then say no
 // more than sector, wide band and prefecture.
 std::vector<Coarsening> CoarsenSmallCells(ExportSet& set);
+
+// The firms of the 公表用 set still in a combination shared by fewer than set.k firms (after
+// CoarsenSmallCells: their fields are as coarse as they go), for the reports to say so; 0 for
+// 当局用 or k <= 1.
+size_t FirmsStillInSmallCells(const ExportSet& set);
 
 // The coarse label of `label` for field `field_key` (industry, region, employees), or `label`
 // itself when it is already as coarse as it goes or unknown.

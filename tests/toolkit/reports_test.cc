@@ -10,6 +10,7 @@
 #include "tests/support/command.h"
 #include "tests/support/temp_dir.h"
 #include "toolkit/figures.h"
+#include "toolkit/small_cells.h"
 
 namespace yuimaru::toolkit {
 namespace {
@@ -103,6 +104,9 @@ TEST_CASE("WriteReports: 公表用 Word, Excel and PDF read back, without 機密
     CHECK(summary[4][1].get<size_t>() == set.docs.size());
     CHECK(summary[7][0] == "まとめた値の数");
     CHECK(summary[7][1].get<size_t>() == set.coarsened.size());
+    CHECK(summary[8][0] == "まとめても k 社未満の組合せに残る企業数");
+    REQUIRE(summary[8][1].is_number());
+    CHECK(summary[8][1].get<size_t>() == FirmsStillInSmallCells(set));
     const auto& issues = xlsx["cells"]["課題別"];
     CHECK(issues[0] == nlohmann::json({"課題", "企業数", "文書数"}));
     const FigureTable& table = figures.tables[3];

@@ -61,6 +61,7 @@ TEST_CASE("CoarsenSmallCells: a lone firm is coarsened, k firms sharing a combin
   CHECK(changes[1].from == "5人以下");
   CHECK(changes[2].field == "industry");
   CHECK(changes[2].to == "第一次産業");
+  CHECK(FirmsStillInSmallCells(set) == 1);  // as coarse as it goes, and still alone
 }
 
 TEST_CASE("CoarsenSmallCells: stops at the first field that makes every cell large enough",
@@ -71,6 +72,7 @@ TEST_CASE("CoarsenSmallCells: stops at the first field that makes every cell lar
                                 Case("CS-2024-003-P", "製造業", "南部", "6〜20人")});
   const std::vector<Coarsening> changes = CoarsenSmallCells(set);
   CHECK(changes.size() == 3);
+  CHECK(FirmsStillInSmallCells(set) == 0);
   for (const ExportDoc& doc : set.docs) {
     CHECK(Facet(doc, "region") == "全県");
     CHECK(Facet(doc, "employees") == "6〜20人");
