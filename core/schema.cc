@@ -132,7 +132,12 @@ std::vector<FieldDef> BuildFields() {
                   {"N", "生活関連サービス業、娯楽業", {"生活関連サービス業", "娯楽業"}},
                   {"P", "医療、福祉", {"医療", "福祉", "介護"}},
                   {"R", "サービス業（他に分類されないもの）", {"サービス業"}},
-                  {"X", "その他", {}}}});
+                  {"X", "その他", {}},
+                  // Coarse values (産業3部門) written only by the export's small-cell rule
+                  // (toolkit/small_cells.h), so that an exported corpus indexes again.
+                  {"sector1", "第一次産業", {}},
+                  {"sector2", "第二次産業", {}},
+                  {"sector3", "第三次産業", {}}}});
   f.push_back({.key = "region",
                .label = "地域",
                .prefix = "XR:",
@@ -174,7 +179,11 @@ std::vector<FieldDef> BuildFields() {
                           {"e50", "21〜50人", {}},
                           {"e100", "51〜100人", {}},
                           {"e300", "101〜300人", {}},
-                          {"e301", "301人以上", {}}}});
+                          {"e301", "301人以上", {}},
+                          // Wide bands written only by the export's small-cell rule.
+                          {"le20", "20人以下", {}},
+                          {"e21-100", "21〜100人", {}},
+                          {"ge101", "101人以上", {}}}});
   f.push_back(
       {.key = "phase",
        .label = "支援フェーズ",
