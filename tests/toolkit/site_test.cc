@@ -1,0 +1,123 @@
+#include "toolkit/site.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <string>
+
+#include "core/normalizer.h"
+#include "tests/support/command.h"
+#include "tests/support/temp_dir.h"
+#include "toolkit/export_set.h"
+
+namespace yuimaru::toolkit {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReadFile;
+using testing::SourceDir;
+using testing::TempDir;
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST_CASE("WriteSite: the bundled corpus's 公開 view as an offline site", "[toolkit][site][disk]") {
+  TempDir tmp;
+  const auto indexed =
+      testing::Yuimaru({"index", "--db", (tmp / "db").string(), (SourceDir() / "corpus").string()});
+  REQUIRE(indexed.exit_code == 0);
+  ExportOptions options;
+  options.db = tmp / "db";
+  options.edition = Edition::kPublic;
+  options.generated_at = "2026-12-06T00:00:00Z";
+  auto set = ReadEdition(options);
+  REQUIRE(set.has_value());
+  REQUIRE(set->docs.size() > 10);
+  const fs::path out = tmp / "out";
+  REQUIRE(WriteSite(*set, out).ok());
+
+  REQUIRE(fs::exists(out / "index.html"));
+  for (const char* f : {"site/style.css", "site/site.js", "site/search.js", "site/search.html",
+                        "site/browse.html", "site/glossary.html", "site/search/docs.js"}) {
+    CHECK(fs::exists(out / f));
+  }
+  // Every document has a page.
+  for (const ExportDoc& doc : set->docs) {
+    const fs::path page = out / "site" / "doc" / (doc.record.id + ".html");
+    INFO(doc.record.id);
+    REQUIRE(fs::exists(page));
+    CHECK(Contains(ReadFile(page), doc.record.id));
+  }
+  // Browse pages per facet.
+  const std::string browse = ReadFile(out / "site" / "browse.html");
+  for (const char* label : {"業種", "地域", "課題", "支援フェーズ", "文書種別"}) {
+    INFO(label);
+    CHECK(Contains(browse, std::string(">") + label + "</h2>"));
+  }
+  for (const char* key : {"industry", "region", "issues", "phase", "doc_type"}) {
+    INFO(key);
+    CHECK(fs::exists(out / "site" / "browse" / (std::string(key) + "-0.html")));
+  }
+
+  // Every page: the CSP meta tag, no URL leaving the folder, no inline script, style or handler.
+  const std::regex url_attr(R"re(\b(?:src|href|action|srcset|poster|data)\s*=\s*"([^"]*)")re",
+                            std::regex::icase);
+  const std::regex inline_script(R"re(<script(?![^>]*\bsrc=)[^>]*>)re", std::regex::icase);
+  const std::regex handler(R"re(<[^>]*\son[a-z]+\s*=)re", std::regex::icase);
+  size_t pages = 0, scripts = 0;
+  std::string all_scripts;
+  for (const auto& entry : fs::recursive_directory_iterator(out)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string text = ReadFile(entry.path());
+    const std::string ext = entry.path().extension().string();
+    INFO(entry.path().string());
+    if (ext == ".js") {
+      ++scripts;
+      all_scripts += text;
+      CHECK_FALSE(Contains(text, "fetch("));
+      CHECK_FALSE(Contains(text, "import("));
+      CHECK_FALSE(Contains(text, "eval("));
+      CHECK_FALSE(Contains(text, "http://"));
+      CHECK_FALSE(Contains(text, "https://"));
+      continue;
+    }
+    if (ext != ".html") continue;
+    ++pages;
+    CHECK(Contains(text,
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                   "script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+                   "form-action 'none'\">"));
+    CHECK_FALSE(std::regex_search(text, inline_script));
+    CHECK_FALSE(std::regex_search(text, handler));
+    CHECK_FALSE(Contains(text, "<style"));
+    CHECK_FALSE(Contains(text, " style="));
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), url_attr);
+         it != std::sregex_iterator(); ++it) {
+      const std::string url = (*it)[1];
+      INFO(url);
+      CHECK_FALSE(url.rfind("//", 0) == 0);
+      CHECK(url.find(':') == std::string::npos);  // no scheme at all: http:, https:, file:, data:
+    }
+  }
+  CHECK(pages > set->docs.size());
+  CHECK(scripts >= 4);
+
+  // The index holds the edition's text only: a sentence of a 機密 block and one of a 内部
+  // document's body are in no file of the 公表用 site.
+  for (const char* secret :
+       {"入院中に講師が回してくれて、初めて人に任せられた",  // CS-2025-044, 機密 block
+        "経営者は2024年10月末に入院し"}) {                   // CS-2025-044, same block
+    const std::string norm = core::NormalizeToUtf8(secret);
+    INFO(secret);
+    CHECK_FALSE(Contains(all_scripts, norm));
+    CHECK_FALSE(Contains(all_scripts, secret));
+  }
+  for (const ExportDoc& doc : set->docs) CHECK(doc.record.id != "CS-2025-044");  // a 内部 case
+  CHECK_FALSE(Contains(all_scripts, "\"CS-2025-044\""));
+  CHECK_FALSE(fs::exists(out / "site" / "doc" / "CS-2025-044.html"));
+}
+
+}  // namespace
+}  // namespace yuimaru::toolkit
