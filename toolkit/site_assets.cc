@@ -305,15 +305,17 @@ constexpr std::string_view kSearchJs =
       if (c.phrase) required = intersect(required, m);
     });
     excluded.forEach(function (d) { strict.delete(d); });
-    if (strict.size || positive.every(function (c) { return c.phrase; })) return { mode: "strict", hits: rank(parsed, strict), parsed: parsed };
+    var hits = rank(parsed, strict);
+    if (positive.every(function (c) { return c.phrase; })) return { mode: "strict", hits: hits, strict: hits.length, parsed: parsed };
+    // Then, as the server's partial fill, the documents with any content word of the query.
     var relaxed = new Set();
     parsed.terms.forEach(function (t) {
       if (!t.content || !t.weight) return;
       postings(t.term).docs.forEach(function (d) {
-        if (!excluded.has(d) && (required === null || required.has(d))) relaxed.add(d);
+        if (!excluded.has(d) && !strict.has(d) && (required === null || required.has(d))) relaxed.add(d);
       });
     });
-    return { mode: "relaxed", hits: rank(parsed, relaxed), parsed: parsed };
+    return { mode: hits.length ? "strict" : "relaxed", hits: hits.concat(rank(parsed, relaxed)), strict: hits.length, parsed: parsed };
   }
 
   // A snippet of the document's text around the first match, matches marked.
@@ -356,16 +358,17 @@ constexpr std::string_view kSearchJs =
     var t0 = performance.now(), r = search(query), ms = performance.now() - t0;
     var shown = r.hits.slice(0, 50);
     status.textContent = r.hits.length === 0 ? "「" + query + "」に一致する文書はありません。"
-      : "「" + query + "」: " + r.hits.length + "件" + (r.mode === "relaxed" ? "（すべての語を含む文書がないため、いずれかの語を含む文書）" : "") +
+      : "「" + query + "」: すべての語を含む文書 " + r.strict + "件、一部の語を含む文書 " + (r.hits.length - r.strict) + "件" +
         (r.hits.length > shown.length ? "。上位" + shown.length + "件を表示" : "") + "（" + ms.toFixed(0) + " ms）";
-    shown.forEach(function (h) {
-      var doc = docs[h[0]], li = el("li", "hit"), h2 = el("h2"), a = el("a", "", doc[2]);
+    shown.forEach(function (h, rank) {
+      var doc = docs[h[0]], li = el("li", rank < r.strict ? "hit" : "hit partial"), h2 = el("h2"), a = el("a", "", doc[2]);
       a.href = doc[1];
       h2.appendChild(a);
       li.appendChild(h2);
       var meta = el("p", "meta");
       meta.appendChild(el("span", "badge", doc[3]));
       meta.appendChild(document.createTextNode(" " + doc[0] + (doc[4] ? " ・ " + doc[4] : "")));
+      if (rank >= r.strict) meta.appendChild(el("span", "partial-note", "（一部の語のみ）"));
       li.appendChild(meta);
       var sn = el("p", "snippet");
       sn.appendChild(snippet(h[0], r.parsed.highlights));

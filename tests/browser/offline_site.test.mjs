@@ -74,7 +74,7 @@ try {
     check(top.some((t) => t.includes(id)), `「${query}」 finds ${id} in the top 5`);
   }
   check(await page.locator("#results mark").count() > 0, "snippets mark the matched text");
-  await page.fill("#q", "該当しないはずの語ゾゾゾ");
+  await page.fill("#q", "ゾゾゾゾ");
   await page.press("#q", "Enter");
   await page.waitForFunction(() => document.querySelector("#status")?.textContent.includes("ありません"));
   check(true, "a query without matches says so");
