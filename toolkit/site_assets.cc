@@ -232,9 +232,10 @@ constexpr std::string_view kSearchJs =
     return out;
   }
 
-  var cache = {};
+  var cache = new Map();  // decoded posting lists of this page's searches
   function postings(term) {
-    if (cache[term]) return cache[term];
+    if (cache.has(term)) return cache.get(term);
+    if (cache.size > 20000) cache.clear();
     var s;
     for (var i = 0; i < termParts.length && s === undefined; i++) s = termParts[i][term];
     var list = { docs: [], wdf: [] };
@@ -247,7 +248,8 @@ constexpr std::string_view kSearchJs =
         list.wdf.push(colon < 0 ? 1 : parseInt(it.slice(colon + 1), 36));
       }
     }
-    return (cache[term] = list);
+    cache.set(term, list);
+    return list;
   }
   function docSet(list) { var s = new Set(); for (var i = 0; i < list.docs.length; i++) s.add(list.docs[i]); return s; }
   function intersect(a, b) { if (a === null) return b; var o = new Set(); b.forEach(function (x) { if (a.has(x)) o.add(x); }); return o; }
@@ -381,6 +383,7 @@ constexpr std::string_view kSearchJs =
   self.yuimaruSearch = function (query, limit) {
     return search(query).hits.slice(0, limit || 10).map(function (h) { return docs[h[0]][0]; });
   };
+  self.yuimaruSearch.clearCache = function () { cache.clear(); };
   self.yuimaruShow = show;
   var q = new URLSearchParams(location.search).get("q") || "";
   var box = document.getElementById("q");
