@@ -213,15 +213,52 @@ std::string DocPage(const ExportSet& set, const core::DocRecord& r,
   return Page(set, Depth::kSub, r.title, m);
 }
 
-std::string DocsScript(const ExportSet& set, const OfflineIndex& index) {
+// The facets the search page filters by (the ones issue 11 names).
+bool IsFilterFacet(std::string_view key) {
+  return key == "doc_type" || key == "industry" || key == "region" || key == "issues" ||
+         key == "phase";
+}
+
+// docs.js: per document [id, href, title, doc_type, date, length, [[value numbers] per filter
+// facet]], and the filter facets as {key, label, values}.
+std::string DocsScript(const ExportSet& set, const OfflineIndex& index,
+                       const std::vector<Facet>& facets) {
+  std::vector<const Facet*> filters;
+  for (const Facet& f : facets) {
+    if (IsFilterFacet(f.field->key)) filters.push_back(&f);
+  }
+  std::vector<std::vector<std::vector<size_t>>> values(
+      set.docs.size(), std::vector<std::vector<size_t>>(filters.size()));
+  for (size_t f = 0; f < filters.size(); ++f) {
+    for (size_t v = 0; v < filters[f]->values.size(); ++v) {
+      for (size_t d : filters[f]->values[v].docs) values[d][f].push_back(v);
+    }
+  }
   std::string s =
-      "(self.YUIMARU_SEARCH=self.YUIMARU_SEARCH||[]).push({\"kind\":\"docs\",\"docs\":[";
+      "(self.YUIMARU_SEARCH=self.YUIMARU_SEARCH||[]).push({\"kind\":\"docs\",\"facets\":[";
+  for (size_t f = 0; f < filters.size(); ++f) {
+    s += std::string(f > 0 ? "," : "") + "{\"key\":" + JsString(filters[f]->field->key) +
+         ",\"label\":" + JsString(filters[f]->field->label) + ",\"values\":[";
+    for (size_t v = 0; v < filters[f]->values.size(); ++v) {
+      s += (v > 0 ? "," : "") + JsString(filters[f]->values[v].label);
+    }
+    s += "]}";
+  }
+  s += "],\n\"docs\":[";
   for (size_t d = 0; d < set.docs.size(); ++d) {
     const core::DocRecord& r = set.docs[d].record;
     if (d > 0) s += ",\n";
     s += "[" + JsString(r.id) + "," + JsString(DocHref(r)) + "," + JsString(r.title) + "," +
          JsString(r.doc_type) + "," + JsString(r.date) + "," + std::to_string(index.lengths[d]) +
-         "]";
+         ",[";
+    for (size_t f = 0; f < filters.size(); ++f) {
+      s += f > 0 ? ",[" : "[";
+      for (size_t v = 0; v < values[d][f].size(); ++v) {
+        s += (v > 0 ? "," : "") + std::to_string(values[d][f][v]);
+      }
+      s += "]";
+    }
+    s += "]]";
   }
   return s + "]});\n";
 }
@@ -307,7 +344,7 @@ Status WriteSite(const ExportSet& set, const fs::path& dir) {
   for (const ExportDoc& doc : set.docs) fields.push_back(SearchableFields(doc.record));
   const OfflineIndex index = BuildOfflineIndex(fields, *analyzer);
   std::string scripts = "<script src=\"search/docs.js\"></script>\n";
-  add("site/search/docs.js", DocsScript(set, index));
+  add("site/search/docs.js", DocsScript(set, index, facets));
   for (IndexScript& s : IndexScripts(index)) {
     scripts += "<script src=\"search/" + s.name + "\"></script>\n";
     add("site/search/" + s.name, std::move(s.content));
@@ -318,7 +355,8 @@ Status WriteSite(const ExportSet& set, const fs::path& dir) {
                                "role=\"status\">検索語を入力してください。"
                                "</p>\n<noscript><p>検索には JavaScript "
                                "が必要です。「分類から探す」からも文書を開けます。"
-                               "</p></noscript>\n<ol id=\"results\" class=\"results\"></ol>\n",
+                               "</p></noscript>\n<div id=\"filters\" class=\"filters\"></div>\n<ol "
+                               "id=\"results\" class=\"results\"></ol>\n",
                                scripts));
 
   // Start page.

@@ -95,6 +95,8 @@ main.dashboard, main.error { max-width: 60rem; margin: 0 auto; padding: 1rem 1.2
   .facets { order: 2; }
   header.site { padding: .5rem; }
 }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; margin: .5rem 0 1rem; font-size: .9rem; }
+.filters select { font: inherit; padding: .2rem; max-width: 14rem; }
 .page { max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem; }
 .values { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; padding: 0; }
 .values .count, .facet .count { color: var(--muted); font-size: .85rem; }
@@ -135,10 +137,10 @@ constexpr std::string_view kSearchJs =
 "use strict";
 (function () {
   var parts = self.YUIMARU_SEARCH || [];
-  var docs = [], termParts = [], texts = [];
+  var docs = [], facets = [], termParts = [], texts = [];
   for (var i = 0; i < parts.length; i++) {
     var p = parts[i];
-    if (p.kind === "docs") docs = p.docs;
+    if (p.kind === "docs") { docs = p.docs; facets = p.facets || []; }
     else if (p.kind === "terms") termParts.push(p.t);
     else if (p.kind === "text") for (var j = 0; j < p.t.length; j++) texts[p.start + j] = p.t[j];
   }
@@ -351,13 +353,44 @@ constexpr std::string_view kSearchJs =
     return frag;
   }
 
+  // Facet filters: one select per facet; a hit stays when it has every selected value.
+  var selected = [], lastQuery = "";
+  function buildFilters() {
+    var box = document.getElementById("filters");
+    if (!box || !facets.length) return;
+    facets.forEach(function (f, i) {
+      selected[i] = -1;
+      var label = el("label", "filter"), select = document.createElement("select");
+      label.appendChild(document.createTextNode(f.label + " "));
+      select.name = f.key;
+      var all = el("option", "", "すべて");
+      all.value = "-1";
+      select.appendChild(all);
+      f.values.forEach(function (v, j) { var o = el("option", "", v); o.value = String(j); select.appendChild(o); });
+      select.addEventListener("change", function () { selected[i] = Number(select.value); show(lastQuery); });
+      label.appendChild(select);
+      box.appendChild(label);
+    });
+  }
+  function passes(d) {
+    for (var i = 0; i < selected.length; i++) {
+      if (selected[i] >= 0 && !(docs[d][6] && docs[d][6][i] && docs[d][6][i].indexOf(selected[i]) >= 0)) return false;
+    }
+    return true;
+  }
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) e.className = cls; if (text) e.textContent = text; return e; }
   function show(query) {
     var status = document.getElementById("status"), list = document.getElementById("results");
     if (!status || !list) return;
     list.textContent = "";
     if (!query.trim()) { status.textContent = "検索語を入力してください。"; return; }
+    lastQuery = query;
     var t0 = performance.now(), r = search(query), ms = performance.now() - t0;
+    if (selected.some(function (v) { return v >= 0; })) {
+      var strictKept = 0;
+      r.hits = r.hits.filter(function (h, i) { var ok = passes(h[0]); if (ok && i < r.strict) strictKept++; return ok; });
+      r.strict = strictKept;
+    }
     var shown = r.hits.slice(0, 50);
     status.textContent = r.hits.length === 0 ? "「" + query + "」に一致する文書はありません。"
       : "「" + query + "」: すべての語を含む文書 " + r.strict + "件、一部の語を含む文書 " + (r.hits.length - r.strict) + "件" +
@@ -388,6 +421,7 @@ constexpr std::string_view kSearchJs =
   var q = new URLSearchParams(location.search).get("q") || "";
   var box = document.getElementById("q");
   if (box) box.value = q;
+  buildFilters();
   show(q);
 })();
 )JS";

@@ -74,6 +74,17 @@ try {
     check(top.some((t) => t.includes(id)), `「${query}」 finds ${id} in the top 5`);
   }
   check(await page.locator("#results mark").count() > 0, "snippets mark the matched text");
+  // A facet filter narrows the hits to documents with that value.
+  await page.fill("#q", "資金繰り表");
+  await page.press("#q", "Enter");
+  await page.waitForFunction(() => document.querySelector("#status")?.textContent.includes("資金繰り表"));
+  const before = await page.locator("#results li.hit").count();
+  await page.selectOption("select[name=doc_type]", { label: "ノウハウ・手法シート" });
+  const badges = await page.locator("#results li.hit .badge").allTextContents();
+  check(badges.length > 0 && badges.length < before && badges.every((b) => b === "ノウハウ・手法シート"),
+        "the 文書種別 filter keeps only that type");
+  await shot("05-filter");
+  await page.selectOption("select[name=doc_type]", "-1");
   await page.fill("#q", "ゾゾゾゾ");
   await page.press("#q", "Enter");
   await page.waitForFunction(() => document.querySelector("#status")?.textContent.includes("ありません"));
