@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "core/analyzer.h"
 #include "core/normalizer.h"
 #include "tests/support/command.h"
 #include "tests/support/temp_dir.h"
@@ -114,9 +115,34 @@ TEST_CASE("WriteSite: the bundled corpus's 公開 view as an offline site", "[to
     CHECK_FALSE(Contains(all_scripts, norm));
     CHECK_FALSE(Contains(all_scripts, secret));
   }
+  // At the term level: 入院 is a word only of that 機密 block, 登校 (不登校) a pair only of the
+  // 内部 case CS-2025-044; neither is a term of the 公表用 index.
+  auto has_term = [](const std::string& scripts, const std::string& term) {
+    return Contains(scripts, "\n\"" + term + "\":") || Contains(scripts, "{\"" + term + "\":");
+  };
+  CHECK_FALSE(has_term(all_scripts, "入院"));
+  CHECK_FALSE(has_term(all_scripts, core::BigramTerm(U'入', U'院')));
+  CHECK_FALSE(has_term(all_scripts, core::BigramTerm(U'登', U'校')));
+  CHECK(has_term(all_scripts, core::BigramTerm(U'資', U'金')));  // the check can find a term
   for (const ExportDoc& doc : set->docs) CHECK(doc.record.id != "CS-2025-044");  // a 内部 case
   CHECK_FALSE(Contains(all_scripts, "\"CS-2025-044\""));
   CHECK_FALSE(fs::exists(out / "site" / "doc" / "CS-2025-044.html"));
+
+  // 当局用 reads up to 内部: the 内部 case is there, its 機密 block is not.
+  options.edition = Edition::kAuthority;
+  auto authority = ReadEdition(options);
+  REQUIRE(authority.has_value());
+  const fs::path out2 = tmp / "out-authority";
+  REQUIRE(WriteSite(*authority, out2).ok());
+  CHECK(fs::exists(out2 / "site" / "doc" / "CS-2025-044.html"));
+  std::string authority_scripts;
+  for (const auto& entry : fs::directory_iterator(out2 / "site" / "search")) {
+    authority_scripts += ReadFile(entry.path());
+  }
+  CHECK(has_term(authority_scripts, core::BigramTerm(U'登', U'校')));
+  CHECK_FALSE(has_term(authority_scripts, "入院"));
+  CHECK_FALSE(has_term(authority_scripts, core::BigramTerm(U'入', U'院')));
+  CHECK_FALSE(Contains(authority_scripts, core::NormalizeToUtf8("経営者は2024年10月末に入院し")));
 }
 
 }  // namespace
