@@ -80,8 +80,12 @@ TEST_CASE("WriteSite: the bundled corpus's 公開 view as an offline site", "[to
       CHECK_FALSE(Contains(text, "fetch("));
       CHECK_FALSE(Contains(text, "import("));
       CHECK_FALSE(Contains(text, "eval("));
-      CHECK_FALSE(Contains(text, "http://"));
-      CHECK_FALSE(Contains(text, "https://"));
+      // The code refers to nothing outside; the index files hold document text, where an
+      // address may stand as plain words (it is never a link).
+      if (entry.path().parent_path().filename() != "search") {
+        CHECK_FALSE(Contains(text, "http://"));
+        CHECK_FALSE(Contains(text, "https://"));
+      }
       continue;
     }
     if (ext != ".html") continue;
