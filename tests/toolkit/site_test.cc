@@ -149,5 +149,29 @@ TEST_CASE("WriteSite: the bundled corpus's 公開 view as an offline site", "[to
   CHECK_FALSE(Contains(authority_scripts, core::NormalizeToUtf8("経営者は2024年10月末に入院し")));
 }
 
+TEST_CASE("WriteSite: links of a document body become text, ids become portable file names",
+          "[toolkit][site][disk]") {
+  TempDir tmp;
+  ExportSet set;
+  ExportDoc doc;
+  doc.record.id = "X-1/2";
+  doc.record.title = "リンクのある文書";
+  doc.record.doc_type = "支援事例";
+  doc.record.markdown =
+      "本文は[外部の資料](https://example.com/a)と<https://example.org/b>と"
+      "[危険](javascript:alert(1))を参照する。\n";
+  set.docs.push_back(doc);
+  REQUIRE(WriteSite(set, tmp.path()).ok());
+  const fs::path page = tmp / "site" / "doc" / "X-1_2F2.html";
+  REQUIRE(fs::exists(page));
+  const std::string html = ReadFile(page);
+  CHECK(Contains(html, "外部の資料"));
+  CHECK_FALSE(Contains(html, "<a rel"));
+  CHECK_FALSE(Contains(html, "href=\"https:"));
+  CHECK_FALSE(Contains(html, "href=\"javascript:"));
+  CHECK(Contains(html, "<span class=\"link-text\">外部の資料</span>"));
+  CHECK(Contains(ReadFile(tmp / "site" / "search" / "docs.js"), "\"doc/X-1_2F2.html\""));
+}
+
 }  // namespace
 }  // namespace yuimaru::toolkit
