@@ -352,7 +352,7 @@ Status WriteSite(const ExportSet& set, const fs::path& dir) {
   scripts += "<script src=\"search.js\"></script>\n";
   add("site/search.html", Page(set, Depth::kSite, "検索",
                                "<h1>検索</h1>\n<p id=\"status\" class=\"summary\" "
-                               "role=\"status\">検索語を入力してください。"
+                               "role=\"status\">索引を読み込んでいます…"
                                "</p>\n<noscript><p>検索には JavaScript "
                                "が必要です。「分類から探す」からも文書を開けます。"
                                "</p></noscript>\n<div id=\"filters\" class=\"filters\"></div>\n<ol "
