@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -138,6 +140,16 @@ int RunIndexCommand(const Args& args) {
         report->full_rebuild ? "、全再構築"
         : report->compacted  ? "、圧縮"
                              : "");
+    // The publication gate's verdicts, counted: a 公開 document that broke a rule is indexed,
+    // but at 内部, and an operator scanning the summary should see how many there were.
+    std::set<std::string> demoted;
+    for (const Error& w : report->warnings) {
+      if (w.rule.rfind("publish/", 0) == 0) demoted.insert(w.source);
+    }
+    if (!demoted.empty()) {
+      std::printf("公開の条件を満たさず内部として索引した文書: %zu 件（publish/ の警告を参照）\n",
+                  demoted.size());
+    }
   }
   // Rejected files and unreadable folders alike: something asked for was not indexed.
   return report->rejected_files > 0 || !report->errors.empty() ? kExitRejected : kExitOk;

@@ -49,6 +49,8 @@ TEST_CASE("publication gate: failing public copies are warned and read at 内部
   INFO(index.err);
   CHECK(index.exit_code == 0);  // warnings only: nothing is rejected
   CHECK(index.out.find("追加 10") != std::string::npos);
+  // The summary counts the documents the gate kept from 公開 (nine failing, one passing).
+  CHECK(index.out.find("内部として索引した文書: 9 件") != std::string::npos);
   const CommandResult lint = Yuimaru({"lint", "--json", PublishDir().string()});
   CHECK(lint.exit_code == 0);
   const nlohmann::json lint_json = lint.Json();
