@@ -24,14 +24,22 @@ namespace yuimaru::toolkit {
 //      21〜100人 / 101人以上);
 //   4. recount; 業種 of every firm still small becomes its sector (第一次産業 / 第二次産業 /
 //      第三次産業; その他 stays).
-// Each step changes every document of a firm together. After step 4 a firm may still be in a
-// cell of fewer than k firms (everything is as coarse as it goes); the field values then say no
-// more than sector, wide band and prefecture.
+//   5. recount; 従業員規模 of every firm still small is not published (removed), then, recounted,
+//      業種, then 地域 likewise (DOMAIN.md §6.5: "or omit"); a document that shows none of the
+//      three places its firm in no cell.
+// Each step changes every document of a firm together. When 地域 is coarsened the 離島 flag is
+// removed with it (全県 with 離島 would still name the islands). Afterwards no published
+// combination is held by fewer than k firms. Every document of a changed firm has its
+// 企業プロフィール section (a case repeats its fields in words there) rewritten from the fields as
+// published (ReplaceProfileSection); what other prose says is the approver's (DOMAIN.md §6.6).
 std::vector<Coarsening> CoarsenSmallCells(ExportSet& set);
 
-// The firms of the 公表用 set still in a combination shared by fewer than set.k firms (after
-// CoarsenSmallCells: their fields are as coarse as they go), for the reports to say so; 0 for
-// 当局用 or k <= 1.
+// `markdown` with the body of every section whose heading names 企業プロフィール replaced by
+// the industry, region and size band of `record` (非公表 where absent).
+std::string ReplaceProfileSection(std::string_view markdown, const core::DocRecord& record);
+
+// The firms of the 公表用 set in a published combination shared by fewer than set.k firms (0
+// after CoarsenSmallCells), for the reports to say so; 0 for 当局用 or k <= 1.
 size_t FirmsStillInSmallCells(const ExportSet& set);
 
 // The coarse label of `label` for field `field_key` (industry, region, employees), or `label`

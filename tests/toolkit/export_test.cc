@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/normalizer.h"
+#include "core/schema.h"
 #include "indexer/document_parser.h"
+#include "search/search.h"
 #include "tests/support/command.h"
 #include "tests/support/temp_dir.h"
 #include "tests/toolkit/export_fixture.h"
@@ -23,6 +26,27 @@ using testing::ReadFile;
 using testing::SourceDir;
 using testing::TempDir;
 using testing::Yuimaru;
+
+// The documents of the clearance view itself, read straight from search/ (not through the
+// export's own ReadEdition), as a set for HiddenLines.
+ExportSet ViewSet(const fs::path& db, core::Clearance level) {
+  auto searcher = search::Searcher::Open(db);
+  REQUIRE(searcher);
+  auto view = searcher->View(level);
+  REQUIRE(view);
+  search::SearchRequest all;
+  all.limit = 1000;
+  auto response = view->Run(all);
+  REQUIRE(response);
+  ExportSet set;
+  for (const auto& hit : response->hits) {
+    auto record = view->Record(hit.id);
+    REQUIRE(record);
+    set.docs.push_back({std::move(*record), {}});
+  }
+  REQUIRE(set.docs.size() == response->total);
+  return set;
+}
 
 ExportSet Read(const fs::path& db, Edition edition) {
   ExportOptions o;
@@ -190,6 +214,179 @@ TEST_CASE("Export: no text above the edition's level is in any file of the folde
       CHECK(bytes.find(line) == std::string::npos);
     }
     if (edition == Edition::kPublic) CHECK_FALSE(std::regex_search(bytes, kAnonymizedId));
+  }
+}
+
+// `text` normalized as the index normalizes it (width, case, variants), whitespace removed: the
+// form in which a fragment is looked for, whatever a format did to spaces and line breaks.
+std::string Squeeze(std::string_view text) {
+  std::string out;
+  for (char c : core::NormalizeToUtf8(text)) {
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') out += c;
+  }
+  return out;
+}
+
+// The pieces of a line between Markdown and HTML syntax (emphasis, links, code, table bars,
+// characters a page escapes), each long enough to name the text it comes from.
+std::vector<std::string> Fragments(const std::vector<std::string>& lines) {
+  std::set<std::string> out;
+  static const std::regex kLead(R"(^[\s>#*|-]*(?:[0-9]+\.\s*)?)");  // list, quote, heading marks
+  for (const std::string& raw : lines) {
+    const std::string line = std::regex_replace(raw, kLead, "");
+    std::string piece;
+    auto flush = [&] {
+      const std::string squeezed = Squeeze(piece);
+      if (squeezed.size() >= 24) out.insert(squeezed);  // 8 or more Japanese characters
+      piece.clear();
+    };
+    for (char c : line) {
+      if (std::string_view("*`[]()_<>&\"'|~\\#").find(c) != std::string_view::npos) {
+        flush();
+      } else {
+        piece += c;
+      }
+    }
+    flush();
+  }
+  return {out.begin(), out.end()};
+}
+
+std::string DecodeEntities(std::string text) {
+  for (const auto& [entity, c] : std::vector<std::pair<std::string, std::string>>{{"&lt;", "<"},
+                                                                                  {"&gt;", ">"},
+                                                                                  {"&quot;", "\""},
+                                                                                  {"&#39;", "'"},
+                                                                                  {"&apos;", "'"},
+                                                                                  {"&amp;", "&"}}) {
+    for (size_t at; (at = text.find(entity)) != std::string::npos;)
+      text.replace(at, entity.size(), c);
+  }
+  return text;
+}
+
+// What a reader (or a tool) gets out of an exported file as text: the XML parts of a .docx or
+// .xlsx (unzipped, tags dropped, entities decoded), a PDF's text layer (pdftotext), any other
+// file as it is (entities decoded); squeezed.
+std::string ReadableText(const fs::path& file) {
+  const std::string ext = file.extension().string();
+  std::string text;
+  if (ext == ".docx" || ext == ".xlsx") {
+    const auto r = testing::RunCommand({"/usr/bin/unzip", "-p", file.string()});
+    REQUIRE(r.exit_code == 0);
+    static const std::regex kTag("<[^>]*>");
+    text = DecodeEntities(std::regex_replace(r.out, kTag, ""));
+  } else if (ext == ".pdf") {
+    const auto r = testing::RunCommand({"/usr/bin/pdftotext", "-enc", "UTF-8", file.string(), "-"});
+    REQUIRE(r.exit_code == 0);
+    text = r.out;
+  } else {
+    text = DecodeEntities(ReadFile(file));
+  }
+  return Squeeze(text);
+}
+
+TEST_CASE(
+    "Export: hidden text is in no output as a reader gets it out: pages, script index, "
+    "Word and Excel unzipped, PDF text layer",
+    "[toolkit][disk]") {
+  auto [edition, label] = GENERATE(
+      table<Edition, std::string>({{Edition::kPublic, "公表用"}, {Edition::kAuthority, "当局用"}}));
+  INFO(label);
+  TempDir tmp;
+  const KeyPair keys = MakeKeyPair(tmp.path(), "secretariat");
+  const fs::path out = tmp / "kit";
+  const auto run = ExportCli(out, label, keys);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);  // every output written: pandoc and chromium are installed
+
+  const ExportSet set = ViewSet(BundledDb(), EditionClearance(edition));
+  // Hidden lines cut into fragments; a fragment that a shown document also holds (a public copy
+  // repeats sentences of its source) is not hidden.
+  // Markup is dropped before comparing (a page shows 「**課題**：…」 as one run of text), and
+  // the vocabularies' labels count as shown (the figures list every value).
+  std::string visible;
+  for (const auto& d : set.docs) visible += d.record.title + "\n" + d.record.markdown + "\n";
+  for (const core::FieldDef& field : core::FacetFields()) {
+    for (const auto& v : field.vocab) visible += std::string(v.label) + "\n";
+  }
+  visible.erase(std::remove_if(visible.begin(), visible.end(),
+                               [](char c) {
+                                 return std::string_view("*`[]()_<>&\"'|~\\#").find(c) !=
+                                        std::string_view::npos;
+                               }),
+                visible.end());
+  visible = Squeeze(visible);
+  std::vector<std::string> hidden;
+  for (std::string& f : Fragments(HiddenLines(set, EditionClearance(edition)))) {
+    if (visible.find(f) == std::string::npos) hidden.push_back(std::move(f));
+  }
+  // Text the edition shows, cut the same way: the check below must be able to find text where
+  // it is, or finding nothing would prove nothing.
+  std::vector<std::string> shown_lines;
+  for (const auto& d : set.docs) {
+    std::string_view body = d.record.markdown;
+    while (!body.empty()) {
+      const size_t nl = body.find('\n');
+      shown_lines.emplace_back(body.substr(0, nl));
+      body.remove_prefix(nl == std::string_view::npos ? body.size() : nl + 1);
+    }
+  }
+  std::vector<std::string> shown = Fragments(shown_lines);
+  REQUIRE(hidden.size() > 20);
+  REQUIRE(shown.size() > 100);
+
+  const std::vector<fs::path> outputs = {out / "reports" / "report.docx",
+                                         out / "reports" / "report.pdf",
+                                         out / "reports" / "figures.xlsx"};
+  for (const fs::path& file : outputs) REQUIRE(fs::exists(file));
+  std::string all_site;
+  for (const fs::path& file : FilesUnder(out)) {
+    const std::string text = ReadableText(file);
+    INFO(file.string());
+    for (const std::string& f : hidden) {
+      INFO(f);
+      CHECK(text.find(f) == std::string::npos);
+    }
+    if (file.string().find("/site/") != std::string::npos) all_site += text;
+    const std::string name = file.filename().string();
+    if (name == "report.docx" || name == "report.pdf") {
+      // The documents are in it: most fragments the edition shows come back out (a PDF's text
+      // layer loses some to table layout and line breaks inside a fragment).
+      size_t found = 0;
+      for (const std::string& f : shown) found += text.find(f) != std::string::npos;
+      CHECK(found * 4 >= shown.size() * 3);
+    }
+  }
+  size_t in_site = 0;
+  for (const std::string& f : shown) in_site += all_site.find(f) != std::string::npos;
+  CHECK(in_site * 10 >= shown.size() * 9);
+}
+
+TEST_CASE("Export: a coarsened value is not published for its firm in the corpus or the pages",
+          "[toolkit][disk]") {
+  TempDir tmp;
+  const KeyPair keys = MakeKeyPair(tmp.path(), "secretariat");
+  const fs::path out = tmp / "kit";
+  REQUIRE(ExportCli(out, "公表用", keys).exit_code == 0);
+  const ExportSet set = Read(BundledDb(), Edition::kPublic);
+  REQUIRE(set.coarsened.size() > 5);  // the bundled public cases are few: small cells coarsen
+  const std::string report = ReadFile(out / "export-report.txt");
+  for (const Coarsening& c : set.coarsened) {
+    INFO(c.doc_id << " " << c.field << " " << c.from << " → " << c.to);
+    std::string corpus_file;
+    for (const fs::path& f : FilesUnder(out / "corpus")) {
+      if (f.stem() == c.doc_id) corpus_file = ReadFile(f);
+    }
+    REQUIRE_FALSE(corpus_file.empty());
+    const std::string front = corpus_file.substr(0, corpus_file.find("\n---", 3));
+    CHECK(front.find(c.field + ": \"" + c.from + "\"") == std::string::npos);
+    CHECK(front.find(c.field + ": " + c.from + "\n") == std::string::npos);
+    const std::string page = ReadFile(out / "site" / "doc" / (c.doc_id + ".html"));
+    CHECK(page.find("<td>" + c.from + "</td>") == std::string::npos);
+    // The report says what was coarsened, never the value it hides.
+    CHECK(report.find(c.doc_id + "\t" + c.field + "\t" + c.to) != std::string::npos);
+    CHECK(report.find(c.from + "\t") == std::string::npos);
   }
 }
 
