@@ -430,6 +430,29 @@ TEST_CASE("Export: a folder over --max-size is refused and nothing is left", "[t
   CHECK(NoStagingLeft(out));
 }
 
+TEST_CASE("Export: a missing tool skips its outputs by name, exit 3, and the folder still verifies",
+          "[toolkit][disk]") {
+  TempDir tmp;
+  const KeyPair keys = MakeKeyPair(tmp.path(), "secretariat");
+  const fs::path out = tmp / "kit";
+  const auto r =
+      ExportCli(out, "公表用", keys,
+                {"--pandoc", "/nonexistent/pandoc", "--chromium", "/nonexistent/chromium"});
+  INFO(r.out + r.err);
+  CHECK(r.exit_code == 3);
+  for (const char* skipped : {"reports/report.docx", "reports/report.pdf", "reports/figures.pdf"}) {
+    INFO(skipped);
+    CHECK((r.out + r.err).find(skipped) != std::string::npos);
+    CHECK_FALSE(fs::exists(out / skipped));
+    CHECK(ReadFile(out / "export-report.txt").find(skipped) != std::string::npos);
+  }
+  CHECK(fs::exists(out / "reports" / "figures.xlsx"));  // libxlsxwriter needs no outside tool
+  CHECK(fs::exists(out / "index.html"));
+  const auto verify = Yuimaru({"verify-export", out.string(), "--cert", keys.cert.string()});
+  INFO(verify.out + verify.err);
+  CHECK(verify.exit_code == 0);
+}
+
 TEST_CASE("Export: a usage error exits 2 with one line", "[toolkit][disk]") {
   TempDir tmp;
   const KeyPair keys = MakeKeyPair(tmp.path(), "secretariat");
