@@ -32,6 +32,8 @@ int RunPurgeCommand(const Args& args);
 int RunAnonymizeCommand(const Args& args);
 int RunExportCommand(const Args& args);
 int RunVerifyExportCommand(const Args& args);
+int RunReportCommand(const Args& args);
+int RunFollowupsCommand(const Args& args);
 
 // The roster file: --users FILE, else DB/users.json; empty if neither is given.
 std::filesystem::path UsersPath(const std::optional<std::string>& users,

@@ -30,6 +30,9 @@ constexpr Command kCommands[] = {
     {"audit", "監査ログのハッシュ連鎖を検証・修復する", RunAuditCommand},
     {"anonymize", "対応表で実名を ID に置き換えた写しを作る", RunAnonymizeCommand},
     {"purge", "文書を索引から完全に消去し、廃棄証明を出す", RunPurgeCommand},
+    {"report", "実績報告（年度別の支援先数・文書数）を表示・出力する", RunReportCommand},
+    {"followups", "フォローアップ一覧（次回訪問・⑤の記録なし・年度別の支援終了）",
+     RunFollowupsCommand},
     {"export", "横展開フォルダ（公表用・当局用）を書き出す", RunExportCommand},
     {"verify-export", "書き出したフォルダのファイルと署名を検証する", RunVerifyExportCommand},
 };

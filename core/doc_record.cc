@@ -22,6 +22,7 @@ std::string EncodeDocRecord(const DocRecord& r) {
   if (!r.company_ids.empty()) j["co"] = r.company_ids;
   if (!r.tags.empty()) j["tags"] = r.tags;
   j["related"] = r.related;
+  if (!r.next_visit.empty()) j["nv"] = r.next_visit;
   j["md"] = r.markdown;
   const std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(j);
   return std::string(bytes.begin(), bytes.end());
@@ -46,6 +47,7 @@ Result<DocRecord> DecodeDocRecord(std::string_view data) {
     if (j.contains("co")) j.at("co").get_to(r.company_ids);
     if (j.contains("tags")) j.at("tags").get_to(r.tags);
     if (j.contains("related")) j.at("related").get_to(r.related);
+    r.next_visit = j.value("nv", "");
     r.markdown = j.value("md", "");
   } catch (const nlohmann::json::exception& e) {
     return MakeError(ErrorCode::kInternal, "index.data.corrupt", e.what());

@@ -28,6 +28,9 @@ struct DocRecord {
   std::vector<std::string> company_ids;                                  // company_id / company_ids
   std::vector<std::string> tags;
   std::vector<std::string> related;  // doc ids named in the front matter
+  // `next_visit:` (YYYY-MM-DD) or empty; for the follow-up list. Stored only when set, so
+  // records written before it existed read as empty.
+  std::string next_visit;
   // Markdown body of this version, private blocks above it removed. Snippets and explanations
   // re-read it with core::ReadMarkdown (cheap for ten hits; storing the blocks as well would
   // double the stored text).

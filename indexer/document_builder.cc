@@ -72,6 +72,10 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   record.company_ids = doc.company_ids;
   record.tags = doc.tags;
   record.related = doc.related;
+  for (const auto& v : doc.front_matter) {
+    // Validated as a date by the parser (front-matter.next_visit).
+    if (!v.is_key && v.path == "next_visit") record.next_visit = v.value;
+  }
 
   std::string text;  // normalized visible text, one block per line
   IndexText(record.title, core::kTitleWdf, analyzer, xdoc, text);

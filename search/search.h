@@ -9,10 +9,12 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "core/doc_record.h"
+#include "core/firm_figures.h"
 #include "core/result.h"
 #include "core/schema.h"
 
@@ -213,6 +215,29 @@ class SearchView {
   explicit SearchView(std::shared_ptr<const Impl> impl);
   std::shared_ptr<const Impl> impl_;
 };
+
+// Every document of `view` that `filters` select (as SearchRequest::filters: a browse search
+// without words), each with its stored record, in id order. Fails as SearchView::Run for a bad
+// filter (kInvalidInput, with the message saying what is allowed), kIo if the index cannot be read.
+Result<std::vector<core::DocRecord>> ReadRecords(
+    const SearchView& view, const std::vector<std::pair<std::string, std::string>>& filters);
+
+// The 年度 of a report request: "all", 全年度 or 全期間 → core::kAllYears, else a 年度 expression
+// (2025, 令和7年度, R7, 今年度 … relative to `current_fy`). Fails with kInvalidInput
+// ("report.year") and a one-line Japanese message.
+Result<int> ParseReportYear(std::string_view text, int current_fy);
+
+// Whether a report's year must have documents in the view (a year asked for) or not (the
+// current year by default, which may have none yet).
+enum class YearCheck { kMustHaveDocuments, kAny };
+
+// The 実績報告 (core::ComputeReport) of `fiscal_year` over the documents of `view` that
+// `filters` select: a 公開 view's report counts 公開 documents only. Fails with kInvalidInput
+// ("report.year.unknown") when `check` asks for documents and the view has none in that year,
+// and as ReadRecords (a bad filter: kInvalidInput).
+Result<core::Report> ReadReport(const SearchView& view,
+                                const std::vector<std::pair<std::string, std::string>>& filters,
+                                int fiscal_year, YearCheck check);
 
 // Search over one index: the generation open, its synonym table, the analyzer and the ranking.
 // Not thread-safe: a server keeps one Searcher per thread.

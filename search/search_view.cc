@@ -2,6 +2,7 @@
 // one clearance (the I/O side of search/ with searcher.cc: Xapian databases, the clock).
 #include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -191,6 +192,35 @@ Result<IndexStats> SearchView::Stats() const {
     return DbError(e, generation);
   }
   return stats;
+}
+
+Result<std::vector<core::DocRecord>> ReadRecords(
+    const SearchView& view, const std::vector<std::pair<std::string, std::string>>& filters) {
+  SearchRequest request;
+  request.filters = filters;
+  request.facets = FacetMode::kSkip;
+  request.snippets = SnippetMode::kSkip;
+  request.fields = HitFields::kIdOnly;
+  request.synonyms = SynonymMode::kOff;
+  request.limit = 1000;
+  std::vector<std::string> ids;
+  for (;;) {
+    auto response = view.Run(request);
+    if (!response) return response.error();
+    for (const Hit& hit : response->hits) ids.push_back(hit.id);
+    if (response->hits.size() < request.limit) break;
+    request.offset += request.limit;
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<core::DocRecord> records;
+  records.reserve(ids.size());
+  for (const std::string& id : ids) {
+    auto record = view.Record(id);
+    if (!record) return record.error();
+    records.push_back(std::move(*record));
+  }
+  return records;
 }
 
 }  // namespace yuimaru::search

@@ -8,20 +8,18 @@
 #include <vector>
 
 #include "core/doc_record.h"
+#include "core/firm_figures.h"
 #include "core/result.h"
 #include "toolkit/toolkit.h"
 
 namespace yuimaru::toolkit {
 
-struct ExportDoc {
-  // The record as the edition's view reads it, with coarsened facet labels already applied
-  // (record.facets). record.markdown is the body at that clearance (private blocks above it
-  // are not in it). In the 公表用 edition record.company_ids is empty.
-  core::DocRecord record;
-  // The firms this document concerns (figures count distinct firms): company ids in 当局用;
-  // see FirmKeys (toolkit/figures.h) for how a public case is counted.
-  std::vector<std::string> firms;
-};
+// A document as the edition's view reads it, with coarsened facet labels already applied
+// (record.facets), and the firms it concerns (core::FirmKeys). record.markdown is the body at
+// that clearance (private blocks above it are not in it). In the 公表用 edition
+// record.company_ids is empty. The figures are counted by core/firm_figures, shared with the
+// 実績報告 and the dashboard.
+using ExportDoc = core::FirmDoc;
 
 struct ExportSet {
   Edition edition = Edition::kPublic;

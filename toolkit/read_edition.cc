@@ -29,37 +29,20 @@ Result<ExportSet> ReadEdition(const ExportOptions& options) {
   auto view = searcher->View(EditionClearance(options.edition));
   if (!view) return view.error();
 
-  // Every document the filters select: a search without words lists them all (browse mode),
-  // with the same filter syntax and errors as `search --filter`.
-  std::vector<std::string> ids;
-  search::SearchRequest request;
-  request.filters = options.filters;
-  request.facets = search::FacetMode::kSkip;
-  request.snippets = search::SnippetMode::kSkip;
-  request.fields = search::HitFields::kIdOnly;
-  request.synonyms = search::SynonymMode::kOff;
-  request.limit = 1000;
-  for (;;) {
-    auto response = view->Run(request);
-    if (!response) return response.error();
-    for (const auto& hit : response->hits) ids.push_back(hit.id);
-    if (response->hits.size() < request.limit) break;
-    request.offset += request.limit;
-  }
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // Every document the filters select, with the same filter syntax and errors as
+  // `search --filter`.
+  auto records = search::ReadRecords(*view, options.filters);
+  if (!records) return records.error();
 
   ExportSet set;
   set.edition = options.edition;
   set.generated_at = options.generated_at;
   set.filters = options.filters;
   set.k = options.k;
-  for (const std::string& id : ids) {
-    auto record = view->Record(id);
-    if (!record) return record.error();
+  for (core::DocRecord& record : *records) {
     ExportDoc doc;
-    doc.record = std::move(*record);
-    doc.firms = FirmKeys(doc.record);
+    doc.firms = core::FirmKeys(record);
+    doc.record = std::move(record);
     set.docs.push_back(std::move(doc));
   }
   std::stable_sort(set.docs.begin(), set.docs.end(), [](const ExportDoc& a, const ExportDoc& b) {

@@ -84,6 +84,10 @@ section.private { background: var(--private); border-left: 4px solid #d35400; pa
 .chart { margin: 1.5rem 0; max-width: 52rem; }
 .chart figcaption { font-weight: 700; }
 svg.bars { width: 100%; height: auto; }
+table.report { border-collapse: collapse; margin: .5rem 0; display: block; overflow-x: auto; }
+table.report th, table.report td { border: 1px solid #d0d7de; padding: .15rem .5rem; }
+table.report td { text-align: right; }
+.report-year, .downloads, .note { margin: .75rem 0; }
 svg.bars .bar { fill: #4a7fb8; }
 svg.bars a:hover .bar, svg.bars a:focus .bar { fill: #0b5394; }
 svg.bars text { font-size: 13px; fill: #1f2933; }

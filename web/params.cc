@@ -137,4 +137,42 @@ std::string StateUrl(const SearchState& s, const std::string& path) {
   return qs.empty() ? path : path + "?" + qs;
 }
 
+Result<ReportState> ParseReportState(const std::multimap<std::string, std::string>& params,
+                                     int current_fy) {
+  ReportState s;
+  s.fiscal_year = current_fy;
+  std::set<std::string> seen;
+  for (const auto& [key, value] : params) {
+    if ((key == "fiscal_year" || key == "table") && !seen.insert(key).second) {
+      return ParamError("param.repeated", "パラメータ「" + key + "」が複数あります");
+    }
+    if (key == "fiscal_year") {
+      if (value.empty()) continue;
+      auto year = search::ParseReportYear(value, current_fy);
+      if (!year) return ParamError(year.error().rule, year.error().message);
+      s.fiscal_year = *year;
+      s.year_given = true;
+    } else if (key == "table") {
+      s.table = value;
+    } else if (core::FindField(key) != nullptr) {
+      if (!value.empty() && std::find(s.filters.begin(), s.filters.end(),
+                                      std::make_pair(key, value)) == s.filters.end()) {
+        s.filters.emplace_back(key, value);
+      }
+    } else {
+      return ParamError("param.unknown", "不明なパラメータ「" + key + "」です");
+    }
+  }
+  return s;
+}
+
+std::string ReportUrl(const ReportState& s, const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> p;
+  p.emplace_back("fiscal_year",
+                 s.fiscal_year == core::kAllYears ? "all" : std::to_string(s.fiscal_year));
+  for (const auto& f : s.filters) p.push_back(f);
+  if (!s.table.empty()) p.emplace_back("table", s.table);
+  return path + "?" + QueryString(p);
+}
+
 }  // namespace yuimaru::web

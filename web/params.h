@@ -46,4 +46,23 @@ search::SearchRequest ToRequest(const SearchState& state);
 std::vector<std::pair<std::string, std::string>> StateParams(const SearchState& state);
 std::string StateUrl(const SearchState& state, const std::string& path = "/search");
 
+// The state of the dashboard, its downloads and /api/report, as URL parameters:
+//   fiscal_year=2025 (or 令和7年度, R7, all; none: the current year) &industry=製造業 … (the
+//   search's filters) &table=industry (downloads: one table; none: all of them)
+struct ReportState {
+  int fiscal_year = 0;                                       // a year, or core::kAllYears
+  bool year_given = false;                                   // false: the current year by default
+  std::vector<std::pair<std::string, std::string>> filters;  // (field key, value), URL order
+  std::string table;                                         // a ReportSheet key, or empty
+};
+
+// Parses the dashboard's parameters; `current_fy` is the default year. Fails with kInvalidInput
+// for an unknown or repeated parameter or an unreadable year (one-line Japanese messages).
+// Filter values and whether the year has documents are checked by search::ReadReport.
+Result<ReportState> ParseReportState(const std::multimap<std::string, std::string>& params,
+                                     int current_fy);
+
+// The URL of `path` with the state's parameters (the year always written).
+std::string ReportUrl(const ReportState& state, const std::string& path);
+
 }  // namespace yuimaru::web

@@ -6,6 +6,7 @@
 #include "core/fiscal_year.h"
 #include "core/html.h"
 #include "core/markdown_html.h"
+#include "core/report_output.h"
 #include "core/schema.h"
 
 namespace yuimaru::web {
@@ -60,7 +61,8 @@ std::string Header(const PageContext& ctx, const SearchState* state) {
   out +=
       "<button type=\"submit\">検索</button>\n</form>\n<nav class=\"site-nav\" "
       "aria-label=\"サイト\">"
-      "<a href=\"/search\">検索</a> <a href=\"/dashboard\">実績の見える化</a></nav>\n"
+      "<a href=\"/search\">検索</a> <a href=\"/dashboard\">実績の見える化</a> <a "
+      "href=\"/followups\">フォローアップ</a></nav>\n"
       "<p class=\"session\">閲覧区分: <strong>" +
       Escape(ctx.clearance_label) + "</strong>" +
       (ctx.user.empty() ? "" : "（" + Escape(ctx.user) + "）");
@@ -380,11 +382,14 @@ std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page)
   return out;
 }
 
-std::string RenderDashboard(const PageContext& ctx, const search::IndexStats& stats) {
-  std::string out = Head("実績の見える化 - ゆいまーる") + Header(ctx, nullptr) +
-                    "<main id=\"main\" class=\"dashboard\">\n";
-  out += "<h1>実績の見える化</h1>\n<p>索引にある文書 <strong>" + FormatCount(stats.documents) +
-         "</strong> 件の内訳です。棒を選ぶと、その条件で絞り込んだ検索に移ります。</p>\n";
+namespace {
+
+// Documents per facet value of the whole view, as bars linked to the filtered search.
+std::string DocumentCharts(const search::IndexStats& stats) {
+  std::string out =
+      "<h2>索引全体の文書数（全年度・絞り込みなし）</h2>\n<p>索引にある文書 <strong>" +
+      FormatCount(stats.documents) +
+      "</strong> 件の内訳です。棒を選ぶと、その条件で絞り込んだ検索に移ります。</p>\n";
   int chart_no = 0;
   for (const core::FieldDef* field : core::ChartFields()) {
     const std::string key(field->key);
@@ -427,13 +432,225 @@ std::string RenderDashboard(const PageContext& ctx, const search::IndexStats& st
     }
     out += "</svg></figure>\n";
   }
+  return out;
+}
+
+// A horizontal bar chart (inline SVG, no outside resource) of `values`.
+std::string Bars(const std::string& id, const std::vector<std::pair<std::string, double>>& values,
+                 const std::string& unit) {
+  double max = 1;
+  for (const auto& [label, n] : values) max = std::max(max, n);
+  const int row = 24, label_w = 260, bar_w = 360;
+  const int height = static_cast<int>(values.size()) * row + 10;
+  std::string out = "<svg viewBox=\"0 0 " + std::to_string(label_w + bar_w + 70) + " " +
+                    std::to_string(height) + "\" role=\"img\" aria-labelledby=\"" + id +
+                    "\" class=\"bars\">\n";
+  int y = 5;
+  for (const auto& [label, n] : values) {
+    const int w = std::max(2, static_cast<int>(bar_w * n / max));
+    const std::string count = std::to_string(static_cast<long long>(n));
+    out += "<g><title>" + Escape(label + ": " + count + " " + unit) +
+           "</title><text class=\"label\" x=\"" + std::to_string(label_w - 8) + "\" y=\"" +
+           std::to_string(y + 16) + "\" text-anchor=\"end\">" + Escape(label) +
+           "</text><rect class=\"bar\" x=\"" + std::to_string(label_w) + "\" y=\"" +
+           std::to_string(y + 4) + "\" width=\"" + std::to_string(w) + "\" height=\"" +
+           std::to_string(row - 8) + "\"/><text class=\"value\" x=\"" +
+           std::to_string(label_w + w + 6) + "\" y=\"" + std::to_string(y + 16) + "\">" + count +
+           "</text></g>\n";
+    y += row;
+  }
+  return out + "</svg>\n";
+}
+
+std::string CellHtml(const core::ReportCell& c) {
+  if (!c.is_number) return Escape(c.text);
+  if (c.number == static_cast<double>(static_cast<long long>(c.number))) {
+    return FormatCount(static_cast<uint64_t>(c.number));
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", c.number);
+  return buf;
+}
+
+std::string SheetTable(const core::ReportSheet& sheet) {
+  std::string out = "<table class=\"report\"><thead><tr>";
+  for (const std::string& h : sheet.header) out += "<th scope=\"col\">" + Escape(h) + "</th>";
+  out += "</tr></thead><tbody>\n";
+  for (const auto& row : sheet.rows) {
+    out += "<tr>";
+    for (size_t i = 0; i < row.size(); ++i) {
+      out += i == 0 ? "<th scope=\"row\">" + CellHtml(row[i]) + "</th>"
+                    : "<td>" + CellHtml(row[i]) + "</td>";
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table>\n";
+}
+
+std::string Downloads(ReportState state, const std::string& table, const std::string& what) {
+  state.table = table;
+  return "<p class=\"downloads\">" + Escape(what) + "をダウンロード: <a href=\"" +
+         Escape(ReportUrl(state, "/dashboard.csv")) + "\">CSV</a> <a href=\"" +
+         Escape(ReportUrl(state, "/dashboard.xlsx")) + "\">Excel</a></p>\n";
+}
+
+std::string YearForm(const DashboardPage& page) {
+  std::vector<int> years = page.report.years;
+  if (page.state.fiscal_year != core::kAllYears &&
+      std::find(years.begin(), years.end(), page.state.fiscal_year) == years.end()) {
+    years.push_back(page.state.fiscal_year);
+  }
+  std::sort(years.rbegin(), years.rend());
+  std::string out =
+      "<form class=\"report-year\" action=\"/dashboard\" method=\"get\">\n"
+      "<label for=\"fiscal_year\">年度</label> <select id=\"fiscal_year\" name=\"fiscal_year\">\n";
+  out += std::string("<option value=\"all\"") +
+         (page.state.fiscal_year == core::kAllYears ? " selected" : "") + ">全年度</option>\n";
+  for (int y : years) {
+    out += "<option value=\"" + std::to_string(y) + "\"" +
+           (y == page.state.fiscal_year ? " selected" : "") + ">" +
+           Escape(core::FiscalYearDisplay(y)) + "</option>\n";
+  }
+  out += "</select>\n";
+  for (const auto& [k, v] : page.state.filters) {
+    out += "<input type=\"hidden\" name=\"" + Escape(k) + "\" value=\"" + Escape(v) + "\">\n";
+  }
+  out += "<button type=\"submit\">表示</button>\n</form>\n";
+  if (!page.state.filters.empty()) {
+    out += "<ul class=\"active\" aria-label=\"適用中の絞り込み\">";
+    for (const auto& [k, v] : page.state.filters) {
+      ReportState without = page.state;
+      std::erase(without.filters, std::make_pair(k, v));
+      out += "<li><a class=\"remove\" href=\"" + Escape(ReportUrl(without, "/dashboard")) + "\">" +
+             Escape(FieldLabel(k)) + ": " + Escape(v) +
+             " <span aria-hidden=\"true\">×</span></a></li>";
+    }
+    out += "</ul>\n";
+  }
+  return out;
+}
+
+// The 実績報告 of the chosen year: summary, then each table with its chart and downloads.
+std::string ReportSection(const DashboardPage& page) {
+  const core::Report& r = page.report;
+  const std::string year = core::ReportYearLabel(r.fiscal_year);
+  std::string out =
+      "<section class=\"report\" aria-labelledby=\"report-title\">\n"
+      "<h2 id=\"report-title\">" +
+      Escape(year) + "の実績</h2>\n";
+  out += "<p class=\"summary\">支援先数 <strong class=\"firms\">" + FormatCount(r.firms) +
+         "</strong> 社（その年度に訪問メモ・事例・会議録などの文書がある企業）、文書 <strong "
+         "class=\"documents\">" +
+         FormatCount(r.documents) + "</strong> 件、橋渡し <strong>" + FormatCount(r.bridge_total) +
+         "</strong> 件。";
+  const double rate = core::SelfRunningRate(r);
+  if (rate >= 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", rate);
+    out += "自走化率 <strong class=\"self-running\">" + std::string(buf) +
+           "%</strong>（支援の状況が" + "記録された " + FormatCount(r.outcome_firms) +
+           " 社のうち " + FormatCount(r.self_running) + " 社）。";
+  }
+  out += "</p>\n" + Downloads(page.state, "", "すべての表");
+  int chart_no = 0;
+  for (const core::ReportSheet& sheet : core::ReportSheets(r)) {
+    if (sheet.key == "summary") continue;
+    const std::string id = "report-" + std::to_string(++chart_no);
+    out += "<figure class=\"chart\" data-table=\"" + Escape(sheet.key) + "\"><figcaption id=\"" +
+           id + "\">" + Escape(sheet.title) + "</figcaption>\n";
+    std::vector<std::pair<std::string, double>> values;
+    const size_t col = sheet.key == "bridge_to" ? sheet.header.size() - 1 : 1;
+    for (const auto& row : sheet.rows) {
+      if (row.size() > col && row[col].is_number) values.emplace_back(row[0].text, row[col].number);
+    }
+    out += Bars(id, values, sheet.key == "bridge_to" ? "件" : "社") + SheetTable(sheet) +
+           Downloads(page.state, sheet.key, "この表") + "</figure>\n";
+  }
+  out += "<p class=\"note\">" + Escape(r.essential_issue_note) + "</p>\n</section>\n";
+  return out;
+}
+
+}  // namespace
+
+std::string RenderDashboard(const PageContext& ctx, const DashboardPage& page) {
+  std::string out = Head("実績の見える化 - ゆいまーる") + Header(ctx, nullptr) +
+                    "<main id=\"main\" class=\"dashboard\">\n<h1>実績の見える化</h1>\n";
+  out += YearForm(page) + ReportSection(page) + DocumentCharts(page.stats);
   out += "</main>\n" + Footer();
+  return out;
+}
+
+namespace {
+
+std::string FollowupList(const std::string& title, const std::vector<core::FollowupFirm>& firms) {
+  std::string out = "<section class=\"followups\"><h2>" + Escape(title) + "（" +
+                    std::to_string(firms.size()) + " 社）</h2>\n";
+  if (firms.empty()) return out + "<p>該当する企業はありません。</p></section>\n";
+  out +=
+      "<table class=\"report\"><thead><tr><th scope=\"col\">企業ID</th><th "
+      "scope=\"col\">日付</th><th scope=\"col\">状況</th><th "
+      "scope=\"col\">根拠の文書</th></tr></thead><tbody>\n";
+  for (const core::FollowupFirm& f : firms) {
+    out += "<tr><th scope=\"row\"><a href=\"/firm/" + UrlEncode(f.company_id) + "\">" +
+           Escape(f.company_id) + "</a></th><td>" + Escape(f.date) + "</td><td>" +
+           Escape(f.detail) + "</td><td><a href=\"/doc/" + UrlEncode(f.source) + "\">" +
+           Escape(f.source) + "</a></td></tr>\n";
+  }
+  return out + "</tbody></table></section>\n";
+}
+
+}  // namespace
+
+std::string RenderFollowupsPage(const PageContext& ctx, const core::Followups& f,
+                                const core::FollowupOptions& options) {
+  std::string out = Head("フォローアップ - ゆいまーる") + Header(ctx, nullptr) +
+                    "<main id=\"main\" class=\"dashboard\">\n<h1>フォローアップ一覧</h1>\n<p>" +
+                    Escape(options.today.ToString()) +
+                    " 現在。企業IDを選ぶと、その企業の文書を古い順に"
+                    "表示します。</p>\n";
+  out += FollowupList("次回訪問が期限切れ・" + std::to_string(options.due_within_days) + "日以内",
+                      f.next_visit_due);
+  out += FollowupList(
+      "⑤支援終了後の対応で " + std::to_string(options.quiet_months) + " か月以上記録なし",
+      f.quiet_after_end);
+  for (auto it = f.ended_by_year.rbegin(); it != f.ended_by_year.rend(); ++it) {
+    out += FollowupList("支援終了 " + core::FiscalYearDisplay(it->first), it->second);
+  }
+  out += "</main>\n" + Footer();
+  return out;
+}
+
+std::string RenderFirmPage(const PageContext& ctx, const std::string& company_id,
+                           const std::vector<core::DocRecord>& records) {
+  std::string out = Head("企業 " + company_id + " の経過 - ゆいまーる") + Header(ctx, nullptr) +
+                    "<main id=\"main\" class=\"dashboard\">\n<h1>企業 " + Escape(company_id) +
+                    " の経過</h1>\n<p>文書 " + FormatCount(records.size()) +
+                    " 件（古い順）</p>\n<ol class=\"timeline\">\n";
+  for (const core::DocRecord& r : records) {
+    std::string facts;
+    for (const auto& [key, labels] : r.facets) {
+      if (key != "phase" && key != "outcome" && key != "bridge_to") continue;
+      for (const std::string& l : labels) facts += (facts.empty() ? "" : "・") + l;
+    }
+    out += "<li><time datetime=\"" + Escape(r.date) + "\">" + Escape(r.date) +
+           "</time> <span class=\"badge badge-" + Escape(DocTypeCode(r.doc_type)) + "\">" +
+           Escape(r.doc_type) + "</span> <a href=\"/doc/" + UrlEncode(r.id) + "\">" +
+           Escape(r.title) + "</a>" +
+           (facts.empty() ? "" : " <span class=\"facts\">" + Escape(facts) + "</span>") +
+           (r.next_visit.empty()
+                ? ""
+                : " <span class=\"next\">次回予定 " + Escape(r.next_visit) + "</span>") +
+           "</li>\n";
+  }
+  out += "</ol>\n</main>\n" + Footer();
   return out;
 }
 
 std::string SafeNextUrl(const std::string& candidate) {
   const bool ours = candidate == "/" || candidate == "/dashboard" || candidate == "/search" ||
-                    candidate.rfind("/search?", 0) == 0 || candidate.rfind("/doc/", 0) == 0;
+                    candidate.rfind("/dashboard?", 0) == 0 || candidate == "/followups" ||
+                    candidate.rfind("/firm/", 0) == 0 || candidate.rfind("/search?", 0) == 0 ||
+                    candidate.rfind("/doc/", 0) == 0;
   if (!ours) return "/";
   for (char c : candidate) {
     if (static_cast<unsigned char>(c) < 0x20 || c == '\\') return "/";

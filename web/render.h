@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/firm_figures.h"
+#include "core/followups.h"
 #include "core/result.h"
 #include "search/search.h"
 #include "web/params.h"
@@ -42,7 +44,24 @@ struct DocumentPage {
 
 std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page);
 
-std::string RenderDashboard(const PageContext& ctx, const search::IndexStats& stats);
+struct DashboardPage {
+  search::IndexStats stats;  // the whole view: documents per facet value (linked bars)
+  ReportState state;         // the year and filters chosen
+  core::Report report;       // firms and documents of that year under those filters
+};
+
+// The 実績の見える化: a year selector (令和 labels, all years), the 実績報告's tables (firms and
+// documents side by side) each with a bar chart (inline SVG) and CSV / Excel links, then the
+// documents per facet value of the whole view as bars linked to the search.
+std::string RenderDashboard(const PageContext& ctx, const DashboardPage& page);
+
+// The follow-up list: each firm links to its timeline (/firm/<company id>).
+std::string RenderFollowupsPage(const PageContext& ctx, const core::Followups& followups,
+                                const core::FollowupOptions& options);
+
+// A firm's timeline: its documents (as the reader's view has them), oldest first.
+std::string RenderFirmPage(const PageContext& ctx, const std::string& company_id,
+                           const std::vector<core::DocRecord>& records);
 
 // 4xx/5xx page: the status, the message and the way back. The message must not carry
 // internals (paths, library errors); callers pass user-facing text.
@@ -56,7 +75,8 @@ struct LoginForm {
 };
 std::string RenderLoginPage(const PageContext& ctx, const LoginForm& form);
 
-// A path on this server to return to after login ("/", "/search?…", "/doc/…", "/dashboard");
+// A path on this server to return to after login ("/", "/search?…", "/doc/…", "/dashboard?…",
+// "/followups", "/firm/…");
 // anything else becomes "/".
 std::string SafeNextUrl(const std::string& candidate);
 

@@ -9,12 +9,13 @@ namespace {
 // A page and its API twin share one list, so they take the same parameters.
 constexpr std::array<std::string_view, 1> kDocumentParams = {"back"};
 constexpr std::array<std::string_view, 1> kRelatedParams = {"limit"};
+constexpr std::array<std::string_view, 1> kFollowupParams = {"quiet_months"};
 
 using enum RouteAccess;
 using enum RouteId;
 using enum ParamRule;
 
-constexpr std::array<Route, 13> kRoutes = {{
+constexpr std::array<Route, 18> kRoutes = {{
     {"GET", "/healthz", kHealth, kOpen, "", kOwn, {}},
     {"GET", "/login", kLoginForm, kOpen, "", kOwn, {}},
     {"POST", "/login", kLogin, kOpen, "", kOwn, {}},
@@ -22,12 +23,17 @@ constexpr std::array<Route, 13> kRoutes = {{
     {"GET", "/", kSearchPage, kReader, "search", kSearchState, {}},
     {"GET", "/search", kSearchPage, kReader, "search", kSearchState, {}},
     {"GET", R"(/doc/([^/]+))", kDocumentPage, kReader, "view", kListed, kDocumentParams},
-    {"GET", "/dashboard", kDashboard, kReader, "dashboard", kListed, {}},
+    {"GET", "/dashboard", kDashboard, kReader, "dashboard", kReportState, {}},
+    {"GET", "/dashboard.csv", kDashboardCsv, kReader, "report-csv", kReportState, {}},
+    {"GET", "/dashboard.xlsx", kDashboardXlsx, kReader, "report-xlsx", kReportState, {}},
+    {"GET", "/followups", kFollowups, kReader, "followups", kListed, kFollowupParams},
+    {"GET", R"(/firm/([^/]+))", kFirmPage, kReader, "firm", kListed, {}},
     {"GET", "/api/search", kApiSearch, kReader, "api-search", kSearchState, {}},
     {"GET", "/api/facets", kApiFacets, kReader, "api-facets", kSearchState, {}},
     {"GET", R"(/api/doc/([^/]+))", kApiDocument, kReader, "api-view", kListed, kDocumentParams},
     {"GET", R"(/api/related/([^/]+))", kApiRelated, kReader, "api-related", kListed,
      kRelatedParams},
+    {"GET", "/api/report", kApiReport, kReader, "api-report", kReportState, {}},
     {"GET", R"(/static/([a-z.]+))", kStatic, kOpen, "", kOwn, {}},
 }};
 

@@ -28,6 +28,11 @@ enum class RouteId {
   kSearchPage,
   kDocumentPage,
   kDashboard,
+  kDashboardCsv,
+  kDashboardXlsx,
+  kApiReport,
+  kFollowups,
+  kFirmPage,
   kApiSearch,
   kApiFacets,
   kApiDocument,
@@ -45,6 +50,7 @@ enum class ParamRule {
   kOwn,          // an open route reads what it needs and ignores the rest (forms, ?next=)
   kListed,       // only the names in `allowed` (none if empty); any other is a 400
   kSearchState,  // a search's state, checked by ParseSearchState (web/params.h)
+  kReportState,  // the dashboard's state, checked by ParseReportState (web/params.h)
 };
 
 struct Route {

@@ -4,19 +4,27 @@
 #include <httplib.h>
 #include <openssl/ssl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
+#include <fstream>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "access/access.h"
+#include "core/fiscal_year.h"
+#include "core/followups.h"
 #include "core/html.h"
 #include "core/index_layout.h"
 #include "core/pii.h"
+#include "core/report_output.h"
 #include "core/schema.h"
 #include "search/json.h"
 #include "web/assets.h"
@@ -296,12 +304,13 @@ struct Server::Impl {
     std::string body;
     const char* content_type;
     std::vector<std::pair<std::string, std::string>> audit;
+    std::string download;  // a file name (ASCII): sent as an attachment
   };
   static Answer Html(std::string body, std::vector<std::pair<std::string, std::string>> audit) {
-    return {std::move(body), "text/html; charset=utf-8", std::move(audit)};
+    return {std::move(body), "text/html; charset=utf-8", std::move(audit), {}};
   }
   static Answer Json(std::string body, std::vector<std::pair<std::string, std::string>> audit) {
-    return {std::move(body), "application/json; charset=utf-8", std::move(audit)};
+    return {std::move(body), "application/json; charset=utf-8", std::move(audit), {}};
   }
 
   // A reader route, as its row in web/routes.h says: the viewer (no session → login or 401),
@@ -328,6 +337,9 @@ struct Server::Impl {
         answer = a.error();
     }
     if (!answer) return SendError(req, res, answer.error(), *viewer);
+    if (!answer->download.empty()) {
+      res.set_header("Content-Disposition", "attachment; filename=\"" + answer->download + "\"");
+    }
     res.set_content(std::move(answer->body), answer->content_type);
   }
 
@@ -339,7 +351,15 @@ struct Server::Impl {
       case RouteId::kDocumentPage:
         return DocumentPageAnswer(v, s, req);
       case RouteId::kDashboard:
-        return DashboardAnswer(v, s);
+        return DashboardAnswer(v, s, req);
+      case RouteId::kDashboardCsv:
+      case RouteId::kDashboardXlsx:
+      case RouteId::kApiReport:
+        return ReportAnswer(id, v, s, req);
+      case RouteId::kFollowups:
+        return FollowupsAnswer(v, s, req);
+      case RouteId::kFirmPage:
+        return FirmPageAnswer(v, s, req);
       case RouteId::kApiSearch:
         return ApiSearchAnswer(v, s, req, false);
       case RouteId::kApiFacets:
@@ -405,10 +425,135 @@ struct Server::Impl {
     return Html(RenderDocumentPage(auth.Context(v), *page), {{"doc", req.matches[1]}});
   }
 
-  Result<Answer> DashboardAnswer(const Viewer& v, search::SearchView& s) {
+  // Today on the server's clock (local time), and its fiscal year.
+  core::Date Today() const {
+    const std::time_t t = Clock::to_time_t(Now());
+    std::tm local{};
+    localtime_r(&t, &local);
+    return core::Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+  }
+  int CurrentFiscalYear() const { return core::FiscalYearOf(Today()); }
+
+  // The follow-up list of the reader's view (firms it cannot read are not in it).
+  Result<Answer> FollowupsAnswer(const Viewer& v, search::SearchView& s,
+                                 const httplib::Request& req) {
+    core::FollowupOptions options;
+    options.today = Today();
+    if (req.has_param("quiet_months")) {
+      const std::string text = req.get_param_value("quiet_months");
+      char* end = nullptr;
+      const long n = std::strtol(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || n < 1 || n > 120) {
+        return MakeError(ErrorCode::kInvalidInput, "param.quiet_months",
+                         "quiet_months は 1〜120 の整数です");
+      }
+      options.quiet_months = static_cast<int>(n);
+    }
+    auto records = search::ReadRecords(s, {});
+    if (!records) return records.error();
+    const core::Followups f =
+        core::ComputeFollowups(core::ToFirmDocs(std::move(*records)), options);
+    return Html(RenderFollowupsPage(auth.Context(v), f, options), {});
+  }
+
+  // A firm's timeline: every document of the reader's view naming it, oldest first; 404 when the
+  // view has none (a firm the reader may not read answers like one that does not exist).
+  Result<Answer> FirmPageAnswer(const Viewer& v, search::SearchView& s,
+                                const httplib::Request& req) {
+    const std::string id = req.matches[1];
+    auto records = search::ReadRecords(s, {{"company_id", id}});
+    if (!records) return records.error();
+    if (records->empty()) {
+      return MakeError(ErrorCode::kNotFound, "firm.not-found",
+                       "企業「" + id + "」の文書は見つかりません");
+    }
+    std::stable_sort(records->begin(), records->end(),
+                     [](const core::DocRecord& a, const core::DocRecord& b) {
+                       return std::tie(a.date, a.id) < std::tie(b.date, b.id);
+                     });
+    return Html(RenderFirmPage(auth.Context(v), id, *records), {{"firm", id}});
+  }
+
+  // The 実績報告 of the request's state over the reader's own view: a 公開 reader's figures
+  // count 公開 documents only.
+  Result<std::pair<ReportState, core::Report>> ReadReportOf(const search::SearchView& s,
+                                                            const httplib::Request& req) const {
+    auto state = ParseReportState(Params(req), CurrentFiscalYear());
+    if (!state) return state.error();
+    auto report = search::ReadReport(
+        s, state->filters, state->fiscal_year,
+        state->year_given ? search::YearCheck::kMustHaveDocuments : search::YearCheck::kAny);
+    if (!report) return report.error();
+    return std::make_pair(std::move(*state), std::move(*report));
+  }
+
+  Result<Answer> DashboardAnswer(const Viewer& v, search::SearchView& s,
+                                 const httplib::Request& req) {
+    auto read = ReadReportOf(s, req);
+    if (!read) return read.error();
     auto stats = s.Stats();
     if (!stats) return stats.error();
-    return Html(RenderDashboard(auth.Context(v), *stats), {});
+    DashboardPage page{std::move(*stats), std::move(read->first), std::move(read->second)};
+    const std::string year = core::ReportYearLabel(page.report.fiscal_year);
+    return Html(RenderDashboard(auth.Context(v), page), {{"fiscal_year", year}});
+  }
+
+  // The dashboard's tables as CSV or an Excel workbook (all, or the one of ?table=), and the
+  // report as JSON.
+  Result<Answer> ReportAnswer(RouteId id, const Viewer& v, search::SearchView& s,
+                              const httplib::Request& req) {
+    auto read = ReadReportOf(s, req);
+    if (!read) return read.error();
+    const auto& [state, report] = *read;
+    const std::vector<std::pair<std::string, std::string>> audit = {
+        {"fiscal_year", core::ReportYearLabel(report.fiscal_year)}};
+    if (id == RouteId::kApiReport) {
+      const core::ReportContext context{std::string(core::ClearanceLabel(v.clearance)),
+                                        state.filters};
+      return Json(core::ReportJson(report, context), audit);
+    }
+    std::vector<core::ReportSheet> sheets = core::ReportSheets(report);
+    if (!state.table.empty()) {
+      const core::ReportSheet* one = core::FindSheet(sheets, state.table);
+      if (one == nullptr) {
+        return MakeError(ErrorCode::kInvalidInput, "param.table",
+                         "表「" + state.table + "」はありません");
+      }
+      sheets = {*one};
+    }
+    const std::string name =
+        "yuimaru-report-" +
+        (report.fiscal_year == core::kAllYears ? std::string("all")
+                                               : std::to_string(report.fiscal_year)) +
+        (state.table.empty() ? "" : "-" + state.table);
+    if (id == RouteId::kDashboardCsv) {
+      std::string csv =
+          sheets.size() == 1 ? core::SheetCsv(sheets.front()) : core::ReportCsv(report);
+      return Answer{std::move(csv), "text/csv; charset=utf-8", audit, name + ".csv"};
+    }
+    auto book = WorkbookBytes(sheets);
+    if (!book) return book.error();
+    return Answer{std::move(*book),
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", audit,
+                  name + ".xlsx"};
+  }
+
+  // libxlsxwriter writes files only: a private temporary file, read back and removed.
+  static Result<std::string> WorkbookBytes(const std::vector<core::ReportSheet>& sheets) {
+    static std::atomic<unsigned> counter{0};
+    const std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("yuimaru-report-" + std::to_string(::getpid()) +
+                                                  "-" + std::to_string(++counter) + ".xlsx");
+    Status written = core::WriteReportXlsx(sheets, path);
+    std::string bytes;
+    if (written) {
+      std::ifstream in(path, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+    if (!written) return written.error();
+    return bytes;
   }
 
   Result<Answer> ApiSearchAnswer(const Viewer& v, search::SearchView& s,

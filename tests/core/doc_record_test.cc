@@ -43,6 +43,23 @@ TEST_CASE("DocRecord: every field survives encoding", "[doc_record]") {
   CHECK(back->markdown == r.markdown);
 }
 
+TEST_CASE(
+    "DocRecord: next_visit is stored when set, and a record written without it reads as "
+    "empty",
+    "[doc_record]") {
+  DocRecord r;
+  r.id = "VM-2024-0153";
+  r.next_visit = "2024-12-06";
+  const std::string with = EncodeDocRecord(r);
+  REQUIRE(DecodeDocRecord(with));
+  CHECK(DecodeDocRecord(with)->next_visit == "2024-12-06");
+  r.next_visit.clear();
+  const std::string without = EncodeDocRecord(r);
+  CHECK(without.size() < with.size());  // no key at all: the format of older indexes
+  REQUIRE(DecodeDocRecord(without));
+  CHECK(DecodeDocRecord(without)->next_visit.empty());
+}
+
 TEST_CASE("DocRecord: garbage is reported, not trusted", "[doc_record]") {
   const auto r = DecodeDocRecord("not msgpack at all");
   REQUIRE_FALSE(r);

@@ -296,6 +296,54 @@ TEST_CASE(
   }
 }
 
+// The 実績報告 (CLI, API, CSV download and the dashboard's own figures) of a view equals the one
+// of an index of only the text that view may read: a 公開 reader's firms and documents come from
+// 公開 documents alone. Every year of the 機密 view is asked, so a year the reader's view lacks
+// is refused alike by both.
+TEST_CASE("clearance attack: the 実績報告 and the dashboard count only what the view may read",
+          "[http][clearance][attack][report]") {
+  Views& v = SharedViews();
+  auto report = [](const fs::path& db, const std::string& label, const std::string& year,
+                   const std::string& format) {
+    return Yuimaru(
+        {"report", "--db", db.string(), "--clearance", label, "--year", year, "--format", format});
+  };
+  const CommandResult top = report(v.full, "機密", "all", "json");
+  REQUIRE(top.exit_code == 0);
+  const nlohmann::json confidential = top.Json();
+  for (int c = 0; c < 2; ++c) {
+    const Clearance clearance = c == 0 ? Clearance::kPublic : Clearance::kInternal;
+    const std::string label = c == 0 ? "公開" : "内部";
+    std::vector<std::string> years = {"all"};
+    for (const auto& y : confidential["years"]) years.push_back(std::to_string(y.get<int>()));
+    for (const std::string& year : years) {
+      INFO(label << " " << year);
+      const CommandResult a = report(v.full, label, year, "json");
+      const CommandResult b = report(v.redacted[c], label, year, "json");
+      CHECK(a.exit_code == b.exit_code);
+      CHECK(a.out == b.out);
+      CHECK(a.err == b.err);
+    }
+    const nlohmann::json mine = report(v.redacted[c], label, "all", "json").Json();
+    // The comparison can fail: the 機密 view counts more than either.
+    CHECK(mine["documents"].get<int>() < confidential["documents"].get<int>());
+
+    TestServer server({v.corpus.string()}, clearance);
+    auto client = server.Client();
+    const auto api = client.Get("/api/report?fiscal_year=all");
+    REQUIRE(api);
+    CHECK(api->status == 200);
+    CHECK(nlohmann::json::parse(api->body) == mine);
+    const auto csv = client.Get("/dashboard.csv?fiscal_year=all");
+    REQUIRE(csv);
+    CHECK(csv->body == report(v.redacted[c], label, "all", "csv").out);
+    const auto page = client.Get("/dashboard?fiscal_year=all");
+    REQUIRE(page);
+    CHECK(page->body.find("<strong class=\"firms\">" + std::to_string(mine["firms"].get<int>()) +
+                          "</strong>") != std::string::npos);
+  }
+}
+
 // The leak fixtures of issue 8 (near-markers are refused by the indexer; these are the accepted
 // ones: exact markers with tabs, private headings with and without title:, CR LF / CR / mixed
 // line ends). No page or API answer at 公開 carries a canary; at 機密 the page shows them, boxed.

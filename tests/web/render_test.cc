@@ -75,7 +75,8 @@ TEST_CASE("Render: the dashboard draws a linked bar per value as inline SVG", "[
   f.label = "業種";
   f.values = {{"製造業", "E", 3, false}, {"建設業", "D", 2, false}};
   stats.facets.push_back(f);
-  const std::string html = RenderDashboard(PageContext{"機密", "", "", false}, stats);
+  const std::string html =
+      RenderDashboard(PageContext{"機密", "", "", false}, DashboardPage{stats, {}, {}});
   CHECK(html.find("<svg") != std::string::npos);
   CHECK(html.find("href=\"/search?industry=%E8%A3%BD%E9%80%A0%E6%A5%AD\"") != std::string::npos);
   CHECK(html.find("業種別の文書数") != std::string::npos);
@@ -109,7 +110,8 @@ TEST_CASE("Render: the sidebar and the dashboard show the registry's fields, in 
   }
   search::IndexStats stats;
   stats.facets = EveryFacet();
-  const std::string dashboard = RenderDashboard(PageContext{"機密", "", "", false}, stats);
+  const std::string dashboard =
+      RenderDashboard(PageContext{"機密", "", "", false}, DashboardPage{stats, {}, {}});
   last = 0;
   for (const core::FieldDef* field : core::ChartFields()) {
     CAPTURE(field->key);

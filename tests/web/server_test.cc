@@ -280,6 +280,167 @@ TEST_CASE("web: the dashboard counts by 業種, 地域, 支援フェーズ, 課�
   CHECK(r->body.find("href=\"/search?industry=" + Enc("製造業") + "\"") != std::string::npos);
 }
 
+std::string ReportDir() { return (SourceDir() / "tests" / "data" / "report").string(); }
+
+// A server whose clock reads 2025-06-01 (令和7年度) at noon UTC.
+void June2025(web::ServerOptions& o) {
+  o.clock = [] { return std::chrono::system_clock::from_time_t(1748779200); };
+}
+
+TEST_CASE("web: the dashboard counts firms and documents of the chosen year, current by default",
+          "[http][web][report]") {
+  TestServer server({ReportDir()}, search::Clearance::kConfidential, June2025);
+  auto c = server.Client();
+  const auto page = c.Get("/dashboard");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CheckSecurityHeaders(page);
+  CheckOnlyLocalResources(page->body);
+  CHECK(page->body.find("<option value=\"2025\" selected>2025年度（令和7年度）</option>") !=
+        std::string::npos);
+  CHECK(page->body.find("<strong class=\"firms\">3</strong>") != std::string::npos);
+  CHECK(page->body.find("<strong class=\"documents\">4</strong>") != std::string::npos);
+  CHECK(page->body.find("<strong class=\"self-running\">33.3%</strong>") != std::string::npos);
+  CHECK(page->body.find("href=\"/dashboard.csv?fiscal_year=2025&amp;table=industry\"") !=
+        std::string::npos);
+
+  const auto y2024 = c.Get(("/dashboard?fiscal_year=" + Enc("令和6年度")).c_str());
+  REQUIRE(y2024);
+  CHECK(y2024->status == 200);
+  CHECK(y2024->body.find("<strong class=\"firms\">2</strong>") != std::string::npos);
+  const auto fishing = c.Get(("/dashboard?fiscal_year=2024&industry=" + Enc("漁業")).c_str());
+  REQUIRE(fishing);
+  CHECK(fishing->body.find("<strong class=\"firms\">1</strong>") != std::string::npos);
+
+  const auto api = Json(c.Get("/api/report"));
+  CHECK(api["fiscal_year"] == 2025);
+  CHECK(api["firms"] == 3);
+  CHECK(Json(c.Get("/api/report?fiscal_year=all"))["documents"] == 7);
+}
+
+TEST_CASE("web: every dashboard table downloads as CSV with a BOM and as an Excel workbook",
+          "[http][web][report]") {
+  TestServer server({ReportDir()}, search::Clearance::kConfidential, June2025);
+  auto c = server.Client();
+  const auto csv = c.Get("/dashboard.csv?fiscal_year=2025&table=industry");
+  REQUIRE(csv);
+  CHECK(csv->status == 200);
+  CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
+  CHECK(csv->get_header_value("Content-Disposition") ==
+        "attachment; filename=\"yuimaru-report-2025-industry.csv\"");
+  CHECK(csv->body.rfind("\xEF\xBB\xBF項目,支援先数,文書数\r\n", 0) == 0);
+  CHECK(csv->body.find("漁業,1,0\r\n") != std::string::npos);
+  CHECK(csv->body.find("建設業,1,1\r\n") != std::string::npos);
+
+  const auto xlsx = c.Get("/dashboard.xlsx?fiscal_year=2025");
+  REQUIRE(xlsx);
+  CHECK(xlsx->status == 200);
+  CHECK(xlsx->body.rfind("PK", 0) == 0);
+  TempDir dir;
+  const auto book = dir / "d.xlsx";
+  WriteFile(book, xlsx->body);
+  const CommandResult read =
+      RunCommand({"/usr/bin/python3", "-c",
+                  "import json, sys, openpyxl\n"
+                  "wb = openpyxl.load_workbook(sys.argv[1])\n"
+                  "print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)]"
+                  " for ws in wb.worksheets}, ensure_ascii=False))\n",
+                  book.string()});
+  INFO(read.err);
+  REQUIRE(read.exit_code == 0);
+  const nlohmann::json sheets = read.Json();
+  const auto api = Json(c.Get("/api/report?fiscal_year=2025"));
+  for (const auto& t : api["tables"]) {
+    INFO(t["title"]);
+    REQUIRE(sheets.contains(t["title"].get<std::string>()));
+    const auto& ws = sheets[t["title"].get<std::string>()];
+    for (size_t r = 0; r < t["rows"].size(); ++r) {
+      for (size_t col = 0; col < t["rows"][r].size(); ++col) {
+        if (t["rows"][r][col].is_number()) CHECK(ws[r + 1][col] == t["rows"][r][col]);
+      }
+    }
+  }
+  const auto one = c.Get("/dashboard.xlsx?fiscal_year=2025&table=phase");
+  REQUIRE(one);
+  CHECK(one->status == 200);
+}
+
+TEST_CASE("web: the follow-up list links each firm to its timeline, oldest document first",
+          "[http][web][followups]") {
+  TestServer server({ReportDir()}, search::Clearance::kConfidential, [](web::ServerOptions& o) {
+    o.clock = [] { return std::chrono::system_clock::from_time_t(1764590400); };  // 2025-12-01
+  });
+  auto c = server.Client();
+  const auto list = c.Get("/followups");
+  REQUIRE(list);
+  CHECK(list->status == 200);
+  CHECK(list->body.find("<a href=\"/firm/C-0001\">C-0001</a></th><td>2025-12-10</td>") !=
+        std::string::npos);
+  const auto firm = c.Get("/firm/C-0001");
+  REQUIRE(firm);
+  CHECK(firm->status == 200);
+  const size_t karte = firm->body.find("/doc/KT-C0001");
+  const size_t memo = firm->body.find("/doc/VM-2024-0001");
+  const size_t meeting = firm->body.find("/doc/TM-2025-001");
+  const size_t last = firm->body.find("/doc/CS-2025-001");
+  CHECK(karte < memo);
+  CHECK(memo < meeting);
+  CHECK(meeting < last);
+  CHECK(last != std::string::npos);
+  CHECK(firm->body.find("/doc/KT-C0002") == std::string::npos);
+  const auto none = c.Get("/firm/C-9999");
+  REQUIRE(none);
+  CHECK(none->status == 404);
+  CHECK(c.Get("/followups?quiet_months=0")->status == 400);
+}
+
+TEST_CASE("web: a 公開 reader gets no firm timeline and no follow-ups of 内部 documents",
+          "[http][web][followups][clearance]") {
+  TestServer server({ReportDir()}, search::Clearance::kPublic, [](web::ServerOptions& o) {
+    o.clock = [] { return std::chrono::system_clock::from_time_t(1764590400); };
+  });
+  auto c = server.Client();
+  const auto firm = c.Get("/firm/C-0001");
+  REQUIRE(firm);
+  CHECK(firm->status == 404);
+  const auto unknown = c.Get("/firm/C-9999");
+  REQUIRE(unknown);
+  std::string same = unknown->body;
+  same.replace(same.find("C-9999"), 6, "C-0001");
+  CHECK(firm->body == same);
+  const auto list = c.Get("/followups");
+  REQUIRE(list);
+  CHECK(list->status == 200);
+  CHECK(list->body.find("C-0001") == std::string::npos);
+  CHECK(Json(c.Get("/api/report?fiscal_year=all"))["firms"] == 0);
+}
+
+TEST_CASE("web: a year outside the index, an unknown filter or table is a 400, never a 500",
+          "[http][web][report]") {
+  TestServer server({ReportDir()}, search::Clearance::kConfidential, June2025);
+  auto c = server.Client();
+  for (const auto& [path, rule] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/report?fiscal_year=2030", "report.year.unknown"},
+           {"/api/report?fiscal_year=abc", "report.year"},
+           {"/api/report?industry=" + Enc("宇宙業"), "query.filter.unknown-value"},
+           {"/api/report?fiscal_year=2024&fiscal_year=2025", "param.repeated"}}) {
+    INFO(path);
+    const auto r = c.Get(path.c_str());
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(Json(r)["error"]["rule"] == rule);
+  }
+  for (const std::string& path :
+       std::vector<std::string>{"/dashboard?fiscal_year=2030", "/dashboard.csv?table=nope",
+                                "/dashboard.xlsx?fiscal_year=" + Enc("平成元年度")}) {
+    INFO(path);
+    const auto r = c.Get(path.c_str());
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(r->get_header_value("Content-Disposition").empty());
+  }
+}
+
 }  // namespace
 }  // namespace yuimaru::testing
 
