@@ -32,6 +32,7 @@ int RunPurgeCommand(const Args& args);
 int RunAnonymizeCommand(const Args& args);
 int RunExportCommand(const Args& args);
 int RunVerifyExportCommand(const Args& args);
+int RunPackCommand(const Args& args);
 
 // The roster file: --users FILE, else DB/users.json; empty if neither is given.
 std::filesystem::path UsersPath(const std::optional<std::string>& users,

@@ -8,6 +8,7 @@
 
 #include "core/result.h"
 #include "search/search.h"
+#include "toolkit/pack.h"
 #include "web/params.h"
 
 namespace yuimaru::web {
@@ -43,6 +44,15 @@ struct DocumentPage {
 std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page);
 
 std::string RenderDashboard(const PageContext& ctx, const search::IndexStats& stats);
+
+// The 研修 pack basket: its items in order (each with its title as the reader's view reads
+// it, empty when the reader can no longer see it), the title and cover note, and the download
+// form (audience and format).
+struct PackBasketPage {
+  toolkit::PackList list;
+  std::vector<std::string> titles;  // one per item
+};
+std::string RenderPackPage(const PageContext& ctx, const PackBasketPage& page);
 
 // 4xx/5xx page: the status, the message and the way back. The message must not carry
 // internals (paths, library errors); callers pass user-facing text.

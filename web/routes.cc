@@ -9,12 +9,16 @@ namespace {
 // A page and its API twin share one list, so they take the same parameters.
 constexpr std::array<std::string_view, 1> kDocumentParams = {"back"};
 constexpr std::array<std::string_view, 1> kRelatedParams = {"limit"};
+constexpr std::array<std::string_view, 3> kPackAddParams = {"csrf", "doc", "section"};
+constexpr std::array<std::string_view, 5> kPackEditParams = {"csrf", "op", "index", "title",
+                                                             "note"};
+constexpr std::array<std::string_view, 2> kPackDownloadParams = {"audience", "format"};
 
 using enum RouteAccess;
 using enum RouteId;
 using enum ParamRule;
 
-constexpr std::array<Route, 13> kRoutes = {{
+constexpr std::array<Route, 18> kRoutes = {{
     {"GET", "/healthz", kHealth, kOpen, "", kOwn, {}},
     {"GET", "/login", kLoginForm, kOpen, "", kOwn, {}},
     {"POST", "/login", kLogin, kOpen, "", kOwn, {}},
@@ -28,6 +32,11 @@ constexpr std::array<Route, 13> kRoutes = {{
     {"GET", R"(/api/doc/([^/]+))", kApiDocument, kReader, "api-view", kListed, kDocumentParams},
     {"GET", R"(/api/related/([^/]+))", kApiRelated, kReader, "api-related", kListed,
      kRelatedParams},
+    {"GET", "/pack", kPackPage, kReader, "pack-view", kListed, {}},
+    {"POST", "/pack/add", kPackAdd, kReader, "pack-add", kListed, kPackAddParams},
+    {"POST", "/pack/edit", kPackEdit, kReader, "pack-edit", kListed, kPackEditParams},
+    {"GET", "/pack/download", kPackDownload, kReader, "pack", kListed, kPackDownloadParams},
+    {"POST", "/api/pack/add", kApiPackAdd, kReader, "pack-add", kListed, kPackAddParams},
     {"GET", R"(/static/([a-z.]+))", kStatic, kOpen, "", kOwn, {}},
 }};
 
