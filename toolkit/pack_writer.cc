@@ -112,12 +112,14 @@ Result<std::string> WritePdf(const fs::path& html, const fs::path& work, const f
 
 }  // namespace
 
-Result<PackOutputs> WritePack(const Pack& pack, std::string_view generated_at, const fs::path& dir,
-                              const std::string& pandoc, const std::string& chromium,
-                              PackFiles files) {
+Result<PackOutputs> WritePack(const Pack& pack, std::string_view generated_at,
+                              const fs::path& out_dir, const std::string& pandoc,
+                              const std::string& chromium, PackFiles files) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return MakeError(ErrorCode::kIo, "pack.write", "作れない: " + dir.string());
+  // Absolute, because chromium is handed a file:// URL of the page.
+  const fs::path dir = fs::absolute(out_dir, ec);
+  if (!ec) fs::create_directories(dir, ec);
+  if (ec) return MakeError(ErrorCode::kIo, "pack.write", "作れない: " + out_dir.string());
   fs::permissions(dir, fs::perms::owner_all, ec);
   PackOutputs outputs;
   const WorkDir work(dir / ".pack-work");
