@@ -70,7 +70,7 @@ TEST_CASE("Basket: a saved basket is read back by a new store, from a 0600 file"
 TEST_CASE("Basket: adding without the session's CSRF token is refused", "[pack][http]") {
   TestServer server({(SourceDir() / "corpus").string()});
   auto c = server.Client();
-  for (const std::string token : {"", std::string(64, '0')}) {
+  for (const std::string& token : {std::string(), std::string(64, '0')}) {
     auto res = c.Post("/pack/add", httplib::Params{{"csrf", token}, {"doc", "MS-0001"}});
     REQUIRE(res);
     CHECK(res->status == 403);
