@@ -221,6 +221,20 @@ TEST_CASE("Pack: Word and PDF carry the Japanese text", "[pack][disk]") {
   }
   CHECK(squeezed.find("タイムラインを3回発動した") != std::string::npos);
   CHECK(squeezed.find("出典:CS-2025-022") != std::string::npos);
+  // The source id heads every page after the cover and the table of contents.
+  const CommandResult info = RunCommand({"/usr/bin/pdfinfo", (t / "pack" / "pack.pdf").string()});
+  REQUIRE(info.exit_code == 0);
+  const size_t pages_at = info.out.find("Pages:");
+  REQUIRE(pages_at != std::string::npos);
+  const int pages = std::stoi(info.out.substr(pages_at + 6));
+  CHECK(pages > 4);
+  for (int page = 3; page <= pages; ++page) {
+    const CommandResult one =
+        RunCommand({"/usr/bin/pdftotext", "-f", std::to_string(page), "-l", std::to_string(page),
+                    "-enc", "UTF-8", (t / "pack" / "pack.pdf").string(), "-"});
+    INFO("page " << page);
+    CHECK(one.out.find("出典: ") != std::string::npos);
+  }
   const CommandResult docx =
       RunCommand({"/usr/bin/python3", (SourceDir() / "tests/toolkit/read_office.py").string(),
                   "docx", (t / "pack" / "pack.docx").string()});
