@@ -10,10 +10,16 @@
 
 namespace yuimaru::web {
 
-void AddToBasket(toolkit::PackList& list, const toolkit::PackItem& item) {
-  if (std::find(list.items.begin(), list.items.end(), item) == list.items.end()) {
-    list.items.push_back(item);
+Status AddToBasket(toolkit::PackList& list, const toolkit::PackItem& item) {
+  if (std::find(list.items.begin(), list.items.end(), item) != list.items.end()) {
+    return Status::Ok();
   }
+  if (list.items.size() >= kMaxBasketItems) {
+    return MakeError(ErrorCode::kInvalidInput, "pack.full",
+                     "パックに入れられるのは " + std::to_string(kMaxBasketItems) + " 件までです");
+  }
+  list.items.push_back(item);
+  return Status::Ok();
 }
 
 Status MoveInBasket(toolkit::PackList& list, size_t index, BasketMove move) {

@@ -14,8 +14,12 @@ namespace yuimaru::web {
 
 // A change to a basket (pure): what the basket page's buttons do.
 enum class BasketMove { kUp, kDown };
-// Adds `item` at the end unless it is there already.
-void AddToBasket(toolkit::PackList& list, const toolkit::PackItem& item);
+// The most items a basket holds: a handout, not a copy of the index (each add is a small form,
+// so without a bound one session could grow its file without end).
+inline constexpr size_t kMaxBasketItems = 200;
+// Adds `item` at the end unless it is there already; kInvalidInput ("pack.full") when the basket
+// holds kMaxBasketItems.
+Status AddToBasket(toolkit::PackList& list, const toolkit::PackItem& item);
 // Moves or removes the item at `index`; kInvalidInput ("pack.index") when there is none.
 Status MoveInBasket(toolkit::PackList& list, size_t index, BasketMove move);
 Status RemoveFromBasket(toolkit::PackList& list, size_t index);

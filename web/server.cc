@@ -541,7 +541,7 @@ struct Server::Impl {
       std::lock_guard<std::mutex> lock(baskets.mutex());
       auto list = baskets.Load(v.user);
       if (!list) return BasketError(list.error());
-      AddToBasket(*list, *item);
+      if (Status added = AddToBasket(*list, *item); !added) return added.error();
       if (Status st = baskets.Save(v.user, *list); !st) return BasketError(st.error());
       count = list->items.size();
     }

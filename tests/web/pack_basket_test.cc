@@ -35,9 +35,9 @@ std::string CsrfOf(httplib::Client& c) {
 
 TEST_CASE("Basket: items are added once, moved and removed by position", "[pack]") {
   PackList list;
-  web::AddToBasket(list, {"A-1", ""});
-  web::AddToBasket(list, {"B-2", "節"});
-  web::AddToBasket(list, {"A-1", ""});
+  CHECK(web::AddToBasket(list, {"A-1", ""}));
+  CHECK(web::AddToBasket(list, {"B-2", "節"}));
+  CHECK(web::AddToBasket(list, {"A-1", ""}));
   CHECK(list.items == std::vector<PackItem>{{"A-1", ""}, {"B-2", "節"}});
   CHECK(web::MoveInBasket(list, 1, web::BasketMove::kUp));
   CHECK(list.items == std::vector<PackItem>{{"B-2", "節"}, {"A-1", ""}});
@@ -48,6 +48,18 @@ TEST_CASE("Basket: items are added once, moved and removed by position", "[pack]
   auto bad = web::RemoveFromBasket(list, 5);
   REQUIRE_FALSE(bad);
   CHECK(bad.error().rule == "pack.index");
+}
+
+TEST_CASE("Basket: a full basket refuses a new item but not one it holds", "[pack]") {
+  PackList list;
+  for (size_t i = 0; i < web::kMaxBasketItems; ++i) {
+    REQUIRE(web::AddToBasket(list, {"D-" + std::to_string(i), ""}));
+  }
+  CHECK(web::AddToBasket(list, {"D-0", ""}));
+  auto full = web::AddToBasket(list, {"D-new", ""});
+  REQUIRE_FALSE(full);
+  CHECK(full.error().rule == "pack.full");
+  CHECK(list.items.size() == web::kMaxBasketItems);
 }
 
 TEST_CASE("Basket: a saved basket is read back by a new store, from a 0600 file", "[pack][disk]") {
