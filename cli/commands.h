@@ -34,6 +34,7 @@ int RunExportCommand(const Args& args);
 int RunVerifyExportCommand(const Args& args);
 int RunReportCommand(const Args& args);
 int RunFollowupsCommand(const Args& args);
+int RunPackCommand(const Args& args);
 
 // The roster file: --users FILE, else DB/users.json; empty if neither is given.
 std::filesystem::path UsersPath(const std::optional<std::string>& users,

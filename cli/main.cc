@@ -35,6 +35,7 @@ constexpr Command kCommands[] = {
      RunFollowupsCommand},
     {"export", "横展開フォルダ（公表用・当局用）を書き出す", RunExportCommand},
     {"verify-export", "書き出したフォルダのファイルと署名を検証する", RunVerifyExportCommand},
+    {"pack", "一覧の文書・節から研修パック（HTML・Markdown・Word・PDF）を作る", RunPackCommand},
 };
 
 int Help(FILE* out) {

@@ -17,6 +17,8 @@ enum class ErrorCode {
   kNotFound,      // unknown document id, missing index (HTTP 404)
   kIo,            // the file system or the database failed
   kBusy,          // another writer holds the lock
+  kForbidden,     // a request the caller may not make as sent, e.g. a form post without its token
+                  // (HTTP 403)
   kInternal,      // a bug or a library failure we did not expect
 };
 

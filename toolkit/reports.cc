@@ -375,32 +375,7 @@ Status WritePdf(const ExportOptions& options, Outputs& o, const std::string& nam
   const fs::path input = o.scratch / (name + ".html");
   const fs::path output = o.scratch / name;
   if (auto s = WriteText(input, html); !s) return s;
-  // Offline: no background services, no component or safe-browsing updates, and every host name
-  // resolves to nothing (the page itself has a CSP of default-src 'none' and no outside URL).
-  const ToolRun run = RunTool({chromium->string(),
-                               "--headless",
-                               "--no-sandbox",
-                               "--disable-gpu",
-                               "--disable-background-networking",
-                               "--disable-component-update",
-                               "--disable-default-apps",
-                               "--disable-extensions",
-                               "--disable-sync",
-                               "--disable-breakpad",
-                               "--disable-crash-reporter",
-                               "--disable-domain-reliability",
-                               "--disable-client-side-phishing-detection",
-                               "--no-first-run",
-                               "--no-default-browser-check",
-                               "--metrics-recording-only",
-                               "--mute-audio",
-                               "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
-                               "--proxy-server=127.0.0.1:9",
-                               "--user-data-dir=" + (home / "profile").string(),
-                               "--no-pdf-header-footer",
-                               "--print-to-pdf=" + output.string(),
-                               "file://" + input.string()},
-                              home, kChromiumTimeout);
+  const ToolRun run = PrintToPdf(*chromium, home, input, output, kChromiumTimeout);
   std::error_code ec;
   if (!run.ok() || !fs::exists(output) || fs::file_size(output, ec) == 0) {
     fs::remove(output, ec);

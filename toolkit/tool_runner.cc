@@ -154,4 +154,37 @@ ToolRun RunTool(const std::vector<std::string>& argv, const std::filesystem::pat
   return run;
 }
 
+ToolRun PrintToPdf(const std::filesystem::path& chromium, const std::filesystem::path& home,
+                   const std::filesystem::path& html, const std::filesystem::path& pdf,
+                   std::chrono::seconds timeout) {
+  std::error_code ec;
+  std::filesystem::create_directories(home / "profile", ec);
+  // Offline: no background services, no component or safe-browsing updates, and every host name
+  // resolves to nothing (the pages printed have a CSP of default-src 'none' and no outside URL).
+  return RunTool({chromium.string(),
+                  "--headless",
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-default-apps",
+                  "--disable-extensions",
+                  "--disable-sync",
+                  "--disable-breakpad",
+                  "--disable-crash-reporter",
+                  "--disable-domain-reliability",
+                  "--disable-client-side-phishing-detection",
+                  "--no-first-run",
+                  "--no-default-browser-check",
+                  "--metrics-recording-only",
+                  "--mute-audio",
+                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+                  "--proxy-server=127.0.0.1:9",
+                  "--user-data-dir=" + (home / "profile").string(),
+                  "--no-pdf-header-footer",
+                  "--print-to-pdf=" + pdf.string(),
+                  "file://" + html.string()},
+                 home, timeout);
+}
+
 }  // namespace yuimaru::toolkit

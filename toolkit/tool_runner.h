@@ -32,4 +32,12 @@ struct ToolRun {
 ToolRun RunTool(const std::vector<std::string>& argv, const std::filesystem::path& home,
                 std::chrono::seconds timeout);
 
+// Prints the local page `html` to `pdf` with headless `chromium` (a PDF with a text layer), run
+// offline by RunTool with HOME `home` (its profile under home/profile): no background services or
+// updates, every host name resolving to nothing, a dead proxy. The export's reports and the 研修
+// packs both print with it, so there is one set of flags to keep safe.
+ToolRun PrintToPdf(const std::filesystem::path& chromium, const std::filesystem::path& home,
+                   const std::filesystem::path& html, const std::filesystem::path& pdf,
+                   std::chrono::seconds timeout);
+
 }  // namespace yuimaru::toolkit

@@ -93,6 +93,10 @@ svg.bars a:hover .bar, svg.bars a:focus .bar { fill: #0b5394; }
 svg.bars text { font-size: 13px; fill: #1f2933; }
 footer.site { border-top: 1px solid var(--line); padding: 1rem 1.25rem; font-size: .8rem; color: var(--muted); }
 main.dashboard, main.error { max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem; }
+main.pack { max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem; }
+.pack form.inline { display: inline; margin-left: 0.25rem; }
+.pack-items li { margin: 0.5rem 0; }
+form.pack-add { margin: 0.75rem 0; }
 @media (max-width: 48rem) {
   .layout, .layout.doc { grid-template-columns: 1fr; }
   .facets { order: 2; }

@@ -272,6 +272,10 @@ void Auth::LoginGet(const httplib::Request& req, httplib::Response& res) {
 void Auth::LoginPost(const httplib::Request& req, httplib::Response& res) {
   state_->Login(req, res);
 }
+bool Auth::CheckFormToken(const Viewer& v, const httplib::Request& req) const {
+  return !v.csrf.empty() && state_->SameOrigin(req, State::NullOrigin::kAllow) &&
+         SameToken(req.get_param_value("csrf"), v.csrf);
+}
 void Auth::LogoutPost(const httplib::Request& req, httplib::Response& res) {
   state_->Logout(req, res);
 }

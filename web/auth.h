@@ -55,6 +55,11 @@ class Auth {
   // POST /login: same origin and token, throttles, the password (argon2id, a few at a time),
   // then a new session (303 to `next`); else the form again with 401/403/429/503.
   void LoginPost(const httplib::Request& req, httplib::Response& res);
+  // Whether a state-changing form post of `v` carries its session's own CSRF token (field
+  // "csrf") and comes from this origin (or "null": pages are sent with no-referrer, as for the
+  // logout form). False for the anonymous reader, who has no token.
+  bool CheckFormToken(const Viewer& v, const httplib::Request& req) const;
+
   // POST /logout: needs the session's own CSRF token; ends the session (303 to /login).
   void LogoutPost(const httplib::Request& req, httplib::Response& res);
 

@@ -6,6 +6,7 @@
 #include "core/fiscal_year.h"
 #include "core/html.h"
 #include "core/markdown_html.h"
+#include "core/markdown_reader.h"
 #include "core/report_output.h"
 #include "core/schema.h"
 
@@ -62,7 +63,7 @@ std::string Header(const PageContext& ctx, const SearchState* state) {
       "<button type=\"submit\">検索</button>\n</form>\n<nav class=\"site-nav\" "
       "aria-label=\"サイト\">"
       "<a href=\"/search\">検索</a> <a href=\"/dashboard\">実績の見える化</a> <a "
-      "href=\"/followups\">フォローアップ</a></nav>\n"
+      "href=\"/followups\">フォローアップ</a> <a href=\"/pack\">研修パック</a></nav>\n"
       "<p class=\"session\">閲覧区分: <strong>" +
       Escape(ctx.clearance_label) + "</strong>" +
       (ctx.user.empty() ? "" : "（" + Escape(ctx.user) + "）");
@@ -346,6 +347,38 @@ std::string RenderSearchPage(const PageContext& ctx, const SearchPage& page) {
   return out;
 }
 
+namespace {
+
+std::string CsrfField(const PageContext& ctx) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(ctx.csrf) + "\">";
+}
+
+// The form of a document page that puts the document, or one of its sections, into the pack:
+// the headings are those of the reader's own view of the body.
+std::string AddToPackForm(const PageContext& ctx, const search::DocumentView& d) {
+  if (ctx.csrf.empty()) return "";
+  const auto level = core::ParseClearance(d.confidentiality).value_or(core::Clearance::kPublic);
+  const core::MarkdownContent content = core::ReadMarkdown(d.markdown, 1, level);
+  std::string out = "<form class=\"pack-add\" action=\"/pack/add\" method=\"post\">" +
+                    CsrfField(ctx) + "<input type=\"hidden\" name=\"doc\" value=\"" + Escape(d.id) +
+                    "\"><label for=\"pack-section\">研修パックに追加</label> <select "
+                    "id=\"pack-section\" name=\"section\"><option value=\"\">文書全体</option>";
+  for (const core::TextBlock& b : content.blocks) {
+    if (b.kind != core::TextBlock::Kind::kHeading || b.heading_level < 2) continue;
+    out += "<option value=\"" + Escape(b.text) + "\">節: " + Escape(b.text) + "</option>";
+  }
+  return out + "</select> <button type=\"submit\">追加</button></form>\n";
+}
+
+std::string PackButton(const PageContext& ctx, size_t index, const char* op, const char* label) {
+  return "<form class=\"inline\" action=\"/pack/edit\" method=\"post\">" + CsrfField(ctx) +
+         "<input type=\"hidden\" name=\"op\" value=\"" + op +
+         "\"><input type=\"hidden\" name=\"index\" value=\"" + std::to_string(index) +
+         "\"><button type=\"submit\" data-op=\"" + op + "\">" + label + "</button></form>";
+}
+
+}  // namespace
+
 std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page) {
   const search::DocumentView& d = page.doc;
   std::string out = Head(d.title + " - ゆいまーる") + Header(ctx, nullptr) +
@@ -360,8 +393,8 @@ std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page)
   for (const auto& [label, value] : d.meta) {
     out += "<tr><th scope=\"row\">" + Escape(label) + "</th><td>" + Escape(value) + "</td></tr>\n";
   }
-  out += "</tbody></table>\n<div class=\"doc-body\">\n" + core::RenderMarkdownHtml(d.markdown) +
-         "</div>\n</article>\n</main>\n";
+  out += "</tbody></table>\n" + AddToPackForm(ctx, d) + "<div class=\"doc-body\">\n" +
+         core::RenderMarkdownHtml(d.markdown) + "</div>\n</article>\n</main>\n";
   out +=
       "<aside class=\"related\" aria-labelledby=\"related-title\"><h2 "
       "id=\"related-title\">関連する文書</h2>\n";
@@ -678,6 +711,49 @@ std::string RenderLoginPage(const PageContext& ctx, const LoginForm& form) {
       "required></p>\n<p><button type=\"submit\">ログイン</button></p>\n</form>\n</main>\n" +
       Footer();
   return out;
+}
+
+std::string RenderPackPage(const PageContext& ctx, const PackBasketPage& page) {
+  const toolkit::PackList& list = page.list;
+  std::string out = Head("研修パック - ゆいまーる") + Header(ctx, nullptr) +
+                    "<main id=\"main\" class=\"pack\">\n<h1>研修パック</h1>\n";
+  out += "<form class=\"pack-meta\" action=\"/pack/edit\" method=\"post\">" + CsrfField(ctx) +
+         "<input type=\"hidden\" name=\"op\" value=\"meta\">\n<p><label for=\"pack-title\">題名"
+         "</label> <input id=\"pack-title\" name=\"title\" value=\"" +
+         Escape(list.title) +
+         "\"></p>\n<p><label for=\"pack-note\">表紙の一言</label><br><textarea id=\"pack-note\" "
+         "name=\"note\" rows=\"3\" cols=\"60\">" +
+         Escape(list.note) +
+         "</textarea></p>\n<p><button type=\"submit\">保存</button></p></form>\n";
+  if (list.items.empty()) {
+    out +=
+        "<p class=\"empty\">パックは空です。文書のページの「研修パックに追加」で加えます。</p>\n";
+  } else {
+    out += "<ol class=\"pack-items\">\n";
+    for (size_t i = 0; i < list.items.size(); ++i) {
+      const toolkit::PackItem& item = list.items[i];
+      const std::string title = i < page.titles.size() ? page.titles[i] : "";
+      out += "<li data-id=\"" + Escape(item.doc_id) + "\" data-section=\"" + Escape(item.section) +
+             "\"><a href=\"/doc/" + UrlEncode(item.doc_id) + "\">" +
+             Escape(title.empty() ? item.doc_id + "（閲覧できません）" : title) + "</a> " +
+             Escape(item.doc_id) + (item.section.empty() ? "" : " 節: " + Escape(item.section)) +
+             " " + PackButton(ctx, i, "up", "上へ") + PackButton(ctx, i, "down", "下へ") +
+             PackButton(ctx, i, "remove", "外す") + "</li>\n";
+    }
+    out += "</ol>\n";
+    out +=
+        "<form class=\"pack-download\" action=\"/pack/download\" method=\"get\">\n"
+        "<p><label for=\"pack-audience\">配布先の区分</label> <select id=\"pack-audience\" "
+        "name=\"audience\"><option value=\"公開\">公開（勉強会など）</option><option "
+        "value=\"内部\">内部</option><option value=\"機密\">機密</option></select>\n"
+        "<label for=\"pack-format\">形式</label> <select id=\"pack-format\" name=\"format\">"
+        "<option value=\"html\">印刷用 HTML</option><option value=\"md\">Markdown</option>"
+        "<option value=\"docx\">Word</option><option value=\"pdf\">PDF</option></select>\n"
+        "<button type=\"submit\">ダウンロード</button></p>\n"
+        "<p class=\"note\">パックは、あなたの閲覧区分と配布先の区分の低い方で読んだ本文だけを含み"
+        "ます。それを超える文書や節は省き、そのことを表紙に書きます。</p></form>\n";
+  }
+  return out + "</main>\n" + Footer();
 }
 
 std::string RenderErrorPage(const PageContext& ctx, int status, const std::string& message) {

@@ -10,6 +10,7 @@
 #include "core/followups.h"
 #include "core/result.h"
 #include "search/search.h"
+#include "toolkit/pack.h"
 #include "web/params.h"
 
 namespace yuimaru::web {
@@ -62,6 +63,15 @@ std::string RenderFollowupsPage(const PageContext& ctx, const core::Followups& f
 // A firm's timeline: its documents (as the reader's view has them), oldest first.
 std::string RenderFirmPage(const PageContext& ctx, const std::string& company_id,
                            const std::vector<core::DocRecord>& records);
+
+// The 研修 pack basket: its items in order (each with its title as the reader's view reads
+// it, empty when the reader can no longer see it), the title and cover note, and the download
+// form (audience and format).
+struct PackBasketPage {
+  toolkit::PackList list;
+  std::vector<std::string> titles;  // one per item
+};
+std::string RenderPackPage(const PageContext& ctx, const PackBasketPage& page);
 
 // 4xx/5xx page: the status, the message and the way back. The message must not carry
 // internals (paths, library errors); callers pass user-facing text.

@@ -10,12 +10,16 @@ namespace {
 constexpr std::array<std::string_view, 1> kDocumentParams = {"back"};
 constexpr std::array<std::string_view, 1> kRelatedParams = {"limit"};
 constexpr std::array<std::string_view, 1> kFollowupParams = {"quiet_months"};
+constexpr std::array<std::string_view, 3> kPackAddParams = {"csrf", "doc", "section"};
+constexpr std::array<std::string_view, 5> kPackEditParams = {"csrf", "op", "index", "title",
+                                                             "note"};
+constexpr std::array<std::string_view, 2> kPackDownloadParams = {"audience", "format"};
 
 using enum RouteAccess;
 using enum RouteId;
 using enum ParamRule;
 
-constexpr std::array<Route, 18> kRoutes = {{
+constexpr std::array<Route, 23> kRoutes = {{
     {"GET", "/healthz", kHealth, kOpen, "", kOwn, {}},
     {"GET", "/login", kLoginForm, kOpen, "", kOwn, {}},
     {"POST", "/login", kLogin, kOpen, "", kOwn, {}},
@@ -34,6 +38,11 @@ constexpr std::array<Route, 18> kRoutes = {{
     {"GET", R"(/api/related/([^/]+))", kApiRelated, kReader, "api-related", kListed,
      kRelatedParams},
     {"GET", "/api/report", kApiReport, kReader, "api-report", kReportState, {}},
+    {"GET", "/pack", kPackPage, kReader, "pack-view", kListed, {}},
+    {"POST", "/pack/add", kPackAdd, kReader, "pack-add", kListed, kPackAddParams},
+    {"POST", "/pack/edit", kPackEdit, kReader, "pack-edit", kListed, kPackEditParams},
+    {"GET", "/pack/download", kPackDownload, kReader, "pack", kListed, kPackDownloadParams},
+    {"POST", "/api/pack/add", kApiPackAdd, kReader, "pack-add", kListed, kPackAddParams},
     {"GET", R"(/static/([a-z.]+))", kStatic, kOpen, "", kOwn, {}},
 }};
 

@@ -37,6 +37,11 @@ enum class RouteId {
   kApiFacets,
   kApiDocument,
   kApiRelated,
+  kPackPage,      // the user's 研修 pack basket
+  kPackAdd,       // POST: a document or section into the basket
+  kPackEdit,      // POST: reorder, remove, title and cover note
+  kPackDownload,  // the pack as HTML, Markdown, Word or PDF (audit action "pack")
+  kApiPackAdd,    // POST: as kPackAdd, answered in JSON
 };
 
 // Who may call a route.
@@ -64,6 +69,8 @@ struct Route {
   std::string_view audit;
   ParamRule params;
   std::span<const std::string_view> allowed;  // kListed only
+  // A POST that changes something: the session's CSRF token must come with it (web/auth).
+  bool Changes() const { return method == "POST"; }
 };
 
 // Every route of the server, in registration order.

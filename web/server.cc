@@ -14,6 +14,7 @@
 #include <ctime>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -27,9 +28,11 @@
 #include "core/report_output.h"
 #include "core/schema.h"
 #include "search/json.h"
+#include "toolkit/pack.h"
 #include "web/assets.h"
 #include "web/auth.h"
 #include "web/gate.h"
+#include "web/pack_basket.h"
 #include "web/params.h"
 #include "web/render.h"
 #include "web/routes.h"
@@ -57,6 +60,21 @@ const httplib::Headers& SecurityHeaders() {
   return *h;
 }
 
+// A state-changing post without its session's token (web/auth CheckFormToken): 403.
+constexpr char kCsrfRule[] = "request.csrf";
+
+// A download's header: the name as given (RFC 6266 filename*), and an ASCII stand-in with the
+// same extension for clients that read only filename=.
+std::string ContentDisposition(const std::string& name) {
+  const bool ascii = std::all_of(name.begin(), name.end(), [](char c) {
+    return c > 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  const std::size_t dot = name.rfind('.');
+  const std::string fallback =
+      ascii ? name : "download" + (dot == std::string::npos ? std::string() : name.substr(dot));
+  return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + UrlEncode(name);
+}
+
 int StatusOf(const Error& e) {
   switch (e.code) {
     case ErrorCode::kInvalidInput:
@@ -65,6 +83,8 @@ int StatusOf(const Error& e) {
       return 404;
     case ErrorCode::kBusy:
       return 503;
+    case ErrorCode::kForbidden:
+      return 403;
     default:
       return 500;
   }
@@ -76,7 +96,7 @@ constexpr char kAuditUnavailable[] = "audit.unavailable";
 // want of an audit trail; nothing internal.
 std::string PublicMessage(const Error& e) {
   if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound ||
-      e.rule == kAuditUnavailable) {
+      e.code == ErrorCode::kForbidden || e.rule == kAuditUnavailable) {
     return e.message;
   }
   return "検索できませんでした。しばらくしてからもう一度お試しください。";
@@ -84,7 +104,7 @@ std::string PublicMessage(const Error& e) {
 
 Error PublicError(const Error& e) {
   if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound ||
-      e.rule == kAuditUnavailable) {
+      e.code == ErrorCode::kForbidden || e.rule == kAuditUnavailable) {
     return e;
   }
   return MakeError(e.code, "server.error", PublicMessage(e));
@@ -137,6 +157,7 @@ struct Server::Impl {
   std::unique_ptr<httplib::Server> http_owner;
   httplib::Server& http = *http_owner;
   std::unique_ptr<access::AuditLog> audit;
+  BasketStore baskets{options.db / core::kPackBasketsDir};
   Auth auth{options, [this] { return Now(); },
             [this](const Viewer& v, const httplib::Request& req, const std::string& action) {
               return Audit(v, req, action, {});
@@ -304,13 +325,14 @@ struct Server::Impl {
     std::string body;
     const char* content_type;
     std::vector<std::pair<std::string, std::string>> audit;
-    std::string download;  // a file name (ASCII): sent as an attachment
+    std::string location;  // set: a 303 to this path of ours (after a form post)
+    std::string filename;  // set: a download (Content-Disposition: attachment)
   };
   static Answer Html(std::string body, std::vector<std::pair<std::string, std::string>> audit) {
-    return {std::move(body), "text/html; charset=utf-8", std::move(audit), {}};
+    return {std::move(body), "text/html; charset=utf-8", std::move(audit), "", ""};
   }
   static Answer Json(std::string body, std::vector<std::pair<std::string, std::string>> audit) {
-    return {std::move(body), "application/json; charset=utf-8", std::move(audit), {}};
+    return {std::move(body), "application/json; charset=utf-8", std::move(audit), "", ""};
   }
 
   // A reader route, as its row in web/routes.h says: the viewer (no session → login or 401),
@@ -326,10 +348,13 @@ struct Server::Impl {
     Result<Answer> answer = Answer{};
     if (Status p = CheckParams(route, Params(req)); !p) {
       answer = p.error();
+    } else if (route.Changes() && !auth.CheckFormToken(*viewer, req)) {
+      answer = MakeError(ErrorCode::kForbidden, kCsrfRule,
+                         "この操作は受け付けられません（ページを開き直してください）。");
     } else if (auto view = (*s)->View(viewer->clearance); !view) {
       answer = view.error();
     } else {
-      answer = Handle(route.id, *viewer, *view, req);
+      answer = Handle(route.id, *viewer, *view, **s, req);
     }
     Release(std::move(*s));
     if (answer) {
@@ -337,14 +362,19 @@ struct Server::Impl {
         answer = a.error();
     }
     if (!answer) return SendError(req, res, answer.error(), *viewer);
-    if (!answer->download.empty()) {
-      res.set_header("Content-Disposition", "attachment; filename=\"" + answer->download + "\"");
+    if (!answer->location.empty()) {
+      res.status = 303;
+      res.set_header("Location", answer->location);
+      return;
+    }
+    if (!answer->filename.empty()) {
+      res.set_header("Content-Disposition", ContentDisposition(answer->filename));
     }
     res.set_content(std::move(answer->body), answer->content_type);
   }
 
   Result<Answer> Handle(RouteId id, const Viewer& v, search::SearchView& s,
-                        const httplib::Request& req) {
+                        const search::Searcher& searcher, const httplib::Request& req) {
     switch (id) {
       case RouteId::kSearchPage:
         return SearchPageAnswer(v, s, req);
@@ -368,6 +398,16 @@ struct Server::Impl {
         return ApiDocumentAnswer(v, s, req);
       case RouteId::kApiRelated:
         return ApiRelatedAnswer(s, req);
+      case RouteId::kPackPage:
+        return PackPageAnswer(v, s);
+      case RouteId::kPackAdd:
+        return PackAddAnswer(v, s, req, PackReply::kPage);
+      case RouteId::kApiPackAdd:
+        return PackAddAnswer(v, s, req, PackReply::kJson);
+      case RouteId::kPackEdit:
+        return PackEditAnswer(v, req);
+      case RouteId::kPackDownload:
+        return PackDownloadAnswer(v, s, searcher, req);
       default:
         return MakeError(ErrorCode::kInternal, "server.error", "not a reader route");
     }
@@ -529,12 +569,12 @@ struct Server::Impl {
     if (id == RouteId::kDashboardCsv) {
       std::string csv =
           sheets.size() == 1 ? core::SheetCsv(sheets.front()) : core::ReportCsv(report);
-      return Answer{std::move(csv), "text/csv; charset=utf-8", audit, name + ".csv"};
+      return Answer{std::move(csv), "text/csv; charset=utf-8", audit, "", name + ".csv"};
     }
     auto book = WorkbookBytes(sheets);
     if (!book) return book.error();
     return Answer{std::move(*book),
-                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", audit,
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", audit, "",
                   name + ".xlsx"};
   }
 
@@ -598,6 +638,210 @@ struct Server::Impl {
     if (!related) return related.error();
     // Titles of the reader's own view, but a read all the same: recorded, or refused.
     return Json(search::RelatedJson(id, *related), {{"doc", id}});
+  }
+
+  // ---- 研修 packs (toolkit/pack.h; the basket: web/pack_basket.h) ----------------------------
+
+  static Error BasketError(const Error& e) {
+    std::fprintf(stderr, "yuimaru serve: %s\n", e.ToString().c_str());
+    return MakeError(ErrorCode::kIo, "pack.basket", "パックを保存・読み込みできませんでした");
+  }
+
+  Result<Answer> PackPageAnswer(const Viewer& v, search::SearchView& s) {
+    auto list = baskets.Load(v.user);
+    if (!list) return BasketError(list.error());
+    PackBasketPage page{*list, {}};
+    for (const toolkit::PackItem& item : list->items) {
+      auto record = s.Record(item.doc_id);
+      page.titles.push_back(record ? record->title : std::string());
+    }
+    return Html(RenderPackPage(auth.Context(v), page),
+                {{"items", std::to_string(page.list.items.size())}});
+  }
+
+  // The item a form names, as a line of the list format reads it (so that it is stored as it
+  // will be read back), and readable by this reader: else the answer an unknown id gets.
+  static Result<toolkit::PackItem> FormItem(search::SearchView& s, const httplib::Request& req) {
+    const std::string doc = req.get_param_value("doc");
+    const std::string section = req.get_param_value("section");
+    const bool one_line = doc.find_first_of("\r\n#") == std::string::npos &&
+                          section.find_first_of("\r\n") == std::string::npos;
+    auto parsed = toolkit::ParsePackList(
+        one_line ? doc + (section.empty() ? "" : "#" + section) : "", "form");
+    if (!one_line || !parsed || parsed->items.size() != 1) {
+      return MakeError(ErrorCode::kInvalidInput, "pack.item", "追加する文書 ID が正しくありません");
+    }
+    auto check = toolkit::BuildPack(*parsed, s, s);
+    if (!check) return check.error();
+    return parsed->items[0];
+  }
+
+  enum class PackReply { kPage, kJson };
+  Result<Answer> PackAddAnswer(const Viewer& v, search::SearchView& s, const httplib::Request& req,
+                               PackReply reply) {
+    if (v.user.empty()) {
+      return MakeError(ErrorCode::kInvalidInput, "pack.anonymous", "パックにはログインが必要です");
+    }
+    auto item = FormItem(s, req);
+    if (!item) return item.error();
+    size_t count = 0;
+    {
+      std::lock_guard<std::mutex> lock(baskets.mutex());
+      auto list = baskets.Load(v.user);
+      if (!list) return BasketError(list.error());
+      if (Status added = AddToBasket(*list, *item); !added) return added.error();
+      if (Status st = baskets.Save(v.user, *list); !st) return BasketError(st.error());
+      count = list->items.size();
+    }
+    std::vector<std::pair<std::string, std::string>> audit{{"doc", item->doc_id},
+                                                           {"section", item->section}};
+    if (reply == PackReply::kJson) {
+      return Json("{\"ok\":true,\"items\":" + std::to_string(count) + "}", std::move(audit));
+    }
+    Answer a = Html("", std::move(audit));
+    a.location = "/pack";
+    return a;
+  }
+
+  static Result<size_t> IndexParam(const httplib::Request& req) {
+    const std::string text = req.get_param_value("index");
+    char* end = nullptr;
+    const long n = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || n < 0 || n > 10000) {
+      return MakeError(ErrorCode::kInvalidInput, "pack.index", "その位置に資料はありません");
+    }
+    return static_cast<size_t>(n);
+  }
+
+  // One line of text: line breaks become spaces.
+  static std::string OneLine(std::string text) {
+    std::replace(text.begin(), text.end(), '\r', ' ');
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    return text;
+  }
+
+  Result<Answer> PackEditAnswer(const Viewer& v, const httplib::Request& req) {
+    if (v.user.empty()) {
+      return MakeError(ErrorCode::kInvalidInput, "pack.anonymous", "パックにはログインが必要です");
+    }
+    const std::string op = req.get_param_value("op");
+    std::lock_guard<std::mutex> lock(baskets.mutex());
+    auto list = baskets.Load(v.user);
+    if (!list) return BasketError(list.error());
+    if (op == "up" || op == "down" || op == "remove") {
+      auto index = IndexParam(req);
+      if (!index) return index.error();
+      Status st = op == "remove" ? RemoveFromBasket(*list, *index)
+                                 : MoveInBasket(*list, *index,
+                                                op == "up" ? BasketMove::kUp : BasketMove::kDown);
+      if (!st) return st.error();
+    } else if (op == "meta") {
+      list->title = OneLine(req.get_param_value("title"));
+      std::string note = req.get_param_value("note");
+      note.erase(std::remove(note.begin(), note.end(), '\r'), note.end());
+      list->note = note;
+    } else {
+      return MakeError(ErrorCode::kInvalidInput, "pack.op", "パックの操作が正しくありません");
+    }
+    if (Status st = baskets.Save(v.user, *list); !st) return BasketError(st.error());
+    Answer a = Html("", {{"op", op}});
+    a.location = "/pack";
+    return a;
+  }
+
+  static std::string UtcNow(Clock::time_point now) {
+    const std::time_t t = Clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+  }
+
+  // The pack of the basket, cut to the lower of the reader's clearance and the audience's, in
+  // one format; recorded as action "pack" with the audience and the ids.
+  Result<Answer> PackDownloadAnswer(const Viewer& v, search::SearchView& s,
+                                    const search::Searcher& searcher, const httplib::Request& req) {
+    const std::string audience_text =
+        req.has_param("audience") ? req.get_param_value("audience") : "公開";
+    const auto audience = core::ParseClearance(audience_text);
+    if (!audience) {
+      return MakeError(ErrorCode::kInvalidInput, "pack.audience",
+                       "配布先の区分は 公開・内部・機密 のどれかです");
+    }
+    const std::string format = req.has_param("format") ? req.get_param_value("format") : "html";
+    if (format != "html" && format != "md" && format != "docx" && format != "pdf") {
+      return MakeError(ErrorCode::kInvalidInput, "pack.format",
+                       "形式は html・md・docx・pdf のどれかです");
+    }
+    toolkit::PackList list;
+    {
+      std::lock_guard<std::mutex> lock(baskets.mutex());
+      auto loaded = baskets.Load(v.user);
+      if (!loaded) return BasketError(loaded.error());
+      list = std::move(*loaded);
+    }
+    auto view = searcher.View(toolkit::PackClearance(v.clearance, *audience));
+    if (!view) return view.error();
+    auto pack = toolkit::BuildPack(list, s, *view);
+    if (!pack) return pack.error();
+    const std::string now = UtcNow(Now());
+    std::string ids;
+    for (const toolkit::PackDoc& d : pack->docs) {
+      ids += (ids.empty() ? "" : ",") + d.id + (d.section.empty() ? "" : "#" + d.section);
+    }
+    auto body = PackBytes(*pack, now, format);
+    if (!body) return body.error();
+    Answer a{std::move(*body),
+             "",
+             {{"audience", std::string(core::ClearanceLabel(*audience))},
+              {"ids", ids},
+              {"format", format}},
+             "",
+             ""};
+    const std::string title = pack->title.empty() ? "pack" : pack->title;
+    if (format == "html") {
+      a.content_type = "text/html; charset=utf-8";
+    } else if (format == "md") {
+      a.content_type = "text/markdown; charset=utf-8";
+    } else if (format == "docx") {
+      a.content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    } else {
+      a.content_type = "application/pdf";
+    }
+    a.filename = title + "." + format;
+    return a;
+  }
+
+  Result<std::string> PackBytes(const toolkit::Pack& pack, const std::string& now,
+                                const std::string& format) {
+    if (format == "html") return toolkit::RenderPackHtml(pack, now);
+    if (format == "md") return toolkit::RenderPackMarkdown(pack, now);
+    char dir_template[] = "/tmp/yuimaru-pack-XXXXXX";
+    if (::mkdtemp(dir_template) == nullptr) {
+      return MakeError(ErrorCode::kIo, "pack.write", "一時ディレクトリを作れない");
+    }
+    const std::filesystem::path dir(dir_template);
+    struct Cleanup {
+      std::filesystem::path dir;
+      ~Cleanup() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+      }
+    } cleanup{dir};
+    const bool word = format == "docx";
+    auto out =
+        toolkit::WritePack(pack, now, dir / "out", options.pandoc, options.chromium,
+                           word ? toolkit::PackFiles::kWordOnly : toolkit::PackFiles::kPdfOnly);
+    if (!out) return out.error();
+    if (!out->skipped.empty()) {
+      return MakeError(ErrorCode::kInvalidInput, "pack.tool-missing",
+                       "この形式は作れませんでした: " + out->skipped[0].second);
+    }
+    std::ifstream in(dir / "out" / (word ? "pack.docx" : "pack.pdf"), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
   }
 
   // Request guards, before any route: no body but a small login or logout form, no method but

@@ -49,6 +49,10 @@ struct ServerOptions {
   // The time of day the server reads for sessions, throttling, login tokens and audit stamps;
   // empty: the system clock. Tests pass one they move, so that no test waits for real time.
   std::function<std::chrono::system_clock::time_point()> clock;
+  // The tools of a 研修 pack's Word and PDF downloads (toolkit/pack.h); empty: found on PATH.
+  // A download in a format whose tool is missing is refused with a message that says so.
+  std::string pandoc;
+  std::string chromium;
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{8 * 60 * 60};
   int login_failures_per_account = 5;   // within login_window, then refused (429)

@@ -1,10 +1,11 @@
 // Browser tests of yuimaru's pages in Debian's headless chromium, driven by playwright-core:
 // search, narrow by a facet, open a document, follow a related document, the dashboard, the
-// keyboard and a phone-sized screen. Fails on any console error and on any request to a host
-// other than the loopback server. Screenshots go to the artefacts directory.
+// keyboard, a phone-sized screen and a 研修 pack (add, reorder, download). Fails on any console
+// error and on any request to a host other than the loopback server. Screenshots go to the
+// artefacts directory.
 //   node browser.test.mjs BUILD/yuimaru SOURCE_DIR ARTIFACTS_DIR
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -131,6 +132,25 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
   check(overflow <= 376, `no horizontal scrolling at 375px (${overflow})`);
   await shot("07-phone");
+
+  // 研修 pack: a whole document and a section from their pages, reordered, downloaded.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const addButton = () => page.getByRole("button", { name: "追加", exact: true });
+  await page.goto(`${base}/doc/MS-0001`);
+  await Promise.all([page.waitForURL(/\/pack$/), addButton().click()]);
+  await page.goto(`${base}/doc/CS-2024-001-P`);
+  await page.getByLabel("研修パックに追加").selectOption({ label: "節: 橋渡し" });
+  await Promise.all([page.waitForURL(/\/pack$/), addButton().click()]);
+  const packItems = () => page.locator("ol.pack-items > li").evaluateAll((els) => els.map((e) => `${e.dataset.id}#${e.dataset.section}`));
+  check(JSON.stringify(await packItems()) === JSON.stringify(["MS-0001#", "CS-2024-001-P#橋渡し"]), "the pack lists the document and the section in the order added");
+  await Promise.all([page.waitForURL(/\/pack$/), page.locator("ol.pack-items > li").nth(1).getByRole("button", { name: "上へ" }).click()]);
+  check(JSON.stringify(await packItems()) === JSON.stringify(["CS-2024-001-P#橋渡し", "MS-0001#"]), "上へ moves the section first");
+  await shot("08-pack");
+  await page.getByLabel("形式").selectOption("md");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "ダウンロード" }).click()]);
+  const packText = readFileSync(await download.path(), "utf8");
+  const sectionAt = packText.indexOf("出典: CS-2024-001-P"), documentAt = packText.indexOf("出典: MS-0001");
+  check(sectionAt >= 0 && documentAt > sectionAt, "the downloaded pack holds both, in the new order");
 
   // Logout ends the session: the next page asks for the login again.
   await Promise.all([page.waitForURL(/\/login/), page.getByRole("button", { name: "ログアウト" }).click()]);

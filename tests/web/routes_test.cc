@@ -35,7 +35,9 @@ TEST_CASE("routes: every reader route is audited and says which parameters it ta
       ++readers;
       CHECK_FALSE(r.audit.empty());
       CHECK(r.params != ParamRule::kOwn);
-      CHECK(r.method == "GET");  // reads never change state
+      // Reads never change state; the POSTs that do are the pack basket's, each checked for
+      // the session's CSRF token (Route::Changes).
+      CHECK((r.method == "GET" || r.pattern.find("pack") != std::string_view::npos));
     } else {
       CHECK(r.audit.empty());  // open routes record their own events (login, logout)
     }
@@ -118,7 +120,10 @@ TEST_CASE("routes: on a real server every reader route writes its audit line", "
   TestServer server({(SourceDir() / "corpus").string()});
   auto c = server.Client();
   for (const Route& r : web::Routes()) {
-    if (r.access != RouteAccess::kReader) continue;
+    // Form posts and the pack download (400 on an empty basket) are checked with their
+    // audit lines in tests/web/pack_basket_test.cc.
+    if (r.access != RouteAccess::kReader || r.method != "GET" || r.pattern == "/pack/download")
+      continue;
     const std::string path = Example(r);
     INFO(path);
     const size_t before = ReadAll(server.audit()).size();

@@ -327,7 +327,8 @@ TEST_CASE("web: every dashboard table downloads as CSV with a BOM and as an Exce
   CHECK(csv->status == 200);
   CHECK(csv->get_header_value("Content-Type") == "text/csv; charset=utf-8");
   CHECK(csv->get_header_value("Content-Disposition") ==
-        "attachment; filename=\"yuimaru-report-2025-industry.csv\"");
+        "attachment; filename=\"yuimaru-report-2025-industry.csv\"; "
+        "filename*=UTF-8''yuimaru-report-2025-industry.csv");
   CHECK(csv->body.rfind("\xEF\xBB\xBF項目,支援先数,文書数\r\n", 0) == 0);
   CHECK(csv->body.find("漁業,1,0\r\n") != std::string::npos);
   CHECK(csv->body.find("建設業,1,1\r\n") != std::string::npos);

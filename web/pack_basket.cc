@@ -1,0 +1,75 @@
+#include "web/pack_basket.h"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <system_error>
+
+#include "core/io.h"
+
+namespace yuimaru::web {
+
+Status AddToBasket(toolkit::PackList& list, const toolkit::PackItem& item) {
+  if (std::find(list.items.begin(), list.items.end(), item) != list.items.end()) {
+    return Status::Ok();
+  }
+  if (list.items.size() >= kMaxBasketItems) {
+    return MakeError(ErrorCode::kInvalidInput, "pack.full",
+                     "パックに入れられるのは " + std::to_string(kMaxBasketItems) + " 件までです");
+  }
+  list.items.push_back(item);
+  return Status::Ok();
+}
+
+Status MoveInBasket(toolkit::PackList& list, size_t index, BasketMove move) {
+  if (index >= list.items.size()) {
+    return MakeError(ErrorCode::kInvalidInput, "pack.index", "その位置に資料はありません");
+  }
+  if (move == BasketMove::kUp && index > 0) std::swap(list.items[index], list.items[index - 1]);
+  if (move == BasketMove::kDown && index + 1 < list.items.size()) {
+    std::swap(list.items[index], list.items[index + 1]);
+  }
+  return Status::Ok();
+}
+
+Status RemoveFromBasket(toolkit::PackList& list, size_t index) {
+  if (index >= list.items.size()) {
+    return MakeError(ErrorCode::kInvalidInput, "pack.index", "その位置に資料はありません");
+  }
+  list.items.erase(list.items.begin() + static_cast<std::ptrdiff_t>(index));
+  return Status::Ok();
+}
+
+BasketStore::BasketStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+// Roster ids are [a-z0-9._-]{2,32} (web/auth.cc); one that could name another file (a leading
+// dot) is stored under its digest instead.
+std::filesystem::path BasketStore::PathOf(const std::string& user) const {
+  static const std::regex kSafe("[a-z0-9_-][a-z0-9._-]{1,31}");
+  return dir_ / ((std::regex_match(user, kSafe) ? user : core::Sha256Hex(user)) + ".txt");
+}
+
+Result<toolkit::PackList> BasketStore::Load(const std::string& user) const {
+  const std::filesystem::path path = PathOf(user);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return toolkit::PackList{};
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) {
+    return MakeError(ErrorCode::kIo, "pack.basket.read", "パックを読めません");
+  }
+  auto list = toolkit::ParsePackList(text.str(), path.string());
+  if (!list) return MakeError(ErrorCode::kIo, "pack.basket.read", list.error().ToString());
+  return list;
+}
+
+Status BasketStore::Save(const std::string& user, const toolkit::PackList& list) const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all, ec);
+  return core::WriteFileAtomically(PathOf(user), toolkit::FormatPackList(list));
+}
+
+}  // namespace yuimaru::web
