@@ -1,6 +1,7 @@
 // Browser tests of yuimaru's pages in Debian's headless chromium, driven by playwright-core:
 // search, narrow by a facet, open a document, follow a related document, the dashboard, the
-// keyboard, a phone-sized screen and a 研修 pack (add, reorder, download). Fails on any console
+// 実績報告 of a chosen fiscal year, the follow-up list and a firm's timeline, the keyboard, a
+// phone-sized screen and a 研修 pack (add, reorder, download). Fails on any console
 // error and on any request to a host other than the loopback server. Screenshots go to the
 // artefacts directory.
 //   node browser.test.mjs BUILD/yuimaru SOURCE_DIR ARTIFACTS_DIR
@@ -125,6 +126,36 @@ try {
   await shot("06-dashboard");
   await Promise.all([page.waitForURL(/\/search\?region=/), page.locator('svg.bars a[href*="region="]').first().click()]);
   check((await page.locator("ol.results > li").count()) > 0, "a dashboard bar opens the filtered search");
+
+  // The 実績報告 of one fiscal year: choose it, and the page's figures are that year's (the same as
+  // the JSON API's for the same year), with its downloads.
+  await page.goto(`${base}/dashboard`);
+  const yearOption = page.locator("select#fiscal_year option", { hasText: "令和6年度" });
+  check((await yearOption.count()) === 1, "the year selector offers 令和6年度");
+  await page.locator("select#fiscal_year").selectOption({ label: (await yearOption.innerText()).trim() });
+  await Promise.all([page.waitForURL(/fiscal_year=2024/), page.locator("form.report-year").getByRole("button", { name: "表示" }).click()]);
+  check((await page.locator("#report-title").innerText()).includes("令和6年度"), "the report is headed with the chosen year");
+  const shownFirms = Number((await page.locator("p.summary strong.firms").innerText()).replace(/,/g, ""));
+  const api = await page.evaluate(async () => (await fetch("/api/report?fiscal_year=2024")).json());
+  check(shownFirms > 0 && shownFirms === api.firms, `the page counts the year's firms as the API does (${shownFirms} / ${api.firms})`);
+  const everyYear = await page.evaluate(async () => (await fetch("/api/report?fiscal_year=all")).json());
+  check(everyYear.firms >= shownFirms && everyYear.documents > api.documents, "one year counts fewer documents than all years");
+  const xlsxLink = page.locator("p.downloads a", { hasText: "Excel" }).first();
+  check(/fiscal_year=2024/.test(await xlsxLink.getAttribute("href")), "the Excel download is of the chosen year");
+  const [book] = await Promise.all([page.waitForEvent("download"), xlsxLink.click()]);
+  check(readFileSync(await book.path()).subarray(0, 2).toString() === "PK", "the Excel download is a workbook (zip)");
+  await shot("06b-dashboard-year");
+
+  // The follow-up list: its sections, and a firm's timeline (all its documents, oldest first).
+  await page.goto(`${base}/followups`);
+  check((await page.locator("section.followups h2").count()) >= 3, "the follow-up list has its sections");
+  const firmLink = page.locator('section.followups a[href^="/firm/"]').first();
+  const firm = (await firmLink.innerText()).trim();
+  await shot("06c-followups");
+  await Promise.all([page.waitForURL(/\/firm\//), firmLink.click()]);
+  check((await page.locator("h1").innerText()).includes(firm), `a firm link opens ${firm}'s timeline`);
+  const dates = await page.locator("ol.timeline time").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")));
+  check(dates.length >= 2 && dates.every((d, i) => i === 0 || dates[i - 1] <= d), `the timeline is oldest first (${dates.join(" ")})`);
 
   // A phone-sized screen: nothing wider than the screen.
   await page.setViewportSize({ width: 375, height: 800 });
