@@ -682,8 +682,8 @@ std::string RenderFirmPage(const PageContext& ctx, const std::string& company_id
 std::string SafeNextUrl(const std::string& candidate) {
   const bool ours = candidate == "/" || candidate == "/dashboard" || candidate == "/search" ||
                     candidate.rfind("/dashboard?", 0) == 0 || candidate == "/followups" ||
-                    candidate.rfind("/firm/", 0) == 0 || candidate.rfind("/search?", 0) == 0 ||
-                    candidate.rfind("/doc/", 0) == 0;
+                    candidate == "/pack" || candidate.rfind("/firm/", 0) == 0 ||
+                    candidate.rfind("/search?", 0) == 0 || candidate.rfind("/doc/", 0) == 0;
   if (!ours) return "/";
   for (char c : candidate) {
     if (static_cast<unsigned char>(c) < 0x20 || c == '\\') return "/";

@@ -67,6 +67,19 @@ TEST_CASE("Render: only links back into the search are followed", "[render]") {
   }
 }
 
+TEST_CASE("Render: after login only our own pages are returned to", "[render]") {
+  for (const char* ours : {"/", "/search?q=%E4%BA%8B", "/dashboard?fiscal_year=2024", "/followups",
+                           "/firm/C-0101", "/doc/CS-2024-001", "/pack"}) {
+    CAPTURE(ours);
+    CHECK(SafeNextUrl(ours) == ours);
+  }
+  for (const char* bad : {"https://evil.example/", "//evil.example", "javascript:alert(1)",
+                          "/pack/../../etc", "/packs", "/doc/x\r\nSet-Cookie: a=b", "\\\\evil"}) {
+    CAPTURE(bad);
+    CHECK(SafeNextUrl(bad) == "/");
+  }
+}
+
 TEST_CASE("Render: the dashboard draws a linked bar per value as inline SVG", "[render]") {
   search::IndexStats stats;
   stats.documents = 5;
