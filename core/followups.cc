@@ -25,6 +25,9 @@ const std::vector<std::string>* LabelsOf(const DocRecord& r, std::string_view ke
 // What the documents of one firm say, read in date order.
 struct FirmHistory {
   std::string last_date, last_doc;
+  // The latest record of the firm itself (a visit memo, its karte, a case): a meeting that
+  // talks about the firm is not the planned visit and does not clear it.
+  std::string last_record;
   std::string next_visit, next_visit_doc;
   std::string phase;  // the latest document's furthest phase
   std::string outcome, outcome_date, outcome_doc;
@@ -45,6 +48,7 @@ std::map<std::string, FirmHistory> Histories(const std::vector<FirmDoc>& docs) {
       FirmHistory& h = firms[id];
       h.last_date = r->date;
       h.last_doc = r->id;
+      if (!r->doc_type.ends_with("議事録")) h.last_record = r->date;
       if (!r->next_visit.empty()) {
         h.next_visit = r->next_visit;
         h.next_visit_doc = r->id;
@@ -97,7 +101,7 @@ Followups ComputeFollowups(const std::vector<FirmDoc>& docs, const FollowupOptio
   const std::string quiet_since = SubtractMonths(options.today, options.quiet_months).ToString();
   const int current_fy = FiscalYearOf(options.today);
   for (const auto& [id, h] : Histories(docs)) {
-    if (!h.next_visit.empty() && h.next_visit <= horizon && h.last_date < h.next_visit) {
+    if (!h.next_visit.empty() && h.next_visit <= horizon && h.last_record < h.next_visit) {
       const std::string detail =
           h.next_visit < today ? "期限切れ" : std::to_string(options.due_within_days) + "日以内";
       out.next_visit_due.push_back({id, h.next_visit, detail, h.next_visit_doc});

@@ -28,7 +28,8 @@ struct FollowupFirm {
 
 struct Followups {
   // The next_visit of each firm's latest document that has one, when it is on or before
-  // today + due_within_days and no document of the firm is dated on or after it. Date order.
+  // today + due_within_days and no record of the firm itself (a visit memo, karte or case; a
+  // meeting about the firm does not count) is dated on or after it. Date order.
   std::vector<FollowupFirm> next_visit_due;
   // Firms whose latest 支援フェーズ is ⑤支援終了後の対応 and whose latest document is older than
   // quiet_months. Oldest first.

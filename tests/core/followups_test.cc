@@ -18,6 +18,7 @@ FirmDoc Doc(const std::string& id, const std::string& company, const std::string
   d.record.fiscal_year = fy;
   d.record.facets = std::move(facets);
   d.record.next_visit = next_visit;
+  d.record.doc_type = id.starts_with("TM-") ? "チーム会議議事録" : "訪問メモ";
   d.firms = {company};
   return d;
 }
@@ -41,11 +42,14 @@ TEST_CASE("Followups: dates move by days and months", "[followups]") {
   CHECK(SubtractMonths(*ParseDate("2025-01-15"), 6).ToString() == "2024-07-15");
 }
 
-TEST_CASE("Followups: a next visit past or within 14 days, unless a later record exists",
-          "[followups]") {
+TEST_CASE(
+    "Followups: a next visit past or within 14 days, unless a later record of the firm exists",
+    "[followups]") {
   const std::vector<FirmDoc> docs = {
       Doc("VM-1", "C-0001", "2025-05-20", 2025, {}, "2025-12-10"),  // due soon
       Doc("VM-2", "C-0002", "2025-05-20", 2025, {}, "2025-11-01"),  // overdue
+      // A team meeting about the firm after the date is not the visit: still overdue.
+      Doc("TM-1", "C-0002", "2025-11-20", 2025, {}),
       Doc("VM-3", "C-0003", "2025-05-20", 2025, {}, "2025-10-01"),  // visited since
       Doc("VM-4", "C-0003", "2025-10-02", 2025, {}),
       Doc("VM-5", "C-0004", "2025-05-20", 2025, {}, "2026-01-30"),  // later than 14 days

@@ -324,6 +324,19 @@ TEST_CASE("clearance attack: the 実績報告 and the dashboard count only what 
       CHECK(a.out == b.out);
       CHECK(a.err == b.err);
     }
+    // The follow-up list: the same firms, dates and sources as the redacted index's, on a fixed
+    // day so that both runs read the same clock.
+    for (const std::string quiet : {"1", "6"}) {
+      auto followups = [&](const fs::path& db) {
+        return Yuimaru({"followups", "--db", db.string(), "--clearance", label, "--json", "--today",
+                        "2026-12-06", "--quiet-months", quiet});
+      };
+      const CommandResult a = followups(v.full);
+      const CommandResult b = followups(v.redacted[c]);
+      INFO(label << " followups --quiet-months " << quiet);
+      CHECK(a.exit_code == 0);
+      CHECK(a.out == b.out);
+    }
     const nlohmann::json mine = report(v.redacted[c], label, "all", "json").Json();
     // The comparison can fail: the 機密 view counts more than either.
     CHECK(mine["documents"].get<int>() < confidential["documents"].get<int>());
