@@ -195,6 +195,12 @@ int RunShowCommand(const Args& args) {
   }
   std::printf("# %s\n\n", doc->title.c_str());
   for (const auto& [k, v] : doc->meta) std::printf("%s: %s\n", k.c_str(), v.c_str());
+  for (const auto& [heading, links] : {std::make_pair("使用する事例", &doc->uses_cases),
+                                       std::make_pair("この事例を使う研修資料", &doc->used_by)}) {
+    if (links->empty()) continue;
+    std::printf("%s:\n", heading);
+    for (const auto& l : *links) std::printf("  %s %s\n", l.id.c_str(), l.title.c_str());
+  }
   std::printf("\n%s", doc->markdown.c_str());
   return kExitOk;
 }

@@ -22,6 +22,9 @@ std::string EncodeDocRecord(const DocRecord& r) {
   if (!r.company_ids.empty()) j["co"] = r.company_ids;
   if (!r.tags.empty()) j["tags"] = r.tags;
   j["related"] = r.related;
+  if (!r.uses_cases.empty()) j["uc"] = r.uses_cases;
+  if (r.duration_min != 0) j["dur"] = r.duration_min;
+  if (!r.updated.empty()) j["upd"] = r.updated;
   if (!r.next_visit.empty()) j["nv"] = r.next_visit;
   j["md"] = r.markdown;
   const std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(j);
@@ -47,12 +50,24 @@ Result<DocRecord> DecodeDocRecord(std::string_view data) {
     if (j.contains("co")) j.at("co").get_to(r.company_ids);
     if (j.contains("tags")) j.at("tags").get_to(r.tags);
     if (j.contains("related")) j.at("related").get_to(r.related);
+    if (j.contains("uc")) j.at("uc").get_to(r.uses_cases);
+    r.duration_min = j.value("dur", 0);
+    r.updated = j.value("upd", "");
     r.next_visit = j.value("nv", "");
     r.markdown = j.value("md", "");
   } catch (const nlohmann::json::exception& e) {
     return MakeError(ErrorCode::kInternal, "index.data.corrupt", e.what());
   }
   return r;
+}
+
+// An `updated` before `date` is an author's slip: the later of the two dates the state.
+const std::string& StateDate(const DocRecord& r) { return r.updated > r.date ? r.updated : r.date; }
+
+int StateFiscalYear(const DocRecord& r) {
+  if (StateDate(r) != r.updated) return r.fiscal_year;
+  const auto date = ParseDate(r.updated);  // validated by the parser; a bad one falls back
+  return date ? FiscalYearOf(*date) : r.fiscal_year;
 }
 
 std::vector<std::pair<std::string, std::string>> DisplayMeta(const DocRecord& r) {
@@ -76,6 +91,7 @@ std::vector<std::pair<std::string, std::string>> DisplayMeta(const DocRecord& r)
       if (key == field.key) meta.emplace_back(std::string(field.label), join(labels));
     }
   }
+  if (r.duration_min > 0) meta.emplace_back("所要時間（分）", std::to_string(r.duration_min));
   if (!r.tags.empty()) meta.emplace_back("タグ", join(r.tags));
   return meta;
 }

@@ -27,9 +27,15 @@ struct DocRecord {
   std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
   std::vector<std::string> company_ids;                                  // company_id / company_ids
   std::vector<std::string> tags;
-  std::vector<std::string> related;  // doc ids named in the front matter
-  // `next_visit:` (YYYY-MM-DD) or empty; for the follow-up list. Stored only when set, so
-  // records written before it existed read as empty.
+  std::vector<std::string> related;  // doc ids named in the front matter `related:`
+  // The following are stored only when set, so records written before they existed read as
+  // empty (0).
+  // `uses_cases:` of a 研修資料: the public copies (-P) it uses, in front matter order.
+  std::vector<std::string> uses_cases;
+  int duration_min = 0;  // `duration_min:` of a 研修資料 (所要時間), 0 if unset
+  // `updated:` (YYYY-MM-DD) or empty: the date a 企業カルテ's current state (phase, outcome) is of.
+  std::string updated;
+  // `next_visit:` (YYYY-MM-DD) or empty; for the follow-up list.
   std::string next_visit;
   // Markdown body of this version, private blocks above it removed. Snippets and explanations
   // re-read it with core::ReadMarkdown (cheap for ten hits; storing the blocks as well would
@@ -38,6 +44,13 @@ struct DocRecord {
 };
 
 std::string EncodeDocRecord(const DocRecord& record);
+
+// The date the document's current state (支援フェーズ, 支援の状況) is of: `updated` if set and
+// later than `date` (a 企業カルテ is a living document whose phase and outcome are rewritten),
+// else `date`.
+const std::string& StateDate(const DocRecord& record);
+// The 年度 of StateDate: that of `updated` if set, else `fiscal_year` (0 if unknown).
+int StateFiscalYear(const DocRecord& record);
 
 // The metadata table of a document page: (Japanese label, value) in schema order. Derived from
 // the record rather than stored, so the index carries each fact once.

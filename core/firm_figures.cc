@@ -122,6 +122,16 @@ bool InYear(const DocRecord& r, int year) { return year == kAllYears || r.fiscal
 bool UpToYear(const DocRecord& r, int year) {
   return year == kAllYears || (r.fiscal_year > 0 && r.fiscal_year <= year);
 }
+// The same for the document's state (phase, 支援の状況): a karte's is as of its `updated`.
+bool StateInYear(const DocRecord& r, int year) {
+  return year == kAllYears || StateFiscalYear(r) == year;
+}
+bool StateUpToYear(const DocRecord& r, int year) {
+  const int state_year = StateFiscalYear(r);
+  return year == kAllYears || (state_year > 0 && state_year <= year);
+}
+// The fields that are a document's current state rather than a fact of its date.
+bool IsStateField(std::string_view key) { return key == "phase" || key == "outcome"; }
 
 // What is known of one firm up to the end of the reported year.
 struct FirmState {
@@ -131,12 +141,14 @@ struct FirmState {
   bool active = false;
 };
 
-// Documents in date order (then id), so that a later value overwrites an earlier one.
+// Documents in the order of their state's date (then id), so that a later value overwrites an
+// earlier one: a karte updated after a visit memo has the newer 支援の状況.
 std::vector<const FirmDoc*> ByDate(const std::vector<FirmDoc>& docs) {
   std::vector<const FirmDoc*> sorted;
   for (const FirmDoc& d : docs) sorted.push_back(&d);
   std::stable_sort(sorted.begin(), sorted.end(), [](const FirmDoc* a, const FirmDoc* b) {
-    return std::tie(a->record.date, a->record.id) < std::tie(b->record.date, b->record.id);
+    return std::tie(StateDate(a->record), a->record.id) <
+           std::tie(StateDate(b->record), b->record.id);
   });
   return sorted;
 }
@@ -147,16 +159,21 @@ std::map<std::string, FirmState> FirmStates(const std::vector<const FirmDoc*>& s
   const FieldDef* phase = FindField("phase");
   std::map<std::string, FirmState> firms;
   for (const FirmDoc* doc : sorted) {
-    if (!UpToYear(doc->record, year)) continue;
+    const bool dated = UpToYear(doc->record, year);
+    const bool stated = StateUpToYear(doc->record, year);
+    if (!dated && !stated) continue;
     for (const std::string& firm : doc->firms) {
       FirmState& state = firms[firm];
-      if (InYear(doc->record, year)) state.active = true;
+      if (InYear(doc->record, year) || StateInYear(doc->record, year)) state.active = true;
       for (std::string_view key : kProfileKeys) {
+        if (!(IsStateField(key) ? stated : dated)) continue;
         const std::vector<std::string> labels = Labels(doc->record, key);
         if (!labels.empty()) state.latest[std::string(key)] = labels.front();
       }
       for (const std::string& label : Labels(doc->record, "phase")) {
-        if (phase) state.furthest_phase = std::max(state.furthest_phase, VocabIndex(*phase, label));
+        if (stated && phase) {
+          state.furthest_phase = std::max(state.furthest_phase, VocabIndex(*phase, label));
+        }
       }
       if (InYear(doc->record, year)) {
         for (const std::string& issue : Labels(doc->record, "issues")) ++state.issues_docs[issue];
@@ -166,12 +183,13 @@ std::map<std::string, FirmState> FirmStates(const std::vector<const FirmDoc*>& s
   return firms;
 }
 
-// Documents of the year per label of `key` (each document once per label).
+// Documents of the year per label of `key` (each document once per label); for a state field,
+// documents whose state is of the year.
 std::map<std::string, size_t> DocumentsPerLabel(const std::vector<FirmDoc>& docs,
                                                 std::string_view key, int year) {
   std::map<std::string, size_t> out;
   for (const FirmDoc& doc : docs) {
-    if (!InYear(doc.record, year)) continue;
+    if (!(IsStateField(key) ? StateInYear(doc.record, year) : InYear(doc.record, year))) continue;
     const std::vector<std::string> labels = Labels(doc.record, key);
     for (const std::string& label : std::set<std::string>(labels.begin(), labels.end())) {
       ++out[label];

@@ -96,7 +96,7 @@ struct BridgeRow {
 struct Report {
   int fiscal_year = kAllYears;      // the year reported, or kAllYears
   std::vector<int> years;           // the fiscal years of the documents, ascending
-  size_t firms = 0;                 // firms with a document of the year (support activity)
+  size_t firms = 0;                 // firms active in the year (support activity)
   size_t documents = 0;             // documents of the year
   std::vector<ReportTable> tables;  // industry, region, ritou, employees, phase, outcome, issues
   std::vector<BridgeRow> bridges;   // vocabulary order
@@ -110,10 +110,12 @@ struct Report {
 
 // The 実績報告 of `fiscal_year` (kAllYears: every year) over `docs` (one clearance view, the
 // filters already applied; firms as ToFirmDocs makes them). A firm is active in a year when a
-// document of that year names it. Its profile (業種, 地域, 離島, 従業員規模) is the value of its
-// latest dated document that has one, among all of `docs` up to the end of the year; its phase is
-// the furthest 支援フェーズ of its documents up to then; its 支援の状況 the latest recorded up to
-// then.
+// document of that year names it, or a document naming it was updated that year (a karte's
+// `updated`). Its profile (業種, 地域, 離島, 従業員規模) is the value of its latest dated document
+// that has one, among all of `docs` up to the end of the year; its phase is the furthest
+// 支援フェーズ of its documents up to then; its 支援の状況 the latest recorded up to then. A
+// document's phase and 支援の状況 are its state as of core::StateDate (a karte's `updated`), and
+// count from that year on, documents per phase and 支援の状況 included.
 Report ComputeReport(const std::vector<FirmDoc>& docs, int fiscal_year);
 
 // The 自走化 rate in percent (one decimal place), or -1 when no firm has a 支援の状況.

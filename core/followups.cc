@@ -22,7 +22,8 @@ const std::vector<std::string>* LabelsOf(const DocRecord& r, std::string_view ke
   return nullptr;
 }
 
-// What the documents of one firm say, read in date order.
+// What the documents of one firm say, read in the order of core::StateDate: a karte's phase and
+// 支援の状況 are as of its `updated`, and its update is a record of that day.
 struct FirmHistory {
   std::string last_date, last_doc;
   // The latest record of the firm itself (a visit memo, its karte, a case): a meeting that
@@ -37,16 +38,18 @@ struct FirmHistory {
 std::map<std::string, FirmHistory> Histories(const std::vector<FirmDoc>& docs) {
   std::vector<const DocRecord*> sorted;
   for (const FirmDoc& d : docs) {
-    if (!d.record.company_ids.empty() && !d.record.date.empty()) sorted.push_back(&d.record);
+    if (!d.record.company_ids.empty() && !StateDate(d.record).empty()) {
+      sorted.push_back(&d.record);
+    }
   }
   std::stable_sort(sorted.begin(), sorted.end(), [](const DocRecord* a, const DocRecord* b) {
-    return std::tie(a->date, a->id) < std::tie(b->date, b->id);
+    return std::tie(StateDate(*a), a->id) < std::tie(StateDate(*b), b->id);
   });
   std::map<std::string, FirmHistory> firms;
   for (const DocRecord* r : sorted) {
     for (const std::string& id : r->company_ids) {
       FirmHistory& h = firms[id];
-      h.last_date = r->date;
+      h.last_date = StateDate(*r);
       h.last_doc = r->id;
       if (!r->doc_type.ends_with("議事録")) h.last_record = r->date;
       if (!r->next_visit.empty()) {
@@ -60,9 +63,9 @@ std::map<std::string, FirmHistory> Histories(const std::vector<FirmDoc>& docs) {
       if (const auto* outcome = LabelsOf(*r, "outcome"); outcome && !outcome->empty()) {
         if (outcome->front() != h.outcome) {
           h.outcome = outcome->front();
-          h.outcome_date = r->date;
+          h.outcome_date = StateDate(*r);
           h.outcome_doc = r->id;
-          h.outcome_year = r->fiscal_year;
+          h.outcome_year = StateFiscalYear(*r);
         }
       }
     }

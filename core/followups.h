@@ -39,7 +39,9 @@ struct Followups {
   std::map<int, std::vector<FollowupFirm>> ended_by_year;
 };
 
-// The follow-up lists of `docs` (records with company ids; others are ignored).
+// The follow-up lists of `docs` (records with company ids; others are ignored). A document is
+// dated by core::StateDate: a karte whose `updated` is later than its `date` is a record of that
+// day, and the phase and 支援の状況 it states are as of then.
 Followups ComputeFollowups(const std::vector<FirmDoc>& docs, const FollowupOptions& options);
 
 // {"today", "due_within_days", "quiet_months", "next_visit_due": [{company_id, date, detail,

@@ -33,6 +33,8 @@ inline constexpr std::string_view kMunicipalities[] = {
 
 inline constexpr std::string_view kDocIdPrefix = "Q";       // unique id term: Q + doc_id
 inline constexpr std::string_view kCompanyPrefix = "XCO:";  // company_id / company_ids
+// uses_cases of a 研修資料: XUC: + the case's doc id, for "the 研修資料 that use case X".
+inline constexpr std::string_view kUsesCasePrefix = "XUC:";
 inline constexpr unsigned kDateSlot = 0;        // "YYYY-MM-DD"; sorts and range-filters as text
 inline constexpr unsigned kFiscalYearSlot = 1;  // "2024"
 inline constexpr unsigned kFacetSlot = 2;       // packed facet codes (facet_codes.h)

@@ -72,6 +72,9 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   record.company_ids = doc.company_ids;
   record.tags = doc.tags;
   record.related = doc.related;
+  record.uses_cases = doc.uses_cases;
+  record.duration_min = doc.duration_min;
+  record.updated = doc.updated;
   for (const auto& v : doc.front_matter) {
     // Validated as a date by the parser (front-matter.next_visit).
     if (!v.is_key && v.path == "next_visit") record.next_visit = v.value;
@@ -106,6 +109,9 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   }
   for (const auto& id : doc.company_ids) {
     xdoc.add_boolean_term(std::string(core::kCompanyPrefix) + id);
+  }
+  for (const auto& id : doc.uses_cases) {
+    xdoc.add_boolean_term(std::string(core::kUsesCasePrefix) + id);
   }
   if (!doc.date.empty()) xdoc.add_value(core::kDateSlot, doc.date);
   if (doc.fiscal_year > 0) xdoc.add_value(core::kFiscalYearSlot, std::to_string(doc.fiscal_year));

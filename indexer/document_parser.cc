@@ -162,12 +162,15 @@ class Validator {
     if (into) *into = d->ToString();
   }
 
-  void Integer(const std::string& key, const FmNode& n) {
-    if (!ExpectScalar(key, n)) return;
+  // Whether `n` is a non-negative integer of at most six digits (else fails).
+  bool Integer(const std::string& key, const FmNode& n) {
+    if (!ExpectScalar(key, n)) return false;
     static const std::regex kInt(R"(^[0-9]{1,6}$)");
     if (!std::regex_match(n.scalar, kInt)) {
       Fail(n, "front-matter." + key + ".invalid", "「" + key + "」は整数で書いてください");
+      return false;
     }
+    return true;
   }
 
   void IdList(const std::string& key, const FmNode& n, const std::regex& pattern,
@@ -206,7 +209,7 @@ class Validator {
         {"doc_type", &Validator::DocType},
         {"title", &Validator::Title},
         {"date", &Validator::MainDate},
-        {"updated", &Validator::OtherDate},
+        {"updated", &Validator::UpdatedDate},
         {"next_visit", &Validator::OtherDate},
         {"fiscal_year", &Validator::FiscalYear},
         {"confidentiality", &Validator::Confidentiality},
@@ -220,9 +223,9 @@ class Validator {
         {"uses_cases", &Validator::References},
         {"tags", &Validator::Tags},
         {"sources", &Validator::Tags},
-        {"meeting_no", &Validator::Integer},
-        {"duration_min", &Validator::Integer},
-        {"revision", &Validator::Integer},
+        {"meeting_no", &Validator::Count},
+        {"duration_min", &Validator::Duration},
+        {"revision", &Validator::Count},
         {"support_period", &Validator::Period},
         {"municipality", &Validator::Municipality},
         {"publication", &Validator::Publication},
@@ -254,7 +257,15 @@ class Validator {
   }
 
   void MainDate(const std::string& key, const FmNode& n) { Date(key, n, &doc_.date); }
+  void UpdatedDate(const std::string& key, const FmNode& n) { Date(key, n, &doc_.updated); }
   void OtherDate(const std::string& key, const FmNode& n) { Date(key, n, nullptr); }
+
+  // An integer that is only checked (回次, 版).
+  void Count(const std::string& key, const FmNode& n) { Integer(key, n); }
+
+  void Duration(const std::string& key, const FmNode& n) {
+    if (Integer(key, n)) doc_.duration_min = std::stoi(n.scalar);
+  }
 
   void FiscalYear(const std::string& key, const FmNode& n) {
     if (!ExpectScalar(key, n)) return;
@@ -314,8 +325,8 @@ class Validator {
              "研修資料で使えるのは公開用写し（-P）だけです: " + item->scalar);
         continue;
       }
-      doc_.related.push_back(item->scalar);
-      doc_.related_refs.emplace_back(item->scalar, item->line);
+      (key == "uses_cases" ? doc_.uses_cases : doc_.related).push_back(item->scalar);
+      doc_.related_refs.push_back({key, item->scalar, item->line});
     }
   }
 

@@ -36,6 +36,13 @@ struct FrontMatterValue {
   int column = 0;  // 1-based column
 };
 
+// A doc id named in the front matter.
+struct DocRef {
+  std::string key;  // related or uses_cases
+  std::string id;
+  int line = 0;  // 1-based line in the file
+};
+
 struct ParsedDoc {
   std::string source;  // path as given, for messages and results
   std::string doc_id;
@@ -48,8 +55,12 @@ struct ParsedDoc {
   std::vector<core::FacetCode> facet_codes;
   std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
   std::vector<std::string> company_ids;
-  std::vector<std::string> related;
-  std::vector<std::pair<std::string, int>> related_refs;  // (doc id, line), for strict checks
+  std::vector<std::string> related;     // `related:`
+  std::vector<std::string> uses_cases;  // `uses_cases:` of a 研修資料 (public copies, -P)
+  // Every doc id named by `related:` or `uses_cases:`, for strict checks.
+  std::vector<DocRef> related_refs;
+  int duration_min = 0;  // `duration_min:`, 0 if not given
+  std::string updated;   // `updated:` (YYYY-MM-DD) or empty
   std::vector<std::string> tags;
   std::vector<FrontMatterValue> front_matter;  // every key and scalar, in file order
   std::string body;                            // Markdown after the front matter, LF line ends only

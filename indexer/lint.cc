@@ -56,12 +56,13 @@ Result<LintReport> RunLint(const std::vector<fs::path>& paths, LintStrictness st
       }
     }
     if (errors.empty() && mode == LintMode::kStrict) {
-      for (const auto& [id, line] : doc.related_refs) {
-        if (owners.Owns(id)) continue;
-        Error e = MakeError(ErrorCode::kInvalidInput, "front-matter.related.unknown-id",
-                            "関連文書「" + id + "」が見つかりません");
+      for (const DocRef& ref : doc.related_refs) {
+        if (owners.Owns(ref.id)) continue;
+        Error e = MakeError(ErrorCode::kInvalidInput, "front-matter." + ref.key + ".unknown-id",
+                            (ref.key == "uses_cases" ? "使用事例「" : "関連文書「") + ref.id +
+                                "」が見つかりません");
         e.source = path;
-        e.line = line;
+        e.line = ref.line;
         errors.push_back(std::move(e));
       }
     }

@@ -316,10 +316,14 @@ bool ReadAtPublic(const ParsedDoc& doc, int line) {
 
 void CheckText(const ParsedDoc& doc, std::vector<Error>& out) {
   const size_t before = out.size();
-  // Of the front matter, a reader sees the title, the tags and the related ids (core::DocRecord);
-  // the facet labels come from vocabularies, and company ids are a rule of their own.
+  // Of the front matter, a reader sees the title, the tags and the related and uses_cases ids
+  // (core::DocRecord); the facet labels come from vocabularies, and company ids are a rule of
+  // their own.
   for (const auto& v : doc.front_matter) {
-    if (v.is_key || (v.path != "title" && v.path != "tags" && v.path != "related")) continue;
+    if (v.is_key ||
+        (v.path != "title" && v.path != "tags" && v.path != "related" && v.path != "uses_cases")) {
+      continue;
+    }
     AddText(doc, v.value, v.line, v.column - 1, out);
   }
   int line_no = doc.body_first_line;

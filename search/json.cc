@@ -102,6 +102,15 @@ std::string DocumentJson(const DocumentView& d, const std::vector<RelatedDoc>& r
   j["meta"] = std::move(meta);
   j["facets"] = PairsJson(d.facets);
   j["markdown"] = d.markdown;
+  auto links = [](const std::vector<DocLink>& docs) {
+    Json a = Json::array();
+    for (const DocLink& l : docs) {
+      a.push_back({{"id", l.id}, {"title", l.title}, {"doc_type", l.doc_type}, {"date", l.date}});
+    }
+    return a;
+  };
+  j["uses_cases"] = links(d.uses_cases);
+  j["used_by"] = links(d.used_by);
   Json rel = Json::array();
   for (const RelatedDoc& r : related) {
     rel.push_back({{"id", r.id},

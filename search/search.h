@@ -136,6 +136,14 @@ struct SearchResponse {
   double took_ms = 0;
 };
 
+// A document one document names (or is named by), as the same view reads it.
+struct DocLink {
+  std::string id;
+  std::string title;
+  std::string doc_type;
+  std::string date;
+};
+
 struct DocumentView {
   std::string id;
   std::string title;
@@ -146,6 +154,11 @@ struct DocumentView {
   std::vector<std::pair<std::string, std::string>> meta;  // (label, value)
   std::vector<std::pair<std::string, std::vector<std::string>>> facets;
   std::string markdown;  // the body as the clearance may read it
+  // A 研修資料's uses_cases that this view contains, in front matter order. A case the view
+  // does not contain is left out, never shown as an id: a reader must not learn that it exists.
+  std::vector<DocLink> uses_cases;
+  // The 研修資料 of this view whose uses_cases name this document, in id order.
+  std::vector<DocLink> used_by;
 };
 
 struct RelatedDoc {
@@ -195,8 +208,9 @@ class SearchView {
   // message says what is allowed), kIo if the index cannot be read.
   Result<SearchResponse> Run(const SearchRequest& request) const;
 
-  // One document as this view reads it; kNotFound ("document.not-found") if there is none (or
-  // it is above the view's clearance).
+  // One document as this view reads it, with the documents its uses_cases name and those that
+  // name it (DocumentView::uses_cases, used_by), all of this view; kNotFound
+  // ("document.not-found") if there is none (or it is above the view's clearance).
   Result<DocumentView> Document(const std::string& id) const;
 
   // The stored record of one document as this view reads it (what Document shows, with the

@@ -42,6 +42,22 @@ Result<Xapian::docid> FindDocument(const Xapian::Database& db, const std::string
   return ErrorAt(ErrorCode::kNotFound, "document.not-found", "文書「" + id + "」はありません", id);
 }
 
+DocLink LinkOf(const core::DocRecord& r) { return {r.id, r.title, r.doc_type, r.date}; }
+
+// The documents of `db` that name `id` in their uses_cases, in id order. A view holds one
+// version of each document, so each comes once.
+Result<std::vector<DocLink>> UsedBy(const Xapian::Database& db, const std::string& id) {
+  const std::string term = std::string(core::kUsesCasePrefix) + id;
+  std::vector<DocLink> out;
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+    auto record = core::DecodeDocRecord(db.get_document(*it).get_data());
+    if (!record) return record.error();
+    out.push_back(LinkOf(*record));
+  }
+  std::sort(out.begin(), out.end(), [](const DocLink& a, const DocLink& b) { return a.id < b.id; });
+  return out;
+}
+
 uint64_t DirectoryBytes(const fs::path& dir) {
   // A file may vanish during the walk (a generation being removed): it counts 0 and the walk goes
   // on; file_size's error value ((uintmax_t)-1) is never added.
@@ -135,6 +151,21 @@ Result<DocumentView> SearchView::Document(const std::string& id) const {
   view.meta = core::DisplayMeta(*record);
   view.facets = record->facets;
   view.markdown = std::move(record->markdown);
+  for (const std::string& case_id : record->uses_cases) {
+    auto linked = Record(case_id);
+    if (!linked && linked.error().code == ErrorCode::kNotFound) continue;
+    if (!linked) return linked.error();
+    const bool listed = std::any_of(view.uses_cases.begin(), view.uses_cases.end(),
+                                    [&](const DocLink& l) { return l.id == case_id; });
+    if (!listed) view.uses_cases.push_back(LinkOf(*linked));
+  }
+  try {
+    auto used_by = UsedBy(impl_->shards->combined, view.id);
+    if (!used_by) return used_by.error();
+    view.used_by = std::move(*used_by);
+  } catch (const Xapian::Error& e) {
+    return DbError(e, impl_->generation->path);
+  }
   return view;
 }
 

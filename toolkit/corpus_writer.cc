@@ -97,6 +97,8 @@ std::vector<FmItem> FrontMatterItems(const ExportDoc& doc, Edition edition) {
   }
   if (!r.tags.empty()) items.push_back({"tags", core::Shape::kList, r.tags});
   if (!r.related.empty()) items.push_back({"related", core::Shape::kList, r.related});
+  if (!r.uses_cases.empty()) items.push_back({"uses_cases", core::Shape::kList, r.uses_cases});
+  if (r.duration_min > 0) items.push_back(scalar("duration_min", std::to_string(r.duration_min)));
   // The publication gate let this document into the 公開 view only with the firm's consent
   // (indexer/publication_gate.cc); the rebuilt file says so, or re-indexing would raise it.
   if (level == core::ClearanceLabel(core::Clearance::kPublic) && r.doc_type == "支援事例") {

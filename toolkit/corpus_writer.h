@@ -15,8 +15,9 @@ std::string CorpusPath(const ExportDoc& doc);
 
 // The file of `doc` in `edition`: front matter rebuilt from the record (doc_id, title,
 // doc_type, date, fiscal_year, confidentiality at which the edition reads it, facets under
-// their registry key, tags, related; company ids only in 当局用; for a 公開 document the
-// fields the publication gate required of it), then the view's Markdown body as it is. Pure.
+// their registry key, tags, related, uses_cases, duration_min; company ids only in 当局用; for a
+// 公開 document the fields the publication gate required of it), then the view's Markdown body as
+// it is. Pure.
 std::string CorpusDocument(const ExportDoc& doc, Edition edition);
 
 // A YAML scalar that reads back as `text` whatever it holds (": ", "#", quotes, a leading "-",

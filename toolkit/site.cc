@@ -199,16 +199,30 @@ std::string DocPage(const ExportSet& set, const core::DocRecord& r,
   }
   m += "</table>\n<div class=\"doc-body\">\n" + InertLinks(core::RenderMarkdownHtml(r.markdown)) +
        "</div>\n";
-  std::string related;
-  for (const auto& id : r.related) {
-    auto it = by_id.find(id);
-    if (it == by_id.end()) continue;  // not in this edition
-    const core::DocRecord& other = set.docs[it->second].record;
-    related += "<li><a href=\"" + SafeName(other.id) + ".html\">" + Escape(other.title) +
-               "</a> <span class=\"meta\">" + Escape(other.id) + "</span></li>\n";
+  auto item = [](const core::DocRecord& other) {
+    return "<li><a href=\"" + SafeName(other.id) + ".html\">" + Escape(other.title) +
+           "</a> <span class=\"meta\">" + Escape(other.id) + "</span></li>\n";
+  };
+  // Documents of this edition only: an id the edition leaves out is not shown at all.
+  auto list = [&](const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) {
+      if (auto it = by_id.find(id); it != by_id.end()) out += item(set.docs[it->second].record);
+    }
+    return out;
+  };
+  std::string used_by;
+  for (const auto& d : set.docs) {
+    const auto& cases = d.record.uses_cases;
+    if (std::find(cases.begin(), cases.end(), r.id) != cases.end()) used_by += item(d.record);
   }
-  if (!related.empty())
-    m += "<section class=\"related\"><h2>関連文書</h2><ul>\n" + related + "</ul></section>\n";
+  for (const auto& [heading, items] : {std::make_pair("使用する事例", list(r.uses_cases)),
+                                       std::make_pair("この事例を使う研修資料", used_by),
+                                       std::make_pair("関連文書", list(r.related))}) {
+    if (items.empty()) continue;
+    m += "<section class=\"related\"><h2>" + std::string(heading) + "</h2><ul>\n" + items +
+         "</ul></section>\n";
+  }
   m += "</article>\n";
   return Page(set, Depth::kSub, r.title, m);
 }

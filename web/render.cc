@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/fiscal_year.h"
 #include "core/html.h"
@@ -377,6 +380,24 @@ std::string PackButton(const PageContext& ctx, size_t index, const char* op, con
          "\"><button type=\"submit\" data-op=\"" + op + "\">" + label + "</button></form>";
 }
 
+// A list of documents a document names or is named by (使用する事例, この事例を使う研修資料);
+// nothing when the view has none of them, so a list of hidden ids does not show as empty.
+std::string DocLinks(std::string_view heading_id, std::string_view heading,
+                     const std::vector<search::DocLink>& links, const std::string& back_url) {
+  if (links.empty()) return "";
+  std::string out = "<section class=\"doc-links\" aria-labelledby=\"" + std::string(heading_id) +
+                    "\"><h2 id=\"" + std::string(heading_id) + "\">" + std::string(heading) +
+                    "</h2>\n<ul>\n";
+  for (const search::DocLink& l : links) {
+    out += "<li><a href=\"/doc/" + UrlEncode(l.id) +
+           (back_url.empty() ? "" : "?back=" + UrlEncode(back_url)) + "\">" + Escape(l.title) +
+           "</a> <span class=\"badge badge-" + Escape(DocTypeCode(l.doc_type)) + "\">" +
+           Escape(l.doc_type) + "</span> <time datetime=\"" + Escape(l.date) + "\">" +
+           Escape(l.date) + "</time></li>\n";
+  }
+  return out + "</ul></section>\n";
+}
+
 }  // namespace
 
 std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page) {
@@ -393,8 +414,11 @@ std::string RenderDocumentPage(const PageContext& ctx, const DocumentPage& page)
   for (const auto& [label, value] : d.meta) {
     out += "<tr><th scope=\"row\">" + Escape(label) + "</th><td>" + Escape(value) + "</td></tr>\n";
   }
-  out += "</tbody></table>\n" + AddToPackForm(ctx, d) + "<div class=\"doc-body\">\n" +
-         core::RenderMarkdownHtml(d.markdown) + "</div>\n</article>\n</main>\n";
+  out += "</tbody></table>\n" + AddToPackForm(ctx, d) +
+         DocLinks("uses-cases-title", "使用する事例", d.uses_cases, page.back_url) +
+         DocLinks("used-by-title", "この事例を使う研修資料", d.used_by, page.back_url) +
+         "<div class=\"doc-body\">\n" + core::RenderMarkdownHtml(d.markdown) +
+         "</div>\n</article>\n</main>\n";
   out +=
       "<aside class=\"related\" aria-labelledby=\"related-title\"><h2 "
       "id=\"related-title\">関連する文書</h2>\n";

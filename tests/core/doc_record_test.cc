@@ -60,6 +60,55 @@ TEST_CASE(
   CHECK(DecodeDocRecord(without)->next_visit.empty());
 }
 
+TEST_CASE(
+    "DocRecord: uses_cases, duration_min and updated are stored when set, and an older record "
+    "reads as unset",
+    "[doc_record]") {
+  DocRecord r;
+  r.id = "TR-2024-05";
+  r.related = {"MS-0001"};
+  r.uses_cases = {"CS-2023-004-P", "CS-2024-007-P"};
+  r.duration_min = 180;
+  r.updated = "2025-02-20";
+  const std::string with = EncodeDocRecord(r);
+  const auto back = DecodeDocRecord(with);
+  REQUIRE(back);
+  CHECK(back->related == r.related);
+  CHECK(back->uses_cases == r.uses_cases);
+  CHECK(back->duration_min == 180);
+  CHECK(back->updated == "2025-02-20");
+  const auto meta = DisplayMeta(*back);
+  CHECK(std::find(meta.begin(), meta.end(),
+                  std::make_pair(std::string("所要時間（分）"), std::string("180"))) != meta.end());
+
+  r.uses_cases.clear();
+  r.duration_min = 0;
+  r.updated.clear();
+  const std::string without = EncodeDocRecord(r);
+  CHECK(without.size() < with.size());  // no keys at all: the format of older indexes
+  const auto old = DecodeDocRecord(without);
+  REQUIRE(old);
+  CHECK(old->uses_cases.empty());
+  CHECK(old->duration_min == 0);
+  CHECK(old->updated.empty());
+  for (const auto& [label, value] : DisplayMeta(*old)) CHECK(label != "所要時間（分）");
+}
+
+TEST_CASE("DocRecord: a document's state is of its `updated`, unless that is not later",
+          "[doc_record]") {
+  DocRecord r;
+  r.date = "2024-07-01";
+  r.fiscal_year = 2024;
+  CHECK(StateDate(r) == "2024-07-01");
+  CHECK(StateFiscalYear(r) == 2024);
+  r.updated = "2025-08-20";
+  CHECK(StateDate(r) == "2025-08-20");
+  CHECK(StateFiscalYear(r) == 2025);
+  r.updated = "2024-03-01";  // before its date: a slip
+  CHECK(StateDate(r) == "2024-07-01");
+  CHECK(StateFiscalYear(r) == 2024);
+}
+
 TEST_CASE("DocRecord: garbage is reported, not trusted", "[doc_record]") {
   const auto r = DecodeDocRecord("not msgpack at all");
   REQUIRE_FALSE(r);

@@ -22,6 +22,11 @@ DocRecord Rec(const std::string& id, const std::string& type, const std::string&
   return r;
 }
 
+DocRecord Updated(DocRecord r, const std::string& updated) {
+  r.updated = updated;
+  return r;
+}
+
 // The records of tests/data/report/ (its README.txt gives the figures by construction).
 std::vector<FirmDoc> Corpus() {
   return ToFirmDocs({
@@ -39,15 +44,16 @@ std::vector<FirmDoc> Corpus() {
            {"phase", {"③支援計画の策定"}},
            {"issues", {"事業承継"}},
            {"bridge_to", {"よろず支援拠点"}}}),
-      Rec("KT-C0002", "企業カルテ", "2024-07-01", 2024, {"C-0002"},
-          {{"industry", {"漁業"}},
-           {"region", {"宮古"}},
-           {"ritou", {"離島"}},
-           {"employees", {"5人以下"}},
-           {"phase", {"①現状把握"}},
-           {"issues", {"資金繰り・財務"}},
-           {"bridge_to", {"政府系金融機関"}},
-           {"outcome", {"支援継続中"}}}),
+      Updated(Rec("KT-C0002", "企業カルテ", "2024-07-01", 2024, {"C-0002"},
+                  {{"industry", {"漁業"}},
+                   {"region", {"宮古"}},
+                   {"ritou", {"離島"}},
+                   {"employees", {"5人以下"}},
+                   {"phase", {"①現状把握"}},
+                   {"issues", {"資金繰り・財務"}},
+                   {"bridge_to", {"政府系金融機関"}},
+                   {"outcome", {"橋渡し完了"}}}),
+              "2025-08-20"),
       Rec("VM-2025-0001", "訪問メモ", "2025-05-20", 2025, {"C-0001"},
           {{"industry", {"製造業"}},
            {"phase", {"④実行支援"}},
@@ -145,7 +151,8 @@ TEST_CASE("ComputeReport: a firm is counted at the furthest 支援フェーズ i
           "[firm_figures]") {
   const std::vector<FirmDoc> docs = Corpus();
   const Report y2024 = ComputeReport(docs, 2024);
-  CHECK(Firms(y2024, "phase", "①現状把握") == 1);
+  CHECK(Firms(y2024, "phase", "①現状把握") == 0);  // C-0002's karte says ① as of 2025
+  CHECK(TableOf(y2024, "phase").none.firms == 1);
   CHECK(Firms(y2024, "phase", "②取組課題の提案") == 0);  // C-0001 went on to ③ that year
   CHECK(Firms(y2024, "phase", "③支援計画の策定") == 1);
   const Report y2025 = ComputeReport(docs, 2025);
@@ -179,15 +186,50 @@ TEST_CASE(
     "[firm_figures]") {
   const std::vector<FirmDoc> docs = Corpus();
   const Report y2024 = ComputeReport(docs, 2024);
-  CHECK(Firms(y2024, "outcome", "支援継続中") == 2);
+  CHECK(Firms(y2024, "outcome", "支援継続中") == 1);  // C-0001; C-0002's is of 2025
+  CHECK(y2024.outcome_firms == 1);
   CHECK(SelfRunningRate(y2024) == 0.0);
   const Report y2025 = ComputeReport(docs, 2025);
   CHECK(Firms(y2025, "outcome", "自走化") == 1);
-  CHECK(Firms(y2025, "outcome", "支援継続中") == 1);
+  CHECK(Firms(y2025, "outcome", "支援継続中") == 0);
+  CHECK(Firms(y2025, "outcome", "橋渡し完了") == 1);
   CHECK(Firms(y2025, "outcome", "支援中断") == 1);
   CHECK(y2025.outcome_firms == 3);
   CHECK(SelfRunningRate(y2025) == Approx(33.3));
   CHECK(SelfRunningRate(ComputeReport({}, 2025)) == -1);
+}
+
+TEST_CASE(
+    "ComputeReport: a karte's phase and 支援の状況 count in the year of its `updated`, not of "
+    "its date",
+    "[firm_figures]") {
+  // Opened in 2023, rewritten in 2024 to say ④ and 自走化; nothing else names the firm.
+  const std::vector<FirmDoc> docs = ToFirmDocs(
+      {Updated(Rec("KT-C0009", "企業カルテ", "2023-05-01", 2023, {"C-0009"},
+                   {{"industry", {"製造業"}}, {"phase", {"④実行支援"}}, {"outcome", {"自走化"}}}),
+               "2024-06-01")});
+  const Report opened = ComputeReport(docs, 2023);
+  CHECK(opened.firms == 1);
+  CHECK(opened.documents == 1);
+  CHECK(Firms(opened, "industry", "製造業") == 1);
+  CHECK(Firms(opened, "phase", "④実行支援") == 0);
+  CHECK(TableOf(opened, "phase").none.firms == 1);
+  CHECK(Firms(opened, "outcome", "自走化") == 0);
+  CHECK(opened.outcome_firms == 0);
+
+  const Report updated = ComputeReport(docs, 2024);
+  CHECK(updated.firms == 1);      // the update is support activity of 2024
+  CHECK(updated.documents == 0);  // the karte is a document of 2023
+  CHECK(Firms(updated, "phase", "④実行支援") == 1);
+  CHECK(TableOf(updated, "phase").rows[3].documents == 1);
+  CHECK(Firms(updated, "outcome", "自走化") == 1);
+  CHECK(SelfRunningRate(updated) == 100.0);
+
+  // An `updated` before `date` is a slip: the karte's state is of its date.
+  const std::vector<FirmDoc> slip = ToFirmDocs({Updated(
+      Rec("KT-C0009", "企業カルテ", "2023-05-01", 2023, {"C-0009"}, {{"outcome", {"自走化"}}}),
+      "2022-06-01")});
+  CHECK(Firms(ComputeReport(slip, 2023), "outcome", "自走化") == 1);
 }
 
 TEST_CASE("ComputeReport: 課題 are ranked by firms of the year", "[firm_figures]") {

@@ -93,5 +93,16 @@ TEST_CASE("Followups: firms whose support ended, by the past fiscal year it was 
   CHECK(f.ended_by_year.at(2025)[0].detail == "自走化");
 }
 
+TEST_CASE("Followups: a karte's ending is dated by its `updated`, not by its creation",
+          "[followups]") {
+  FirmDoc karte = Doc("KT-2", "C-0002", "2023-05-10", 2023, {{"outcome", {"橋渡し完了"}}});
+  karte.record.updated = "2024-11-20";
+  const Followups f = ComputeFollowups({karte}, On("2026-05-01"));
+  REQUIRE(f.ended_by_year.size() == 1);
+  REQUIRE(f.ended_by_year.count(2024) == 1);
+  CHECK(f.ended_by_year.at(2024)[0].date == "2024-11-20");
+  CHECK(f.ended_by_year.at(2024)[0].source == "KT-2");
+}
+
 }  // namespace
 }  // namespace yuimaru::core

@@ -267,6 +267,26 @@ TEST_CASE("lint: --strict passes on the bundled corpus", "[disk][lint]") {
   CHECK(r.exit_code == 0);
 }
 
+TEST_CASE("lint: --strict names an unknown related or uses_cases id under its own rule",
+          "[disk][lint]") {
+  TempDir t;
+  // A bundled 研修資料 alone: its related and uses_cases name documents that are not there.
+  std::filesystem::copy_file(SourceDir() / "corpus/training/TR-2026-01.md", t / "tr.md");
+  const CommandResult r = Yuimaru({"lint", "--strict", "--json", (t / "tr.md").string()});
+  INFO(r.err);
+  CHECK(r.exit_code != 0);
+  const nlohmann::json report = r.Json();
+  std::set<std::string> rules;
+  for (const auto& e : report["errors"]) {
+    rules.insert(e["rule"]);
+    CHECK(e["message"].get<std::string>().find(e["rule"] == "front-matter.uses_cases.unknown-id"
+                                                   ? "使用事例「CS-2024-003-P」"
+                                                   : "関連文書「") != std::string::npos);
+  }
+  CHECK(rules == std::set<std::string>{"front-matter.related.unknown-id",
+                                       "front-matter.uses_cases.unknown-id"});
+}
+
 // Patching a copy of the previous generation leaves its freed blocks behind: run after run the
 // index grew (27.6 MB to 57 MB in three runs). Past 1.3 times its compacted size a generation
 // is compacted before it is published.

@@ -57,6 +57,10 @@ TEST_CASE("report: firms and documents of each fiscal year, as constructed", "[d
   CHECK(Column(y2024, "industry", 2)["製造業"] == 2);  // documents beside firms
   CHECK(Column(y2024, "phase", 1)["③支援計画の策定"] == 1);
   CHECK(Column(y2024, "ritou", 1)["離島"] == 1);
+  // KT-C0002 (opened 2024-07-01, updated 2025-08-20): its phase and 支援の状況 are of 2025.
+  CHECK(Column(y2024, "phase", 1)["①現状把握"] == 0);
+  CHECK(Column(y2024, "outcome", 1)["橋渡し完了"] == 0);
+  CHECK(Column(y2024, "outcome", 1)["支援継続中"] == 1);
 
   const auto y2025 = idx.Json("令和7年度");
   CHECK(y2025["fiscal_year"] == 2025);
@@ -65,6 +69,8 @@ TEST_CASE("report: firms and documents of each fiscal year, as constructed", "[d
   CHECK(y2025["bridges"] == 1);
   CHECK(y2025["self_running_rate"] == Approx(33.3));
   CHECK(Column(y2025, "outcome", 1)["自走化"] == 1);
+  CHECK(Column(y2025, "outcome", 1)["橋渡し完了"] == 1);  // KT-C0002, as of its update
+  CHECK(Column(y2025, "outcome", 2)["橋渡し完了"] == 1);
   CHECK(Column(y2025, "phase", 1)["④実行支援"] == 1);
   CHECK(Column(y2025, "bridge_to", 1)["よろず支援拠点"] == 1);  // the 2024 column
   CHECK(Column(y2025, "bridge_to", 3)["よろず支援拠点"] == 0);  // none new in 2025
@@ -188,11 +194,16 @@ TEST_CASE("followups: next visits due, support ended per past year, with a fixed
   CHECK(run({"--today", "2025-11-01"})["next_visit_due"].empty());
   const auto may = run({"--today", "2026-05-01"});
   REQUIRE(may["ended_by_year"].contains("2025"));
+  // KT-C0002 was opened in 2024 and says 橋渡し完了 as of its update on 2025-08-20.
+  CHECK_FALSE(may["ended_by_year"].contains("2024"));
   const auto& ended = may["ended_by_year"]["2025"];
-  REQUIRE(ended.size() == 2);
+  REQUIRE(ended.size() == 3);
   CHECK(ended[0]["company_id"] == "C-0001");
   CHECK(ended[0]["detail"] == "自走化");
-  CHECK(ended[1]["company_id"] == "C-0003");
+  CHECK(ended[1]["company_id"] == "C-0002");
+  CHECK(ended[1]["detail"] == "橋渡し完了");
+  CHECK(ended[1]["date"] == "2025-08-20");
+  CHECK(ended[2]["company_id"] == "C-0003");
   CHECK(run({"--today", "2025-12-01", "--clearance", "公開"})["next_visit_due"].empty());
   CHECK(Yuimaru({"followups", "--db", idx.db, "--today", "2025-13-01"}).exit_code == 2);
 }

@@ -102,5 +102,27 @@ TEST_CASE("DocumentBuilder: title words weigh more than body words", "[document_
   CHECK(wdf("承継") == core::kTitleWdf + core::kHeadingWdf + core::kBodyWdf);
 }
 
+TEST_CASE(
+    "DocumentBuilder: a 研修資料's cases are a term each and their own list in the record, apart "
+    "from related",
+    "[document_builder]") {
+  auto analyzer = core::Analyzer::Create();
+  REQUIRE(analyzer);
+  const ParsedDoc doc = Parse(
+      "---\ndoc_id: TR-1\ndoc_type: 研修資料\ntitle: 研修\nduration_min: 90\n"
+      "updated: 2025-02-20\nrelated: [MS-0001]\nuses_cases: [CS-1-P, CS-2-P]\n---\n本文\n");
+  const Xapian::Document x = BuildDocument(doc, Clearance::kConfidential, *analyzer);
+  const std::set<std::string> terms = Terms(x);
+  CHECK(terms.count(std::string(core::kUsesCasePrefix) + "CS-1-P"));
+  CHECK(terms.count(std::string(core::kUsesCasePrefix) + "CS-2-P"));
+  CHECK_FALSE(terms.count(std::string(core::kUsesCasePrefix) + "MS-0001"));
+  const auto record = core::DecodeDocRecord(x.get_data());
+  REQUIRE(record);
+  CHECK(record->related == std::vector<std::string>{"MS-0001"});
+  CHECK(record->uses_cases == std::vector<std::string>{"CS-1-P", "CS-2-P"});
+  CHECK(record->duration_min == 90);
+  CHECK(record->updated == "2025-02-20");
+}
+
 }  // namespace
 }  // namespace yuimaru::indexer

@@ -172,6 +172,36 @@ TEST_CASE("DocumentParser: each broken field is named with its rule and line",
   CHECK(r.errors[0].source == "m.md");
 }
 
+TEST_CASE("DocumentParser: uses_cases are kept apart from related, with duration_min and updated",
+          "[document_parser]") {
+  const std::string text =
+      "---\ndoc_id: TR-2024-05\ndoc_type: 研修資料\ntitle: 研修\ndate: 2025-01-24\n"
+      "updated: 2025-02-20\nduration_min: 180\nrelated: [MS-0001]\n"
+      "uses_cases: [CS-2023-004-P, CS-2024-007-P]\n---\n本文。\n";
+  const ParseOutcome r = ParseDocument("t.md", text, LintMode::kLenient);
+  for (const auto& e : r.errors) WARN(e.ToString());
+  REQUIRE(r.errors.empty());
+  CHECK(r.doc.related == std::vector<std::string>{"MS-0001"});
+  CHECK(r.doc.uses_cases == std::vector<std::string>{"CS-2023-004-P", "CS-2024-007-P"});
+  CHECK(r.doc.duration_min == 180);
+  CHECK(r.doc.updated == "2025-02-20");
+  // lint --strict checks every id named, whichever key named it.
+  REQUIRE(r.doc.related_refs.size() == 3);
+  CHECK(r.doc.related_refs[0].key == "related");
+  CHECK(r.doc.related_refs[1].key == "uses_cases");
+  CHECK(r.doc.related_refs[2].id == "CS-2024-007-P");
+  CHECK(r.doc.related_refs[2].line == 9);
+
+  const ParseOutcome bad = ParseDocument(
+      "t.md", "---\ntitle: 研修\nduration_min: 三時間\nupdated: 2025-02-30\n---\n本文。\n",
+      LintMode::kLenient);
+  REQUIRE(bad.errors.size() == 2);
+  CHECK(bad.errors[0].rule == "front-matter.duration_min.invalid");
+  CHECK(bad.errors[1].rule == "front-matter.updated.invalid");
+  CHECK(bad.doc.duration_min == 0);
+  CHECK(bad.doc.updated.empty());
+}
+
 TEST_CASE("DocumentParser: an unknown value message offers the nearest allowed labels",
           "[document_parser]") {
   std::string text = kGood;

@@ -15,6 +15,50 @@ std::filesystem::path IndexMethods(const TempDir& t) {
   return db;
 }
 
+std::vector<std::string> Ids(const std::vector<search::DocLink>& links) {
+  std::vector<std::string> out;
+  for (const auto& l : links) out.push_back(l.id);
+  return out;
+}
+
+TEST_CASE(
+    "SearchView: a document's uses_cases and the 研修資料 that use it, of the view's own "
+    "documents only",
+    "[disk][search]") {
+  TempDir t;
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), (SourceDir() / "tests/data/links").string()})
+              .exit_code == 0);
+  auto searcher = search::Searcher::Open(db);
+  REQUIRE(searcher);
+  auto internal = searcher->View(search::Clearance::kInternal);
+  auto pub = searcher->View(search::Clearance::kPublic);
+  REQUIRE(internal);
+  REQUIRE(pub);
+
+  auto training = internal->Document("TR-2025-91");
+  REQUIRE(training);
+  CHECK(Ids(training->uses_cases) == std::vector<std::string>{"CS-2024-951-P", "CS-2025-952-P"});
+  CHECK(training->uses_cases[0].title == "常連客の声から品ぞろえを見直した小売店の事例（公開用）");
+  CHECK(training->uses_cases[0].doc_type == "支援事例");
+  CHECK(training->used_by.empty());
+  auto used = internal->Document("CS-2024-951-P");
+  REQUIRE(used);
+  CHECK(used->uses_cases.empty());
+  CHECK(Ids(used->used_by) == std::vector<std::string>{"TR-2025-91", "TR-2025-92"});
+  CHECK(Ids(internal->Document("CS-2025-952-P")->used_by) ==
+        std::vector<std::string>{"TR-2025-91"});
+
+  // 公開: CS-2025-952-P (内部) is not among TR-2025-91's cases, TR-2025-92 (内部) does not use
+  // CS-2024-951-P.
+  auto pub_training = pub->Document("TR-2025-91");
+  REQUIRE(pub_training);
+  CHECK(Ids(pub_training->uses_cases) == std::vector<std::string>{"CS-2024-951-P"});
+  auto pub_used = pub->Document("CS-2024-951-P");
+  REQUIRE(pub_used);
+  CHECK(Ids(pub_used->used_by) == std::vector<std::string>{"TR-2025-91"});
+}
+
 TEST_CASE("SearchView: a view reads exactly the documents of its clearance", "[disk][search]") {
   TempDir t;
   auto searcher = search::Searcher::Open(IndexMethods(t));

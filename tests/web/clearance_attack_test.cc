@@ -160,6 +160,10 @@ struct Views {
     fs::copy(SourceDir() / "corpus", corpus, fs::copy_options::recursive);
     fs::copy(SourceDir() / "tests" / "data" / "publish", corpus / "publish",
              fs::copy_options::recursive);
+    // 研修資料 ↔ case links across levels: a 公開 研修資料 naming a 内部 copy, a 内部 研修資料
+    // naming a 公開 one.
+    fs::copy(SourceDir() / "tests" / "data" / "links", corpus / "links",
+             fs::copy_options::recursive);
     const std::set<fs::path> gated = Gated(corpus);
     REQUIRE(gated.size() == kGateCanaries.size() - 1);
     REQUIRE(Yuimaru({"index", "--db", full.string(), corpus.string()}).exit_code == 0);
@@ -222,6 +226,38 @@ TEST_CASE(
       CHECK(Equivalent(a.Json(), b.Json(), "related"));
     }
     CHECK(compared > 5);
+  }
+}
+
+TEST_CASE(
+    "clearance attack: a page's 研修資料 and case links equal those of an index of only the "
+    "visible text",
+    "[disk][clearance][attack]") {
+  Views& v = SharedViews();
+  for (int c = 0; c < 2; ++c) {
+    const std::string label = c == 0 ? "公開" : "内部";
+    auto show = [&](const fs::path& db, const std::string& id) {
+      const CommandResult r =
+          Yuimaru({"show", "--db", db.string(), "--json", "--clearance", label, id});
+      INFO(r.err);
+      REQUIRE(r.exit_code == 0);
+      return r.Json();
+    };
+    const nlohmann::json listing = Search(v.redacted[c], label, {""}, "500");
+    int links = 0;
+    for (const auto& hit : listing["hits"]) {
+      const std::string id = hit["id"];
+      if (hit["doc_type"] != "研修資料" && !id.ends_with("-P")) continue;
+      const nlohmann::json full = show(v.full, id);
+      const nlohmann::json redacted = show(v.redacted[c], id);
+      INFO(label << " show " << id);
+      CHECK(full["uses_cases"] == redacted["uses_cases"]);
+      CHECK(full["used_by"] == redacted["used_by"]);
+      links += static_cast<int>(full["uses_cases"].size() + full["used_by"].size());
+    }
+    CHECK(links >= 4);
+    // The 公開 研修資料 of tests/data/links names a 内部 copy: the page leaves it out.
+    if (c == 0) CHECK(show(v.full, "TR-2025-91")["uses_cases"].size() == 1);
   }
 }
 

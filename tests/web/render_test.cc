@@ -56,6 +56,32 @@ TEST_CASE("Render: the zero-result page says which filter to drop", "[render]") 
   CHECK(html.find("後継者育成") != std::string::npos);
 }
 
+TEST_CASE(
+    "Render: a document page lists its cases and the 研修資料 that use it, escaped, and no "
+    "empty list",
+    "[render]") {
+  DocumentPage page;
+  page.doc.id = "TR-1";
+  page.doc.title = "研修";
+  page.doc.doc_type = "研修資料";
+  page.doc.meta = {{"所要時間（分）", "90"}};
+  page.doc.uses_cases = {{"CS-1-P\"><i>", "<script>x</script>", "支援事例", "2025-01-01"}};
+  const std::string html = RenderDocumentPage(PageContext{"内部", "u", "", false}, page);
+  CHECK(html.find("<h2 id=\"uses-cases-title\">使用する事例</h2>") != std::string::npos);
+  CHECK(html.find("<a href=\"/doc/CS-1-P%22%3E%3Ci%3E\">&lt;script&gt;x&lt;/script&gt;</a>") !=
+        std::string::npos);
+  CHECK(html.find("<script>x") == std::string::npos);
+  CHECK(html.find("この事例を使う研修資料") == std::string::npos);  // none: no heading either
+
+  page.doc.uses_cases.clear();
+  page.doc.used_by = {{"TR-2", "研修二", "研修資料", "2025-02-01"}};
+  page.back_url = "/search?q=x";
+  const std::string used = RenderDocumentPage(PageContext{"内部", "u", "", false}, page);
+  CHECK(used.find("使用する事例") == std::string::npos);
+  CHECK(used.find("<h2 id=\"used-by-title\">この事例を使う研修資料</h2>") != std::string::npos);
+  CHECK(used.find("<a href=\"/doc/TR-2?back=%2Fsearch%3Fq%3Dx\">研修二</a>") != std::string::npos);
+}
+
 TEST_CASE("Render: only links back into the search are followed", "[render]") {
   CHECK(SafeBackUrl("/search?q=%E4%BA%8B") == "/search?q=%E4%BA%8B");
   CHECK(SafeBackUrl("/search") == "/search");

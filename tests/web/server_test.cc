@@ -250,6 +250,84 @@ TEST_CASE("web: the document page has the metadata table, related documents and 
   CHECK(api["markdown"].get<std::string>().find("##") != std::string::npos);
 }
 
+std::string LinksDir() { return (SourceDir() / "tests" / "data" / "links").string(); }
+
+// The list section of a document page whose heading has id `heading_id`, or "".
+std::string LinkSection(const std::string& body, const std::string& heading_id) {
+  const size_t start =
+      body.find("<section class=\"doc-links\" aria-labelledby=\"" + heading_id + "\">");
+  if (start == std::string::npos) return "";
+  return body.substr(start, body.find("</section>", start) - start);
+}
+
+std::vector<std::string> LinkIds(const nlohmann::json& links) {
+  std::vector<std::string> out;
+  for (const auto& l : links) out.push_back(l["id"]);
+  return out;
+}
+
+TEST_CASE("web: a 研修資料 page lists its cases and 所要時間, a case page the 研修資料 that use it",
+          "[http][web]") {
+  TestServer server({LinksDir()}, search::Clearance::kInternal);
+  auto c = server.Client();
+  const auto training = c.Get("/doc/TR-2025-91");
+  REQUIRE(training);
+  CHECK(training->status == 200);
+  CHECK(training->body.find("<th scope=\"row\">所要時間（分）</th><td>90</td>") !=
+        std::string::npos);
+  const std::string cases = LinkSection(training->body, "uses-cases-title");
+  CHECK(cases.find(">使用する事例</h2>") != std::string::npos);
+  CHECK(cases.find("<a href=\"/doc/CS-2024-951-P\">常連客の声から品ぞろえを見直した"
+                   "小売店の事例（公開用）</a>") != std::string::npos);
+  CHECK(cases.find("<a href=\"/doc/CS-2025-952-P\">") != std::string::npos);
+  CHECK(training->body.find("この事例を使う研修資料") == std::string::npos);
+  const auto api = Json(c.Get("/api/doc/TR-2025-91"));
+  CHECK(LinkIds(api["uses_cases"]) == std::vector<std::string>{"CS-2024-951-P", "CS-2025-952-P"});
+  CHECK(api["used_by"].empty());
+
+  const std::string back = "/search?q=" + Enc("研修");
+  const auto used = c.Get(("/doc/CS-2024-951-P?back=" + Enc(back)).c_str());
+  REQUIRE(used);
+  CHECK(used->status == 200);
+  const std::string users = LinkSection(used->body, "used-by-title");
+  CHECK(users.find(">この事例を使う研修資料</h2>") != std::string::npos);
+  CHECK(users.find("<a href=\"/doc/TR-2025-91?back=" + Enc(back) + "\">") != std::string::npos);
+  CHECK(users.find("<a href=\"/doc/TR-2025-92?back=" + Enc(back) + "\">") != std::string::npos);
+  CHECK(used->body.find("使用する事例") == std::string::npos);
+  CHECK(used->body.find("所要時間") == std::string::npos);
+  CHECK(LinkIds(Json(c.Get("/api/doc/CS-2024-951-P"))["used_by"]) ==
+        std::vector<std::string>{"TR-2025-91", "TR-2025-92"});
+}
+
+TEST_CASE("web: a 公開 reader sees neither a 内部 研修資料 nor a 内部 case among a page's links",
+          "[http][web][clearance]") {
+  TestServer server({LinksDir()}, search::Clearance::kPublic);
+  auto c = server.Client();
+  const auto training = c.Get("/doc/TR-2025-91");
+  REQUIRE(training);
+  CHECK(training->status == 200);
+  CHECK(LinkSection(training->body, "uses-cases-title").find("<a href=\"/doc/CS-2024-951-P\">") !=
+        std::string::npos);
+  CHECK(training->body.find("CS-2025-952-P") == std::string::npos);  // not even its id
+  CHECK(training->body.find("物流の見直し") == std::string::npos);
+  const auto api = c.Get("/api/doc/TR-2025-91");
+  CHECK(LinkIds(Json(api)["uses_cases"]) == std::vector<std::string>{"CS-2024-951-P"});
+  CHECK(api->body.find("CS-2025-952-P") == std::string::npos);
+
+  const auto used = c.Get("/doc/CS-2024-951-P");
+  REQUIRE(used);
+  CHECK(used->status == 200);
+  CHECK(LinkSection(used->body, "used-by-title").find("<a href=\"/doc/TR-2025-91\">") !=
+        std::string::npos);
+  CHECK(used->body.find("TR-2025-92") == std::string::npos);
+  CHECK(used->body.find("支援計画の立て方") == std::string::npos);
+  const auto used_api = c.Get("/api/doc/CS-2024-951-P");
+  CHECK(LinkIds(Json(used_api)["used_by"]) == std::vector<std::string>{"TR-2025-91"});
+  CHECK(used_api->body.find("TR-2025-92") == std::string::npos);
+  CHECK(c.Get("/doc/CS-2025-952-P")->status == 404);
+  CHECK(c.Get("/doc/TR-2025-92")->status == 404);
+}
+
 TEST_CASE("web: a zero-result search says which filter to drop", "[http][web]") {
   TestServer server(CorpusAndHostile());
   auto c = server.Client();
