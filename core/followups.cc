@@ -51,7 +51,7 @@ std::map<std::string, FirmHistory> Histories(const std::vector<FirmDoc>& docs) {
       FirmHistory& h = firms[id];
       h.last_date = StateDate(*r);
       h.last_doc = r->id;
-      if (!r->doc_type.ends_with("議事録")) h.last_record = r->date;
+      if (!r->doc_type.ends_with("議事録")) h.last_record = StateDate(*r);
       if (!r->next_visit.empty()) {
         h.next_visit = r->next_visit;
         h.next_visit_doc = r->id;

@@ -203,6 +203,9 @@ class SearchView {
 
   // The clearance this view reads at.
   Clearance clearance() const;
+  // The number of the generation this view reads (gen-NNNNNN; 0 if its folder is not so named):
+  // what a cache of answers over the view is keyed by.
+  uint64_t generation() const;
 
   // Runs a search. Fails with kInvalidInput for a bad query, filter, date bound or paging (the
   // message says what is allowed), kIo if the index cannot be read.

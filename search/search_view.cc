@@ -200,6 +200,11 @@ Result<std::vector<RelatedDoc>> SearchView::Related(const std::string& id, size_
   }
 }
 
+uint64_t SearchView::generation() const {
+  const auto parsed = core::ParseGenerationDirName(impl_->generation->path.filename().string());
+  return parsed ? parsed->number : 0;
+}
+
 Result<IndexStats> SearchView::Stats() const {
   const Xapian::Database& db = impl_->shards->combined;
   const fs::path& generation = impl_->generation->path;

@@ -396,6 +396,39 @@ TEST_CASE("web: the dashboard counts firms and documents of the chosen year, cur
   CHECK(Json(c.Get("/api/report?fiscal_year=all"))["documents"] == 7);
 }
 
+// The server keeps each report and follow-up list it computed (FigureCache); a new generation
+// must be answered with its own figures at once, whatever was remembered of the old one.
+TEST_CASE("web: the 実績報告 and the follow-ups are of the newest generation, not a remembered one",
+          "[http][web][report][disk]") {
+  TestServer server({ReportDir()}, search::Clearance::kConfidential, June2025);
+  auto c = server.Client();
+  const nlohmann::json before = Json(c.Get("/api/report?fiscal_year=all"));
+  CHECK(Json(c.Get("/api/report?fiscal_year=all")) == before);  // the remembered answer
+  const std::string list_before = c.Get("/followups")->body;
+
+  // A second firm's documents join the index: a new generation under the running server.
+  const auto corpus = SourceDir() / "corpus";
+  REQUIRE(Yuimaru({"index", "--db", server.db(), ReportDir(), (corpus / "karte").string(),
+                   (corpus / "visits").string()})
+              .exit_code == 0);
+  const CommandResult fresh =
+      Yuimaru({"report", "--db", server.db(), "--year", "all", "--format", "json"});
+  REQUIRE(fresh.exit_code == 0);
+  const nlohmann::json after = Json(c.Get("/api/report?fiscal_year=all"));
+  CHECK(after["documents"].get<int>() > before["documents"].get<int>());  // can fail
+  CHECK(after["firms"] == fresh.Json()["firms"]);
+  CHECK(after["documents"] == fresh.Json()["documents"]);
+  CHECK(c.Get("/followups")->body != list_before);
+
+  // A purge erases a firm's karte: no page names it afterwards.
+  CHECK(c.Get("/firm/C-0101")->body.find("KT-C0101") != std::string::npos);
+  REQUIRE(Yuimaru({"purge", "--db", server.db(), "KT-C0101"}).exit_code == 0);
+  CHECK(c.Get("/firm/C-0101")->body.find("KT-C0101") == std::string::npos);
+  CHECK(c.Get("/followups")->body.find("KT-C0101") == std::string::npos);
+  CHECK(Json(c.Get("/api/report?fiscal_year=all"))["documents"].get<int>() ==
+        after["documents"].get<int>() - 1);
+}
+
 TEST_CASE("web: every dashboard table downloads as CSV with a BOM and as an Excel workbook",
           "[http][web][report]") {
   TestServer server({ReportDir()}, search::Clearance::kConfidential, June2025);
