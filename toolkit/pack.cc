@@ -215,11 +215,8 @@ std::string CoverHtml(const Pack& pack, std::string_view generated_at) {
   out += "<p>区分: " + core::Escape(core::ClearanceLabel(pack.clearance)) +
          "</p>\n<p>作成: " + core::Escape(generated_at) +
          "</p>\n<p>資料数: " + std::to_string(pack.docs.size()) + "</p>\n";
-  if (!pack.omitted.empty()) {
-    out += "<ul class=\"omitted\">\n";
-    for (const std::string& line : pack.omitted) out += "<li>" + core::Escape(line) + "</li>\n";
-    out += "</ul>\n";
-  }
+  if (!pack.omitted.empty())
+    out += "<p class=\"omitted\">" + core::Escape(OmittedNote(pack)) + "</p>\n";
   return out + "</section>\n";
 }
 
@@ -287,6 +284,12 @@ std::string FormatPackList(const PackList& list) {
   return out;
 }
 
+std::string OmittedNote(const Pack& pack) {
+  if (pack.omitted.empty()) return "";
+  return "配布先の区分（" + std::string(core::ClearanceLabel(pack.clearance)) + "）を超える資料 " +
+         std::to_string(pack.omitted.size()) + " 件を省きました";
+}
+
 Clearance PackClearance(Clearance builder, Clearance audience) {
   return std::min(builder, audience);
 }
@@ -334,7 +337,7 @@ std::string RenderPackMarkdown(const Pack& pack, std::string_view generated_at) 
   out += "\n- 区分: " + std::string(core::ClearanceLabel(pack.clearance)) +
          "\n- 作成: " + std::string(generated_at) +
          "\n- 資料数: " + std::to_string(pack.docs.size()) + "\n";
-  for (const std::string& line : pack.omitted) out += "- " + line + "\n";
+  if (!pack.omitted.empty()) out += "- " + OmittedNote(pack) + "\n";
   out += "\n## 目次\n\n";
   for (size_t i = 0; i < pack.docs.size(); ++i) {
     out += std::to_string(i + 1) + ". " + DocLabel(pack.docs[i]) + "（" + pack.docs[i].id + "）\n";

@@ -58,8 +58,14 @@ struct Pack {
   std::string note;
   core::Clearance clearance = core::Clearance::kPublic;  // what the pack is cut to
   std::vector<PackDoc> docs;
-  std::vector<std::string> omitted;  // one Japanese line per item left out by the cut
+  // One Japanese line per item left out by the cut, naming it: for the builder only (the CLI
+  // prints them). The pack's own pages say no more than OmittedNote: an id or a heading the
+  // audience may not read must not reach its handout.
+  std::vector<std::string> omitted;
 };
+
+// The line a pack carries about what it left out ("N 件 … 省きました"), or empty.
+std::string OmittedNote(const Pack& pack);
 
 // The clearance a pack is cut to: the lower of the builder's and the audience's.
 core::Clearance PackClearance(core::Clearance builder, core::Clearance audience);

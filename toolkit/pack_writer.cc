@@ -45,7 +45,7 @@ class WorkDir {
 std::string PandocHtml(const Pack& pack) {
   std::string body = "<p>区分: " + core::Escape(core::ClearanceLabel(pack.clearance)) + "</p>\n";
   if (!pack.note.empty()) body += "<p>" + core::Escape(pack.note) + "</p>\n";
-  for (const std::string& line : pack.omitted) body += "<p>" + core::Escape(line) + "</p>\n";
+  if (!pack.omitted.empty()) body += "<p>" + core::Escape(OmittedNote(pack)) + "</p>\n";
   for (const PackDoc& doc : pack.docs) {
     body += "<h1>" + core::Escape(doc.title) + (doc.section.empty() ? "" : " — ") +
             core::Escape(doc.section) + "</h1>\n<p>出典: " + core::Escape(doc.id) + "</p>\n";

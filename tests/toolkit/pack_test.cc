@@ -169,11 +169,18 @@ TEST_CASE("Pack: a 公開 pack built by a 機密 user has no private text", "[pa
       CHECK(md.find(s) == std::string::npos);
     }
     if (audience == Clearance::kPublic) {
-      // The 内部 cases are left out whole, and the cover says which.
+      // The 内部 cases are left out whole; the cover says how many, and names none of them:
+      // neither an id nor a heading the audience may not read reaches its handout.
       CHECK(pack->docs.size() == 1);
       CHECK(pack->omitted.size() == 6);
-      CHECK(html.find("CS-2025-022#成果 は区分（公開）を超えるため省きました") !=
-            std::string::npos);
+      for (const std::string& out : {html, md}) {
+        CHECK(out.find("配布先の区分（公開）を超える資料 6 件を省きました") != std::string::npos);
+        for (const char* hidden :
+             {"CS-2025-022", "CS-2025-044", "CS-2025-061", "CS-2024-041", "CS-2025-002"}) {
+          INFO(hidden);
+          CHECK(out.find(hidden) == std::string::npos);
+        }
+      }
     }
   }
 }

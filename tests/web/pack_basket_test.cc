@@ -156,8 +156,8 @@ TEST_CASE("Basket: add, reorder, download, and a new server over the index reads
   auto pub = c.Get("/pack/download?format=md");
   REQUIRE(pub);
   CHECK(pub->status == 200);
-  CHECK(pub->body.find("CS-2025-022#成果 は区分（公開）を超えるため省きました") !=
-        std::string::npos);
+  CHECK(pub->body.find("配布先の区分（公開）を超える資料 1 件を省きました") != std::string::npos);
+  CHECK(pub->body.find("CS-2025-022") == std::string::npos);
   CHECK(pub->body.find("タイムラインを3回発動した") == std::string::npos);
   const std::string audit = ReadAll(server.audit());
   CHECK(audit.find("\"action\":\"pack\"") != std::string::npos);
