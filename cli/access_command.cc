@@ -331,6 +331,7 @@ int Certify(const indexer::PurgeReport& report, const std::string& db,
                             {"sha256", report.checksum},
                             {"probes", std::to_string(report.probes)},
                             {"found_after", std::to_string(report.probes_found_after)},
+                            {"basket_items", std::to_string(report.basket_items_removed)},
                             {"held_by", held},
                             {"resumed", report.resumed ? "yes" : "no"}}};
   auto key = AuditKeyFromFlag(audit_key, audit_path);
@@ -354,7 +355,7 @@ int Certify(const indexer::PurgeReport& report, const std::string& db,
   std::printf(
       "廃棄証明%s: ids=%s time=%s db=%s generation=%llu documents=%llu sha256=%s "
       "verify=固有文字列 %llu 個 / 消去前 %llu 件検出 / 消去後 %llu 件（%llu ファイル %llu "
-      "バイト走査） 保持プロセス: %s\n",
+      "バイト走査） パックから削除 %llu 件 保持プロセス: %s\n",
       report.resumed ? "（中断からの完了）" : "", ids.c_str(), access::IsoTime(now).c_str(),
       db.c_str(), static_cast<unsigned long long>(report.generation),
       static_cast<unsigned long long>(report.documents), report.checksum.c_str(),
@@ -362,7 +363,9 @@ int Certify(const indexer::PurgeReport& report, const std::string& db,
       static_cast<unsigned long long>(report.probes_found_before),
       static_cast<unsigned long long>(report.probes_found_after),
       static_cast<unsigned long long>(report.files_scanned),
-      static_cast<unsigned long long>(report.bytes_scanned), held.empty() ? "なし" : held.c_str());
+      static_cast<unsigned long long>(report.bytes_scanned),
+      static_cast<unsigned long long>(report.basket_items_removed),
+      held.empty() ? "なし" : held.c_str());
   return holders.empty() ? kExitOk : kExitRejected;
 }
 

@@ -36,7 +36,8 @@ inline constexpr char kSynonymsFile[] = "synonyms.tsv";
 inline constexpr char kPurgeJournalFile[] = "purge-journal.json";
 inline constexpr char kUsersFile[] = "users.json";
 inline constexpr char kAuditFile[] = "audit.jsonl";
-// The web's 研修 pack baskets: one list file per user (toolkit/pack.h's format), 0600.
+// The web's 研修 pack baskets: one list file per user (core/pack_list.h's format), 0600;
+// a purge drops the purged ids from every one.
 inline constexpr char kPackBasketsDir[] = "packs";
 inline constexpr char kGenerationPrefix[] = "gen-";  // gen-000007
 inline constexpr char kTemporarySuffix[] = ".tmp";   // gen-000008.tmp

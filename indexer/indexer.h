@@ -99,26 +99,31 @@ struct PurgeReport {
   uint64_t bytes_scanned = 0;
   double seconds = 0;
   bool resumed = false;  // finished from the journal of a purge that was killed
+  // Items (whole documents and sections) of the purged ids removed from the web's 研修 pack
+  // baskets (DB/packs).
+  uint64_t basket_items_removed = 0;
 };
 
 // Erases documents so that none of their text remains in the index directory: the generation
 // is rebuilt from the remaining documents (copied from the current one, never re-read from
 // source files), published atomically, and every older generation is deleted (delete_document
-// and even xapian-compact would keep text in free blocks or value bounds). Then every file is
-// scanned for the purged documents' unique strings. Fails with kNotFound (nothing changed) if
-// any id is not in the index, kBusy under a concurrent writer, kIo on database errors, and
-// kInternal if the scan still finds a probe.
-// The switch is preceded by a journal (DB/purge-journal.json: ids, generation, sources; never
-// the purged text), so a purge killed after it is finished by ResumePurge; until then RunIndex
-// refuses ("purge.pending") and RunPurge finishes it first (kBusy "purge.pending" as well).
+// and even xapian-compact would keep text in free blocks or value bounds). Every 研修 pack basket
+// under DB/packs loses its items of the purged ids (their section lines name the documents'
+// headings). Then every file is scanned for the purged documents' unique strings. Fails with
+// kNotFound (nothing changed) if any id is not in the index, kBusy under a concurrent writer, kIo
+// on database errors, and kInternal if the scan still finds a probe. The switch is preceded by a
+// journal (DB/purge-journal.json: ids, generation, sources; never the purged text), so a purge
+// killed after it is finished by ResumePurge; until then RunIndex refuses ("purge.pending") and
+// RunPurge finishes it first (kBusy "purge.pending" as well).
 Result<PurgeReport> RunPurge(const PurgeOptions& options);
 
 // Whether a purge was killed after publishing and still has to be finished.
 bool HasPendingPurge(const std::filesystem::path& db);
-// Finishes it: removes every older generation, scans for the purged documents' strings again
-// (taken from an older generation if one is still there), returns the report for the
-// certificate. Fails with kNotFound if there is none, or if it stopped before publishing (its
-// journal is then removed: the documents are still indexed and the purge must be run again).
+// Finishes it: removes every older generation, rewrites the pack baskets, scans for the purged
+// documents' strings again (taken from an older generation if one is still there), returns the
+// report for the certificate. Fails with kNotFound if there is none, or if it stopped before
+// publishing (its journal is then removed: the documents are still indexed and the purge must be
+// run again).
 Result<PurgeReport> ResumePurge(const std::filesystem::path& db);
 // Removes the journal once the certificate and the audit entry are written.
 Status CompletePurge(const std::filesystem::path& db);

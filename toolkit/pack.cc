@@ -15,24 +15,6 @@ namespace {
 
 using core::Clearance;
 
-std::string_view Trim(std::string_view s) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  // A full-width space is how Japanese input often pads a line.
-  constexpr std::string_view kIdeographicSpace = "\u3000";
-  while (s.starts_with(kIdeographicSpace)) s.remove_prefix(kIdeographicSpace.size());
-  while (s.ends_with(kIdeographicSpace)) s.remove_suffix(kIdeographicSpace.size());
-  return s;
-}
-
-bool ValidId(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
 std::vector<std::string_view> Lines(std::string_view text) {
   std::vector<std::string_view> lines;
   while (!text.empty()) {
@@ -42,13 +24,6 @@ std::vector<std::string_view> Lines(std::string_view text) {
     text.remove_prefix(end + 1);
   }
   return lines;
-}
-
-// A heading line's text as the page shows it: leading #s and spaces dropped.
-std::string SectionName(std::string_view text) {
-  text = Trim(text);
-  while (text.starts_with('#')) text.remove_prefix(1);
-  return std::string(Trim(text));
 }
 
 // ---- Sections ------------------------------------------------------------------------------
@@ -65,7 +40,8 @@ std::optional<Section> FindSection(const core::MarkdownContent& content, std::st
   const auto& blocks = content.blocks;
   for (size_t i = 0; i < blocks.size(); ++i) {
     const core::TextBlock& b = blocks[i];
-    if (b.kind != core::TextBlock::Kind::kHeading || SectionName(b.text) != name) continue;
+    if (b.kind != core::TextBlock::Kind::kHeading || core::PackSectionName(b.text) != name)
+      continue;
     Section s{b.line, line_count};
     for (size_t j = i + 1; j < blocks.size(); ++j) {
       if (blocks[j].kind == core::TextBlock::Kind::kHeading &&
@@ -246,43 +222,6 @@ std::string DocHtml(const PackDoc& doc, size_t n, Clearance clearance) {
 }
 
 }  // namespace
-
-Result<PackList> ParsePackList(std::string_view text, std::string_view source) {
-  PackList list;
-  int line_no = 0;
-  for (std::string_view raw : Lines(text)) {
-    ++line_no;
-    const std::string_view line = Trim(raw);
-    if (line.empty() || line.starts_with('#')) continue;
-    if (line.starts_with("title:")) {
-      list.title = std::string(Trim(line.substr(6)));
-      continue;
-    }
-    if (line.starts_with("note:")) {
-      list.note += (list.note.empty() ? "" : "\n") + std::string(Trim(line.substr(5)));
-      continue;
-    }
-    const size_t hash = line.find('#');
-    PackItem item{std::string(Trim(line.substr(0, hash))), ""};
-    if (hash != std::string_view::npos) item.section = SectionName(line.substr(hash + 1));
-    if (!ValidId(item.doc_id) || (hash != std::string_view::npos && item.section.empty())) {
-      return ErrorAt(ErrorCode::kInvalidInput, "pack.list.syntax",
-                     "「" + std::string(line) +
-                         "」は文書 ID でも「ID#見出し」でも title: / note: でもありません",
-                     std::string(source), line_no);
-    }
-    list.items.push_back(std::move(item));
-  }
-  return list;
-}
-
-std::string FormatPackList(const PackList& list) {
-  std::string out;
-  if (!list.title.empty()) out += "title: " + list.title + "\n";
-  for (std::string_view line : Lines(list.note)) out += "note: " + std::string(line) + "\n";
-  for (const PackItem& item : list.items) out += ItemText(item) + "\n";
-  return out;
-}
 
 std::string OmittedNote(const Pack& pack) {
   if (pack.omitted.empty()) return "";

@@ -2,7 +2,8 @@
 // `yuimaru pack`), read through the SearchView of the pack's clearance — the lower of the
 // builder's and the audience's — and rendered as one printable HTML and one Markdown bundle;
 // WritePack adds Word (pandoc) and PDF (chromium) with the export's tool runner. The one header
-// of toolkit/ that web/ may include (scripts/check_includes.sh). docs/pack.md has the list format.
+// of toolkit/ that web/ may include (scripts/check_includes.sh). The list format is
+// core/pack_list.h (docs/pack.md).
 #pragma once
 
 #include <filesystem>
@@ -10,37 +11,19 @@
 #include <string_view>
 #include <vector>
 
+#include "core/pack_list.h"
 #include "core/result.h"
 #include "core/schema.h"
 #include "search/search.h"
 
 namespace yuimaru::toolkit {
 
-// One entry of a pack: a whole document, or the section under one of its headings.
-struct PackItem {
-  std::string doc_id;
-  std::string section;  // the heading's text as the page shows it; empty: the whole document
-  bool operator==(const PackItem&) const = default;
-};
-
-// What a builder asked for, in order.
-struct PackList {
-  std::string title;
-  std::string note;  // the cover note; lines joined with '\n'
-  std::vector<PackItem> items;
-};
-
-// Parses a list file (one item per line):
-//   DOC_ID                  a whole document
-//   DOC_ID#見出し            the section under that heading (text as shown, no leading #s)
-//   title: 題名             the pack's title (the last one counts)
-//   note: 表紙の一言         a line of the cover note (repeatable: lines add up)
-//   # …                     a comment (a '#' at the start of the line); blank lines are ignored
-// Fails with kInvalidInput at `source`:line: "pack.list.syntax" for a line that is none of these
-// (an id must be [A-Za-z0-9-], at most 64 characters). Pure.
-Result<PackList> ParsePackList(std::string_view text, std::string_view source);
-// The list file of `list`, which ParsePackList reads back into the same list. Pure.
-std::string FormatPackList(const PackList& list);
+// The list format (PackItem, PackList, ParsePackList, FormatPackList) is core/pack_list.h's,
+// named here too so that a pack's callers need one header.
+using core::FormatPackList;
+using core::PackItem;
+using core::PackList;
+using core::ParsePackList;
 
 // One document (or section) of a pack, as the pack's view reads it.
 struct PackDoc {

@@ -1,5 +1,5 @@
 // The 研修 pack basket of each signed-in user, kept on disk so that it survives a restart:
-// DB/packs/<user>.txt in the list format of toolkit/pack.h (ParsePackList / FormatPackList),
+// DB/packs/<user>.txt in the list format of core/pack_list.h (ParsePackList / FormatPackList),
 // 0600, replaced atomically on every change. Internal to web/.
 #pragma once
 

@@ -55,6 +55,31 @@ size_t FoundOnDisk(const std::filesystem::path& dir, const std::set<std::string>
   return found.size();
 }
 
+// A user's 研修 pack basket under DB/packs (core/pack_list.h's format, as the web writes it) with
+// the purged case whole and one of its sections, and a document that stays.
+constexpr char kBasket[] =
+    "title: 勉強会\nCS-2024-003\nCS-2024-001\nCS-2024-003#経営者の変化（自走化の兆し）\n";
+constexpr char kBasketAfter[] = "title: 勉強会\nCS-2024-001\n";
+constexpr char kPurgedHeading[] = "自走化の兆し";
+
+std::filesystem::path WriteBasket(const std::filesystem::path& db) {
+  const auto dir = db / "packs";
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "tester.txt";
+  std::ofstream(path, std::ios::binary) << kBasket;
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  return path;
+}
+
+// Whether any file under DB/packs holds `text`.
+bool InBaskets(const std::filesystem::path& db, const std::string& text) {
+  for (const auto& e : std::filesystem::recursive_directory_iterator(db / "packs")) {
+    if (e.is_regular_file() && Slurp(e.path()).find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
 uint64_t Total(const std::filesystem::path& db, const std::string& q) {
   const CommandResult r = Yuimaru({"search", "--db", db.string(), "--json", "--limit", "0", q});
   REQUIRE(r.exit_code == 0);
@@ -91,12 +116,20 @@ TEST_CASE("purge: none of a purged document's unique strings is left on disk", "
   CHECK(Total(db, some) == 1);
   const uint64_t all_before = Total(db, "");
   const uint64_t succession_before = Total(db, "事業承継");
+  const auto basket = WriteBasket(db);
 
   const CommandResult r = Yuimaru({"purge", "--db", db.string(), "CS-2024-003", "CS-2024-003-P"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("廃棄証明: ids=CS-2024-003,CS-2024-003-P ") != std::string::npos);
   CHECK(r.out.find("消去後 0 件") != std::string::npos);
+  // The basket keeps the other document only, still 0600, and no purged heading is left.
+  CHECK(Slurp(basket) == kBasketAfter);
+  CHECK((std::filesystem::status(basket).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  CHECK_FALSE(InBaskets(db, "CS-2024-003"));
+  CHECK_FALSE(InBaskets(db, kPurgedHeading));
+  CHECK(r.out.find("パックから削除 2 件") != std::string::npos);
   CHECK(r.err.find("CS-2024-003.md は残っています") != std::string::npos);
 
   CHECK(FoundOnDisk(db, unique) == 0);
@@ -109,6 +142,7 @@ TEST_CASE("purge: none of a purged document's unique strings is left on disk", "
   const std::string trail = Slurp(db / "audit.jsonl");
   CHECK(trail.find("\"action\":\"purge\",\"ids\":\"CS-2024-003,CS-2024-003-P\"") !=
         std::string::npos);
+  CHECK(trail.find("\"basket_items\":\"2\"") != std::string::npos);
   CHECK(Yuimaru({"audit", "verify", (db / "audit.jsonl").string()}).exit_code == 0);
 }
 
@@ -153,6 +187,7 @@ TEST_CASE("purge: killed after publishing, it is finished by the next purge or i
   }
   for (const auto& g : others) unique.erase(g);
   REQUIRE(unique.size() >= 10);
+  const auto basket = WriteBasket(db);
 
   setenv("YUIMARU_TEST_CRASH_AT", crash_at.c_str(), 1);
   const CommandResult killed =
@@ -174,6 +209,9 @@ TEST_CASE("purge: killed after publishing, it is finished by the next purge or i
         std::string::npos);
   CHECK(r.out.find("消去後 0 件") != std::string::npos);
   CHECK(FoundOnDisk(db, unique) == 0);
+  // The baskets are part of what the resumed purge finishes.
+  CHECK(Slurp(basket) == kBasketAfter);
+  CHECK_FALSE(InBaskets(db, kPurgedHeading));
   CHECK_FALSE(std::filesystem::exists(db / "purge-journal.json"));
   const std::string trail = Slurp(db / "audit.jsonl");
   CHECK(trail.find("\"action\":\"purge\",\"ids\":\"CS-2024-003,CS-2024-003-P\"") !=
