@@ -5,6 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <system_error>
+#include <utility>
+
 #include "core/hex.h"
 
 namespace yuimaru::core {
@@ -70,6 +74,38 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view b
   }
   const std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
   return SyncPath(dir);
+}
+
+Result<ScopedTempDir> ScopedTempDir::Create(std::string_view prefix) {
+  std::error_code ec;
+  const std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  if (ec) return MakeError(ErrorCode::kIo, "io.tempdir", "一時ディレクトリの場所がわかりません");
+  std::string name = (base / (std::string(prefix) + "XXXXXX")).string();
+  // mkdtemp creates the directory 0700 with a name nobody could have made first.
+  if (::mkdtemp(name.data()) == nullptr) {
+    return ErrorAt(ErrorCode::kIo, "io.tempdir", "一時ディレクトリを作れません", base.string());
+  }
+  return ScopedTempDir(std::filesystem::path(name));
+}
+
+ScopedTempDir::~ScopedTempDir() { Remove(); }
+
+ScopedTempDir::ScopedTempDir(ScopedTempDir&& other) noexcept
+    : path_(std::exchange(other.path_, {})) {}
+
+ScopedTempDir& ScopedTempDir::operator=(ScopedTempDir&& other) noexcept {
+  if (this != &other) {
+    Remove();
+    path_ = std::exchange(other.path_, {});
+  }
+  return *this;
+}
+
+void ScopedTempDir::Remove() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+  path_.clear();
 }
 
 }  // namespace yuimaru::core

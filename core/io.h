@@ -1,6 +1,7 @@
 // Small file-system and digest helpers every module that writes or fingerprints files needs, so
 // that durability and hashing are written once: SHA-256 (OpenSSL), replacing a file so that a
-// crash leaves the old or the new one whole, and fsync of a file or directory.
+// crash leaves the old or the new one whole, fsync of a file or directory, and a private
+// scratch directory.
 #pragma once
 
 #include <sys/types.h>
@@ -45,5 +46,27 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view b
 // fsync of a file or a directory (its entries: renames and new files in it). Fails with kIo
 // (rule "io.sync").
 Status SyncPath(const std::filesystem::path& path);
+
+// A scratch directory for files a library or an outside tool must write (libxlsxwriter,
+// pandoc, chromium): made by mkdtemp(3) under std::filesystem::temp_directory_path(), so its
+// name cannot be guessed or planted in advance, mode 0700, and removed with everything in it
+// when the object is destroyed. Move-only; a moved-from object removes nothing.
+class ScopedTempDir {
+ public:
+  // A new directory named `prefix` + six random characters. Fails with kIo ("io.tempdir").
+  static Result<ScopedTempDir> Create(std::string_view prefix);
+  ~ScopedTempDir();
+  ScopedTempDir(ScopedTempDir&& other) noexcept;
+  ScopedTempDir& operator=(ScopedTempDir&& other) noexcept;
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit ScopedTempDir(std::filesystem::path path) : path_(std::move(path)) {}
+  void Remove();
+  std::filesystem::path path_;
+};
 
 }  // namespace yuimaru::core

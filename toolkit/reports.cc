@@ -3,7 +3,6 @@
 // print HTML chromium turns into PDF and the HTML pandoc turns into DOCX, so the two say the same.
 #include "toolkit/reports.h"
 
-#include <stdlib.h>
 #include <xlsxwriter.h>
 
 #include <chrono>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "core/html.h"
+#include "core/io.h"
 #include "core/markdown_html.h"
 #include "toolkit/docx_reference.h"
 #include "toolkit/figures.h"
@@ -29,26 +29,6 @@ namespace fs = std::filesystem;
 
 constexpr auto kPandocTimeout = std::chrono::seconds(300);
 constexpr auto kChromiumTimeout = std::chrono::seconds(300);
-
-// A private temp directory (HOME and profile of the tools, their input files), removed on exit.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::error_code ec;
-    std::string tmpl = (fs::temp_directory_path(ec) / "yuimaru-reports-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 Status WriteText(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -396,11 +376,10 @@ Result<std::vector<SkippedOutput>> WriteReports(const ExportSet& set, const fs::
   std::error_code ec;
   fs::create_directories(o.reports, ec);
   if (ec) return MakeError(ErrorCode::kIo, "export.write", "作れない: " + o.reports.string());
-  ScratchDir scratch;
-  if (scratch.path().empty()) {
-    return MakeError(ErrorCode::kIo, "export.write", "一時ディレクトリを作れない");
-  }
-  o.scratch = scratch.path();
+  // HOME and profile of the tools and their input files: private, removed on return.
+  auto scratch = core::ScopedTempDir::Create("yuimaru-reports-");
+  if (!scratch) return scratch.error();
+  o.scratch = scratch->path();
   const Figures figures = ComputeFigures(set.docs);
 
   const fs::path book = o.scratch / "figures.xlsx";

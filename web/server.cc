@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +25,7 @@
 #include "core/followups.h"
 #include "core/html.h"
 #include "core/index_layout.h"
+#include "core/io.h"
 #include "core/pii.h"
 #include "core/report_output.h"
 #include "core/schema.h"
@@ -637,22 +637,15 @@ struct Server::Impl {
                   name + ".xlsx"};
   }
 
-  // libxlsxwriter writes files only: a private temporary file, read back and removed.
+  // libxlsxwriter writes files only (in this process; no tool is run): a file in a private
+  // temporary directory, read back, and removed with it.
   static Result<std::string> WorkbookBytes(const std::vector<core::ReportSheet>& sheets) {
-    static std::atomic<unsigned> counter{0};
-    const std::filesystem::path path =
-        std::filesystem::temp_directory_path() / ("yuimaru-report-" + std::to_string(::getpid()) +
-                                                  "-" + std::to_string(++counter) + ".xlsx");
-    Status written = core::WriteReportXlsx(sheets, path);
-    std::string bytes;
-    if (written) {
-      std::ifstream in(path, std::ios::binary);
-      bytes.assign(std::istreambuf_iterator<char>(in), {});
-    }
-    std::error_code ignored;
-    std::filesystem::remove(path, ignored);
-    if (!written) return written.error();
-    return bytes;
+    auto dir = core::ScopedTempDir::Create("yuimaru-report-");
+    if (!dir) return dir.error();
+    const std::filesystem::path path = dir->path() / "report.xlsx";
+    if (Status written = core::WriteReportXlsx(sheets, path); !written) return written.error();
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
   Result<Answer> ApiSearchAnswer(const Viewer& v, search::SearchView& s,
@@ -876,28 +869,18 @@ struct Server::Impl {
                                 const std::string& format) {
     if (format == "html") return toolkit::RenderPackHtml(pack, now);
     if (format == "md") return toolkit::RenderPackMarkdown(pack, now);
-    char dir_template[] = "/tmp/yuimaru-pack-XXXXXX";
-    if (::mkdtemp(dir_template) == nullptr) {
-      return MakeError(ErrorCode::kIo, "pack.write", "一時ディレクトリを作れない");
-    }
-    const std::filesystem::path dir(dir_template);
-    struct Cleanup {
-      std::filesystem::path dir;
-      ~Cleanup() {
-        std::error_code ec;
-        std::filesystem::remove_all(dir, ec);
-      }
-    } cleanup{dir};
     const bool word = format == "docx";
+    auto dir = core::ScopedTempDir::Create("yuimaru-pack-");
+    if (!dir) return dir.error();
     auto out =
-        toolkit::WritePack(pack, now, dir / "out", options.pandoc, options.chromium,
+        toolkit::WritePack(pack, now, dir->path() / "out", options.pandoc, options.chromium,
                            word ? toolkit::PackFiles::kWordOnly : toolkit::PackFiles::kPdfOnly);
     if (!out) return out.error();
     if (!out->skipped.empty()) {
       return MakeError(ErrorCode::kInvalidInput, "pack.tool-missing",
                        "この形式は作れませんでした: " + out->skipped[0].second);
     }
-    std::ifstream in(dir / "out" / (word ? "pack.docx" : "pack.pdf"), std::ios::binary);
+    std::ifstream in(dir->path() / "out" / (word ? "pack.docx" : "pack.pdf"), std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
     return bytes.str();

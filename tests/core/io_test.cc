@@ -76,5 +76,37 @@ TEST_CASE("io: SyncPath syncs files and directories and names what it cannot ope
   CHECK(s.error().rule == "io.sync");
 }
 
+TEST_CASE("io: a ScopedTempDir is private, unique, under the temp directory and removed with it",
+          "[core][disk]") {
+  fs::path first_path, second_path;
+  {
+    auto first = ScopedTempDir::Create("yuimaru-io-test-");
+    auto second = ScopedTempDir::Create("yuimaru-io-test-");
+    REQUIRE(first);
+    REQUIRE(second);
+    first_path = first->path();
+    second_path = second->path();
+    CHECK(first_path != second_path);
+    CHECK(first_path.parent_path() == fs::temp_directory_path());
+    CHECK(first_path.filename().string().starts_with("yuimaru-io-test-"));
+    // Six random characters after the prefix: the name cannot be guessed in advance.
+    CHECK(first_path.filename().string().size() == std::string("yuimaru-io-test-").size() + 6);
+    struct stat st {};
+    REQUIRE(::stat(first_path.c_str(), &st) == 0);
+    CHECK(S_ISDIR(st.st_mode));
+    CHECK((st.st_mode & 07777) == 0700);
+    // What a tool left inside goes with it.
+    fs::create_directories(first_path / "out" / "deep");
+    std::ofstream(first_path / "out" / "deep" / "pack.pdf") << "%PDF";
+
+    // A move hands the directory over; the moved-from object removes nothing.
+    ScopedTempDir moved = std::move(*second);
+    CHECK(moved.path() == second_path);
+    CHECK(second->path().empty());
+  }
+  CHECK_FALSE(fs::exists(first_path));
+  CHECK_FALSE(fs::exists(second_path));
+}
+
 }  // namespace
 }  // namespace yuimaru::core
