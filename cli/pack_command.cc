@@ -137,12 +137,8 @@ int RunPackCommand(const Args& args) {
     std::fprintf(stderr, "yuimaru pack: %s\n", pack.error().ToString().c_str());
     return kExitFailure;
   }
-  auto outputs = toolkit::WritePack(*pack, UtcNow(), *out, flags.Get("pandoc").value_or(""),
-                                    flags.Get("chromium").value_or(""));
-  if (!outputs) {
-    std::fprintf(stderr, "yuimaru pack: %s\n", outputs.error().ToString().c_str());
-    return kExitFailure;
-  }
+  // The trail records the pack before any file of it exists: a pack whose line cannot be
+  // written is not made (the Check above only catches a trail that is already broken).
   const access::AuditEvent event{"pack",
                                  OsUser(),
                                  "local",
@@ -151,8 +147,14 @@ int RunPackCommand(const Args& args) {
                                   {"ids", Ids(*pack)},
                                   {"out", std::filesystem::absolute(*out).string()}}};
   if (Status s = audit.Append(event, std::chrono::system_clock::now()); !s) {
-    std::fprintf(stderr, "yuimaru pack: 監査ログに書けません（パックは作成済み）: %s\n",
+    std::fprintf(stderr, "yuimaru pack: 監査ログに書けないため、パックを作りませんでした: %s\n",
                  s.error().ToString().c_str());
+    return kExitFailure;
+  }
+  auto outputs = toolkit::WritePack(*pack, UtcNow(), *out, flags.Get("pandoc").value_or(""),
+                                    flags.Get("chromium").value_or(""));
+  if (!outputs) {
+    std::fprintf(stderr, "yuimaru pack: %s\n", outputs.error().ToString().c_str());
     return kExitFailure;
   }
   for (const std::string& name : outputs->written) std::printf("書き出し: %s\n", name.c_str());

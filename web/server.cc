@@ -380,10 +380,33 @@ struct Server::Impl {
     return {std::move(body), "application/json; charset=utf-8", std::move(audit), "", ""};
   }
 
+  // The audit line of a route that changes something (a POST: the pack basket), written by its
+  // handler just before it makes the change: a trail must never miss a change, so a change
+  // whose line cannot be written is not made (503). Serve writes the line of every other
+  // answer, and of a change route's answer that wrote none (a refusal, nothing changed).
+  class ChangeRecord {
+   public:
+    ChangeRecord(Impl& impl, const Viewer& v, const httplib::Request& req, std::string_view action)
+        : impl_(impl), viewer_(v), req_(req), action_(action) {}
+    // Writes the line; the change may be made only when this succeeds.
+    Status Write(std::vector<std::pair<std::string, std::string>> fields) {
+      written_ = true;
+      return impl_.Audit(viewer_, req_, std::string(action_), std::move(fields));
+    }
+    bool written() const { return written_; }
+
+   private:
+    Impl& impl_;
+    const Viewer& viewer_;
+    const httplib::Request& req_;
+    std::string_view action_;
+    bool written_ = false;
+  };
+
   // A reader route, as its row in web/routes.h says: the viewer (no session → login or 401),
   // a Searcher, the parameters the route takes, its handler, then its audit line — written
-  // before anything is sent, or the answer is refused (503). Errors become 4xx/5xx pages or
-  // JSON.
+  // before anything is sent (for a change, before it is made: ChangeRecord), or the answer is
+  // refused (503). Errors become 4xx/5xx pages or JSON.
   void Serve(const Route& route, const httplib::Request& req, httplib::Response& res) {
     const std::optional<Viewer> viewer = auth.Authenticate(req);
     if (!viewer) return Unauthorized(req, res);
@@ -391,6 +414,7 @@ struct Server::Impl {
     if (!s) return SendError(req, res, s.error(), *viewer);
     // The reader's view: every handler reads through it and cannot ask for another clearance.
     Result<Answer> answer = Answer{};
+    ChangeRecord record(*this, *viewer, req, route.audit);
     if (Status p = CheckParams(route, Params(req)); !p) {
       answer = p.error();
     } else if (route.Changes() && !auth.CheckFormToken(*viewer, req)) {
@@ -399,10 +423,10 @@ struct Server::Impl {
     } else if (auto view = (*s)->View(viewer->clearance); !view) {
       answer = view.error();
     } else {
-      answer = Handle(route.id, *viewer, *view, **s, req);
+      answer = Handle(route.id, *viewer, *view, **s, req, record);
     }
     Release(std::move(*s));
-    if (answer) {
+    if (answer && !record.written()) {
       if (Status a = Audit(*viewer, req, std::string(route.audit), std::move(answer->audit)); !a)
         answer = a.error();
     }
@@ -419,7 +443,8 @@ struct Server::Impl {
   }
 
   Result<Answer> Handle(RouteId id, const Viewer& v, search::SearchView& s,
-                        const search::Searcher& searcher, const httplib::Request& req) {
+                        const search::Searcher& searcher, const httplib::Request& req,
+                        ChangeRecord& record) {
     switch (id) {
       case RouteId::kSearchPage:
         return SearchPageAnswer(v, s, req);
@@ -446,11 +471,11 @@ struct Server::Impl {
       case RouteId::kPackPage:
         return PackPageAnswer(v, s);
       case RouteId::kPackAdd:
-        return PackAddAnswer(v, s, req, PackReply::kPage);
+        return PackAddAnswer(v, s, req, record, PackReply::kPage);
       case RouteId::kApiPackAdd:
-        return PackAddAnswer(v, s, req, PackReply::kJson);
+        return PackAddAnswer(v, s, req, record, PackReply::kJson);
       case RouteId::kPackEdit:
-        return PackEditAnswer(v, req);
+        return PackEditAnswer(v, req, record);
       case RouteId::kPackDownload:
         return PackDownloadAnswer(v, s, searcher, req);
       default:
@@ -730,7 +755,7 @@ struct Server::Impl {
 
   enum class PackReply { kPage, kJson };
   Result<Answer> PackAddAnswer(const Viewer& v, search::SearchView& s, const httplib::Request& req,
-                               PackReply reply) {
+                               ChangeRecord& record, PackReply reply) {
     if (v.user.empty()) {
       return MakeError(ErrorCode::kInvalidInput, "pack.anonymous", "パックにはログインが必要です");
     }
@@ -742,15 +767,16 @@ struct Server::Impl {
       auto list = baskets.Load(v.user);
       if (!list) return BasketError(list.error());
       if (Status added = AddToBasket(*list, *item); !added) return added.error();
+      if (Status a = record.Write({{"doc", item->doc_id}, {"section", item->section}}); !a) {
+        return a.error();
+      }
       if (Status st = baskets.Save(v.user, *list); !st) return BasketError(st.error());
       count = list->items.size();
     }
-    std::vector<std::pair<std::string, std::string>> audit{{"doc", item->doc_id},
-                                                           {"section", item->section}};
     if (reply == PackReply::kJson) {
-      return Json("{\"ok\":true,\"items\":" + std::to_string(count) + "}", std::move(audit));
+      return Json("{\"ok\":true,\"items\":" + std::to_string(count) + "}", {});
     }
-    Answer a = Html("", std::move(audit));
+    Answer a = Html("", {});
     a.location = "/pack";
     return a;
   }
@@ -772,7 +798,8 @@ struct Server::Impl {
     return text;
   }
 
-  Result<Answer> PackEditAnswer(const Viewer& v, const httplib::Request& req) {
+  Result<Answer> PackEditAnswer(const Viewer& v, const httplib::Request& req,
+                                ChangeRecord& record) {
     if (v.user.empty()) {
       return MakeError(ErrorCode::kInvalidInput, "pack.anonymous", "パックにはログインが必要です");
     }
@@ -795,8 +822,9 @@ struct Server::Impl {
     } else {
       return MakeError(ErrorCode::kInvalidInput, "pack.op", "パックの操作が正しくありません");
     }
+    if (Status a = record.Write({{"op", op}}); !a) return a.error();
     if (Status st = baskets.Save(v.user, *list); !st) return BasketError(st.error());
-    Answer a = Html("", {{"op", op}});
+    Answer a = Html("", {});
     a.location = "/pack";
     return a;
   }

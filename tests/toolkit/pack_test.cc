@@ -292,5 +292,25 @@ TEST_CASE("Pack: the CLI writes the pack and an audit line", "[pack][disk]") {
   CHECK(audit.find("\"ids\":\"MS-0001\"") != std::string::npos);
 }
 
+// The trail must never miss a pack: its line is written before any file, and a trail that
+// passes the first check but cannot take the line (here its folder is a file) leaves no file.
+TEST_CASE("Pack: the CLI writes no file when the audit line cannot be written", "[pack][disk]") {
+  TempDir t;
+  { std::ofstream(t / "list.txt") << "MS-0001\n"; }
+  { std::ofstream(t / "not-a-dir") << "x"; }
+  // Writable and searchable to access(2), as an existing folder would be, even for root.
+  std::filesystem::permissions(t / "not-a-dir", std::filesystem::perms::owner_all |
+                                                    std::filesystem::perms::group_read |
+                                                    std::filesystem::perms::others_read);
+  const CommandResult r =
+      Yuimaru({"pack", "--db", BundledDb().string(), "--from", (t / "list.txt").string(), "--out",
+               (t / "out").string(), "--audit", (t / "not-a-dir" / "audit.jsonl").string(),
+               "--pandoc", "/nonexistent/pandoc", "--chromium", "/nonexistent/chromium"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("監査ログに書けないため、パックを作りませんでした") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(t / "out"));
+}
+
 }  // namespace
 }  // namespace yuimaru::toolkit

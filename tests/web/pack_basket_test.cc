@@ -33,6 +33,13 @@ std::string CsrfOf(httplib::Client& c) {
   return m[1];
 }
 
+// Adds `doc` to the signed-in user's basket through the form, as the page does.
+void Add(httplib::Client& c, const std::string& csrf, const std::string& doc) {
+  auto res = c.Post("/pack/add", httplib::Params{{"csrf", csrf}, {"doc", doc}});
+  REQUIRE(res);
+  REQUIRE(res->status == 303);
+}
+
 TEST_CASE("Basket: items are added once, moved and removed by position", "[pack]") {
   PackList list;
   CHECK(web::AddToBasket(list, {"A-1", ""}));
@@ -177,6 +184,38 @@ TEST_CASE("Basket: add, reorder, download, and a new server over the index reads
   CHECK(a < b);
   CHECK(b < d);
   CHECK(page->body.find("橋渡し勉強会") != std::string::npos);
+}
+
+// The audit line of a change is written before the change: when the trail cannot take it, the
+// answer is 503 and the basket on disk is as it was (before, the basket was saved first and
+// only the answer was refused).
+TEST_CASE("Basket: a change whose audit line cannot be written is not made", "[pack][http]") {
+  TestServer server({(SourceDir() / "corpus").string()});
+  auto c = server.Client();
+  const std::string csrf = CsrfOf(c);
+  Add(c, csrf, "MS-0001");
+  const std::filesystem::path basket =
+      std::filesystem::path(server.db()) / core::kPackBasketsDir / "tester.txt";
+  const std::string before = ReadAll(basket);
+  REQUIRE(before == "MS-0001\n");
+
+  std::ofstream(server.audit(), std::ios::app) << "{\"seq\":9,\"ti";  // a torn last line
+  auto api = c.Post("/api/pack/add", httplib::Params{{"csrf", csrf}, {"doc", "CS-2024-001-P"}});
+  REQUIRE(api);
+  CHECK(api->status == 503);
+  CHECK(nlohmann::json::parse(api->body)["error"]["rule"] == "audit.unavailable");
+  for (const httplib::Params& form :
+       {httplib::Params{{"csrf", csrf}, {"op", "remove"}, {"index", "0"}},
+        httplib::Params{{"csrf", csrf}, {"op", "meta"}, {"title", "題"}, {"note", "注"}}}) {
+    auto edit = c.Post("/pack/edit", form);
+    REQUIRE(edit);
+    CHECK(edit->status == 503);
+    CHECK(edit->body.find("監査ログに記録できない") != std::string::npos);
+  }
+  auto page = c.Post("/pack/add", httplib::Params{{"csrf", csrf}, {"doc", "CS-2024-001-P"}});
+  REQUIRE(page);
+  CHECK(page->status == 503);
+  CHECK(ReadAll(basket) == before);
 }
 
 }  // namespace
