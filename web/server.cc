@@ -132,12 +132,19 @@ int StatusOf(const Error& e) {
 }
 
 constexpr char kAuditUnavailable[] = "audit.unavailable";
+// A Word or PDF download whose tool this server lacks: 503; the tool's reason goes to the log.
+constexpr char kToolMissing[] = "pack.tool-missing";
 
-// What a user may read of an error: the rule and message of input errors and of a refusal for
-// want of an audit trail; nothing internal.
+// Refusals whose fixed Japanese text is written for the user (and names no file).
+bool IsPublicRefusal(const Error& e) {
+  return e.rule == kAuditUnavailable || e.rule == kToolMissing;
+}
+
+// What a user may read of an error: the rule and message of input errors and of the refusals
+// above; nothing internal.
 std::string PublicMessage(const Error& e) {
   if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound ||
-      e.code == ErrorCode::kForbidden || e.rule == kAuditUnavailable) {
+      e.code == ErrorCode::kForbidden || IsPublicRefusal(e)) {
     return e.message;
   }
   return "検索できませんでした。しばらくしてからもう一度お試しください。";
@@ -145,7 +152,7 @@ std::string PublicMessage(const Error& e) {
 
 Error PublicError(const Error& e) {
   if (e.code == ErrorCode::kInvalidInput || e.code == ErrorCode::kNotFound ||
-      e.code == ErrorCode::kForbidden || e.rule == kAuditUnavailable) {
+      e.code == ErrorCode::kForbidden || IsPublicRefusal(e)) {
     return e;
   }
   return MakeError(e.code, "server.error", PublicMessage(e));
@@ -905,8 +912,12 @@ struct Server::Impl {
                            word ? toolkit::PackFiles::kWordOnly : toolkit::PackFiles::kPdfOnly);
     if (!out) return out.error();
     if (!out->skipped.empty()) {
-      return MakeError(ErrorCode::kInvalidInput, "pack.tool-missing",
-                       "この形式は作れませんでした: " + out->skipped[0].second);
+      // The reason names the tool's path or its error output: for the operator's log only.
+      std::fprintf(stderr, "yuimaru serve: %s: %s: %s\n", kToolMissing,
+                   out->skipped[0].first.c_str(), out->skipped[0].second.c_str());
+      return MakeError(
+          ErrorCode::kBusy, kToolMissing,
+          std::string("この形式（") + (word ? "Word" : "PDF") + "）はこのサーバーでは作れません");
     }
     std::ifstream in(dir->path() / "out" / (word ? "pack.docx" : "pack.pdf"), std::ios::binary);
     std::stringstream bytes;

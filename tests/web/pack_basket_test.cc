@@ -218,5 +218,30 @@ TEST_CASE("Basket: a change whose audit line cannot be written is not made", "[p
   CHECK(ReadAll(basket) == before);
 }
 
+// A missing pandoc or chromium is the server's lack, not the reader's error: 503 with a fixed
+// message naming the format; the tool's path and reason go to the server's log only.
+TEST_CASE("Basket: a download whose tool is missing answers 503 without the tool's path",
+          "[pack][http]") {
+  TestServer server({(SourceDir() / "corpus").string()}, search::Clearance::kConfidential,
+                    [](web::ServerOptions& o) {
+                      o.pandoc = "/nonexistent/yuimaru-test/pandoc";
+                      o.chromium = "/nonexistent/yuimaru-test/chromium";
+                    });
+  auto c = server.Client();
+  Add(c, CsrfOf(c), "MS-0001");
+  for (const auto& [format, label] :
+       std::vector<std::pair<std::string, std::string>>{{"pdf", "PDF"}, {"docx", "Word"}}) {
+    auto res = c.Get("/pack/download?format=" + format);
+    REQUIRE(res);
+    INFO(format << ": " << res->body);
+    CHECK(res->status == 503);
+    CHECK(res->body.find("この形式（" + label + "）はこのサーバーでは作れません") !=
+          std::string::npos);
+    CHECK(res->body.find("/nonexistent") == std::string::npos);
+    CHECK(res->body.find("見つからない") == std::string::npos);
+    CHECK(res->get_header_value("Content-Disposition").empty());
+  }
+}
+
 }  // namespace
 }  // namespace yuimaru::testing
