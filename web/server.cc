@@ -39,6 +39,7 @@
 #include "web/render.h"
 #include "web/routes.h"
 #include "web/session.h"
+#include "web/tool_slots.h"
 #include "web/web.h"
 
 namespace yuimaru::web {
@@ -132,12 +133,16 @@ int StatusOf(const Error& e) {
 }
 
 constexpr char kAuditUnavailable[] = "audit.unavailable";
+// A Word or PDF download refused because every tool slot is in use (ToolSlots): 503 with
+// Retry-After.
+constexpr char kToolsBusy[] = "server.busy";
+constexpr int kToolsBusyRetrySeconds = 30;
 // A Word or PDF download whose tool this server lacks: 503; the tool's reason goes to the log.
 constexpr char kToolMissing[] = "pack.tool-missing";
 
 // Refusals whose fixed Japanese text is written for the user (and names no file).
 bool IsPublicRefusal(const Error& e) {
-  return e.rule == kAuditUnavailable || e.rule == kToolMissing;
+  return e.rule == kAuditUnavailable || e.rule == kToolsBusy || e.rule == kToolMissing;
 }
 
 // What a user may read of an error: the rule and message of input errors and of the refusals
@@ -206,6 +211,7 @@ struct Server::Impl {
   httplib::Server& http = *http_owner;
   std::unique_ptr<access::AuditLog> audit;
   BasketStore baskets{options.db / core::kPackBasketsDir};
+  ToolSlots tool_slots{options.max_tool_runs};
   Auth auth{options, [this] { return Now(); },
             [this](const Viewer& v, const httplib::Request& req, const std::string& action) {
               return Audit(v, req, action, {});
@@ -364,6 +370,7 @@ struct Server::Impl {
   void SendError(const httplib::Request& req, httplib::Response& res, const Error& e,
                  const Viewer& v = Viewer{}) {
     res.status = StatusOf(e);
+    if (e.rule == kToolsBusy) res.set_header("Retry-After", std::to_string(kToolsBusyRetrySeconds));
     if (IsApi(req)) {
       res.set_content(search::ErrorJson(PublicError(e)), "application/json; charset=utf-8");
     } else {
@@ -905,6 +912,11 @@ struct Server::Impl {
     if (format == "html") return toolkit::RenderPackHtml(pack, now);
     if (format == "md") return toolkit::RenderPackMarkdown(pack, now);
     const bool word = format == "docx";
+    const ToolSlot slot(tool_slots);
+    if (!slot.held()) {
+      return MakeError(ErrorCode::kBusy, kToolsBusy,
+                       "ただいま混み合っています。しばらくしてから再度お試しください");
+    }
     auto dir = core::ScopedTempDir::Create("yuimaru-pack-");
     if (!dir) return dir.error();
     auto out =

@@ -53,6 +53,9 @@ struct ServerOptions {
   // A download in a format whose tool is missing is refused with a message that says so.
   std::string pandoc;
   std::string chromium;
+  // Word and PDF downloads that may run their tool at once; a download beyond it is refused
+  // with 503 and Retry-After (each chromium run takes hundreds of MB). 0 refuses them all.
+  int max_tool_runs = 2;
   std::chrono::seconds idle_timeout{30 * 60};
   std::chrono::seconds absolute_timeout{8 * 60 * 60};
   int login_failures_per_account = 5;   // within login_window, then refused (429)

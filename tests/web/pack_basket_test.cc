@@ -243,5 +243,29 @@ TEST_CASE("Basket: a download whose tool is missing answers 503 without the tool
   }
 }
 
+// The bound on concurrent tool runs, without timing: with no slot at all every Word or PDF
+// download is refused at once with Retry-After; HTML and Markdown run no tool and are served.
+TEST_CASE("Basket: Word and PDF downloads beyond the tool limit answer 503 with Retry-After",
+          "[pack][http]") {
+  TestServer server({(SourceDir() / "corpus").string()}, search::Clearance::kConfidential,
+                    [](web::ServerOptions& o) { o.max_tool_runs = 0; });
+  auto c = server.Client();
+  Add(c, CsrfOf(c), "MS-0001");
+  for (const std::string format : {"pdf", "docx"}) {
+    auto res = c.Get("/pack/download?format=" + format);
+    REQUIRE(res);
+    INFO(format);
+    CHECK(res->status == 503);
+    CHECK(res->get_header_value("Retry-After") == "30");
+    CHECK(res->body.find("ただいま混み合っています。しばらくしてから再度お試しください") !=
+          std::string::npos);
+  }
+  for (const std::string format : {"html", "md"}) {
+    auto res = c.Get("/pack/download?format=" + format);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+  }
+}
+
 }  // namespace
 }  // namespace yuimaru::testing
