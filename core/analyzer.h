@@ -57,6 +57,10 @@ class Analyzer {
 // check most of the corpus's text; kanji and mixed bigrams are selective enough).
 inline constexpr std::string_view kBigramPrefix = "B";
 inline constexpr std::string_view kTrigramPrefix = "C";
+// A title's terms are stored twice: as above, and with kTitlePrefix in front (T事業承継, TB承継),
+// so that a query can weigh a match in the title on its own statistics (BM25's early saturation
+// would otherwise make the title's wdf worth little more than one word in the body).
+inline constexpr std::string_view kTitlePrefix = "T";
 inline constexpr size_t kMaxWordChars = 40;  // longer "words" (URLs, hashes) are not word terms
 
 std::string WordTerm(std::u32string_view word);

@@ -16,11 +16,13 @@ using core::Clearance;
 // Adds the terms of one block of text with within-document frequency `wdf` per occurrence, and
 // appends its normalized form, on a line of its own, to `text`.
 void IndexText(const std::string& block, unsigned wdf, const core::Analyzer& analyzer,
-               Xapian::Document& doc, std::string& text) {
+               Xapian::Document& doc, std::string& text, bool title = false) {
   const std::u32string norm = core::Normalize(block);
   core::ForEachTextTerm(norm, analyzer.Segment(norm),
                         [&](core::TermKind kind, uint32_t, std::u32string_view surface) {
-                          doc.add_term(core::TermName(kind, surface), wdf);
+                          std::string term = core::TermName(kind, surface);
+                          doc.add_term(term, wdf);
+                          if (title) doc.add_term(std::string(core::kTitlePrefix) + term);
                         });
   if (!text.empty()) text.push_back('\n');
   for (char32_t c : norm) core::AppendUtf8(c == U'\n' ? U' ' : c, text);
@@ -81,7 +83,7 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   }
 
   std::string text;  // normalized visible text, one block per line
-  IndexText(record.title, core::kTitleWdf, analyzer, xdoc, text);
+  IndexText(record.title, core::kTitleWdf, analyzer, xdoc, text, /*title=*/true);
   for (const core::TextBlock& b : doc.blocks) {
     if (b.level > view) continue;
     record.view_level = std::max(record.view_level, b.level);

@@ -215,6 +215,8 @@ Result<RankingConfig> ParseRankingConfig(const std::string& text, RankingConfig 
                                                     {"question_word", &c.question_word},
                                                     {"synonym", &c.synonym},
                                                     {"narrower", &c.narrower},
+                                                    {"title", &c.title},
+                                                    {"facet_match", &c.facet_match},
                                                     {"bm25_k1", &c.bm25_k1},
                                                     {"bm25_b", &c.bm25_b},
                                                     {"prf_docs", &c.prf_docs},
@@ -308,6 +310,11 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
       if (t.weight <= 0) continue;
       (t.content ? content : other)
           .emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.term), t.weight);
+      if (t.content && config.title > 0) {
+        content.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                             Xapian::Query(std::string(core::kTitlePrefix) + t.term),
+                             t.weight * config.title);
+      }
     }
     if (content.empty()) {
       built.rank = OrAll(other);

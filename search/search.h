@@ -41,6 +41,12 @@ struct RankingConfig {
   double question_word = 0.0;    // multiplier for question words (何, どこ, 誰, いつ …)
   double synonym = 0.2;          // multiplier for equivalent-synonym terms
   double narrower = 0.1;         // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
+  // A content term of the query found in the title adds its title term (core::kTitlePrefix) at
+  // this multiplier of its own weight: the title says what a document is about.
+  double title = 0.5;
+  // Added to the score of a document for each filter value the query's words name (宮古 → 地域
+  // 宮古; Interpretation::suggestions), unless the request already filters on it. 0: off.
+  double facet_match = 5.0;
   // BM25: a low k1 saturates repeated terms early, so matching more distinct words of the
   // query counts more than repeating one (as Groonga's tf_at_most does best in PEERS.md).
   double bm25_k1 = 0.5, bm25_b = 0.6;
@@ -77,8 +83,8 @@ struct SnippetPart {
 // Why a hit came up: one query term, where it matched and what it added to the score.
 struct ExplainTerm {
   std::string text;                 // the term as a user reads it (事業承継, 承継 …)
-  std::string kind;                 // "word", "bigram" or "synonym"
-  std::vector<std::string> fields;  // "title", "heading", "body"
+  std::string kind;                 // "word", "bigram", "synonym" or "facet" (a value named)
+  std::vector<std::string> fields;  // "title", "heading", "body"; "metadata" for a facet
   double weight = 0;
 };
 

@@ -64,9 +64,11 @@ Xapian::Query WithFeedback(Xapian::Enquire& enquire, const ViewShards& view,
 }
 
 // Words of the query that name a filter: 年度 expressions and facet values typed as words.
-std::vector<FilterSuggestion> Suggest(const PreparedQuery& query, int fy_now) {
+// Each with the boolean term of its value (core::FilterTerm).
+std::vector<std::pair<FilterSuggestion, std::string>> Suggest(const PreparedQuery& query,
+                                                              int fy_now) {
   const std::set<std::pair<int, int>>& selected = query.selected;
-  std::vector<FilterSuggestion> out;
+  std::vector<std::pair<FilterSuggestion, std::string>> out;
   std::set<std::pair<std::string, std::string>> seen;
   auto consider = [&](const std::string& text) {
     if (core::CountCodePoints(text) < 2) return;
@@ -74,8 +76,9 @@ std::vector<FilterSuggestion> Suggest(const PreparedQuery& query, int fy_now) {
       const core::FieldDef& f = *core::FindField("fiscal_year");
       const int id = *fy - core::kYearBase;
       if (seen.insert({"fiscal_year", std::to_string(*fy)}).second) {
-        out.push_back({"fiscal_year", std::to_string(*fy), text,
-                       selected.count({core::FieldIndex(f), id}) > 0});
+        out.push_back({{"fiscal_year", std::to_string(*fy), text,
+                        selected.count({core::FieldIndex(f), id}) > 0},
+                       core::FilterTerm(f, id)});
       }
       return;
     }
@@ -89,7 +92,8 @@ std::vector<FilterSuggestion> Suggest(const PreparedQuery& query, int fy_now) {
       if (!id) continue;
       const std::string label = core::ValueLabel(f, *id);
       if (seen.insert({key, label}).second) {
-        out.push_back({key, label, text, selected.count({core::FieldIndex(f), *id}) > 0});
+        out.push_back({{key, label, text, selected.count({core::FieldIndex(f), *id}) > 0},
+                       core::FilterTerm(f, static_cast<int>(*id))});
       }
     }
   };
@@ -140,12 +144,19 @@ std::vector<ExplainTerm> Explain(const ViewShards& view, const RankingConfig& ra
       ExplainTerm e;
       e.text = qt.display;
       e.kind = qt.kind;
+      // The term's weight with that of its title term (query_builder.cc adds both).
+      Xapian::Query weighed(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(qt.term), qt.weight);
+      if (qt.content && ranking.title > 0) {
+        weighed =
+            Xapian::Query(Xapian::Query::OP_OR, weighed,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                        Xapian::Query(std::string(core::kTitlePrefix) + qt.term),
+                                        qt.weight * ranking.title));
+      }
       Xapian::Enquire one(view.combined);
       one.set_weighting_scheme(Weighting(ranking));
-      one.set_query(Xapian::Query(
-          Xapian::Query::OP_FILTER,
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(qt.term), qt.weight),
-          Xapian::Query(std::string(core::kDocIdPrefix) + id)));
+      one.set_query(Xapian::Query(Xapian::Query::OP_FILTER, weighed,
+                                  Xapian::Query(std::string(core::kDocIdPrefix) + id)));
       Xapian::MSet m = one.get_mset(0, 1);
       e.weight = m.empty() ? 0 : m.begin().get_weight();
       text.Normalize();
@@ -164,6 +175,14 @@ std::vector<ExplainTerm> Explain(const ViewShards& view, const RankingConfig& ra
       }
       out.push_back(std::move(e));
     }
+  }
+  // The values the query's words name that this document has (RankingConfig::facet_match).
+  for (const auto& [label, term] : query.weighed_values) {
+    Xapian::Enquire one(view.combined);
+    one.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
+                                Xapian::Query(std::string(core::kDocIdPrefix) + id)));
+    if (one.get_mset(0, 1).empty()) continue;
+    out.push_back({label, "facet", {"metadata"}, ranking.facet_match});
   }
   std::sort(out.begin(), out.end(),
             [](const ExplainTerm& a, const ExplainTerm& b) { return a.weight > b.weight; });
@@ -201,7 +220,8 @@ std::unique_ptr<Xapian::Enquire> MakeEnquire(const Xapian::Database& db, SortOrd
 Result<std::unique_ptr<PreparedQuery>> PrepareQuery(const SearchRequest& request,
                                                     const core::Analyzer& analyzer,
                                                     const core::SynonymTable& synonyms,
-                                                    const RankingConfig& ranking) {
+                                                    const RankingConfig& ranking,
+                                                    int fiscal_year_now) {
   auto q = std::make_unique<PreparedQuery>();
   auto parsed = ParseQuery(request.query);
   if (!parsed) return parsed.error();
@@ -229,6 +249,25 @@ Result<std::unique_ptr<PreparedQuery>> PrepareQuery(const SearchRequest& request
     for (const FieldFilter& f : *list) {
       if (f.field) q->selected.insert({core::FieldIndex(*f.field), f.value});
     }
+  }
+  // A document with a value the query's words name (宮古 → 地域:宮古, 令和6年度 → 年度:2024) gains
+  // a fixed weight per value: the words mean the documents tagged so, whether or not their text
+  // says it in those words. AND_MAYBE: the match set stays the words' own.
+  std::vector<Xapian::Query> named;
+  for (auto& [suggestion, term] : Suggest(*q, fiscal_year_now)) {
+    if (ranking.facet_match > 0 && !suggestion.applied) {
+      q->weighed_values.emplace_back(
+          std::string(core::FindField(suggestion.key)->label) + ":" + suggestion.value, term);
+      named.emplace_back(
+          Xapian::Query::OP_AND,
+          Xapian::Query((new Xapian::FixedWeightPostingSource(ranking.facet_match))->release()),
+          Xapian::Query(term));
+    }
+    q->suggestions.push_back(std::move(suggestion));
+  }
+  if (q->built.has_text && !named.empty()) {
+    q->built.rank = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q->built.rank,
+                                  Xapian::Query(Xapian::Query::OP_OR, named.begin(), named.end()));
   }
   return q;
 }
@@ -392,7 +431,7 @@ Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const Prep
 }
 
 Interpretation Interpret(const PreparedQuery& query, const core::SynonymTable& synonyms,
-                         bool relaxed, int fiscal_year_now) {
+                         bool relaxed) {
   Interpretation out;
   out.relaxed = relaxed;
   out.synonyms = query.built.synonyms_used;
@@ -408,7 +447,7 @@ Interpretation Interpret(const PreparedQuery& query, const core::SynonymTable& s
       }
     }
   }
-  out.suggestions = Suggest(query, fiscal_year_now);
+  out.suggestions = query.suggestions;
   return out;
 }
 

@@ -36,6 +36,11 @@ struct PreparedQuery {
   QueryInput input;                        // what `built` was built from
   BuiltQuery built;                        // never changed once built (feedback works on a copy)
   std::set<std::pair<int, int>> selected;  // (field index, value id) the request filters on
+  // The filters the query's words name (宮古 → region 宮古), read once: Interpret shows them and
+  // the ranking weighs documents with those values higher (RankingConfig::facet_match).
+  std::vector<FilterSuggestion> suggestions;
+  // Of those, the ones the ranking weighs: (地域:宮古, the value's boolean term).
+  std::vector<std::pair<std::string, std::string>> weighed_values;
 
   PreparedQuery() = default;
   PreparedQuery(const PreparedQuery&) = delete;
@@ -43,11 +48,13 @@ struct PreparedQuery {
 };
 
 // Parses, resolves and builds the query of `request`. Fails with kInvalidInput for a bad query
-// or filter, paging beyond limit 1000 / offset 100000 ("query.paging") or a bad date.
+// or filter, paging beyond limit 1000 / offset 100000 ("query.paging") or a bad date. 年度
+// expressions (今年度, 昨年度) are read relative to `fiscal_year_now`.
 Result<std::unique_ptr<PreparedQuery>> PrepareQuery(const SearchRequest& request,
                                                     const core::Analyzer& analyzer,
                                                     const core::SynonymTable& synonyms,
-                                                    const RankingConfig& ranking);
+                                                    const RankingConfig& ranking,
+                                                    int fiscal_year_now);
 
 // An Enquire over `db` with the ranking's weighting and the request's sort order.
 std::unique_ptr<Xapian::Enquire> MakeEnquire(const Xapian::Database& db, SortOrder sort,
@@ -90,9 +97,9 @@ Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const Prep
                 const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits);
 
 // What the query was taken to mean: synonyms used, related words of the synonym table, and the
-// filters its words suggest (年度 expressions read relative to `fiscal_year_now`).
+// filters its words suggest (PreparedQuery::suggestions).
 Interpretation Interpret(const PreparedQuery& query, const core::SynonymTable& synonyms,
-                         bool relaxed, int fiscal_year_now);
+                         bool relaxed);
 
 // Expansion terms of the documents `rdocs`: their dictionary words, weighted by Xapian's
 // TradEWeight formula over the view's combined statistics, best first (ties by term).

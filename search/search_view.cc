@@ -87,7 +87,8 @@ Clearance SearchView::clearance() const { return impl_->clearance; }
 Result<SearchResponse> SearchView::Run(const SearchRequest& request) const {
   const auto start = Clock::now();
   const Impl& v = *impl_;
-  auto query = PrepareQuery(request, *v.analyzer, v.generation->synonyms, v.ranking);
+  auto query =
+      PrepareQuery(request, *v.analyzer, v.generation->synonyms, v.ranking, CurrentFiscalYear());
   if (!query) return query.error();
   const PreparedQuery& q = **query;
   SearchResponse response;
@@ -122,7 +123,7 @@ Result<SearchResponse> SearchView::Run(const SearchRequest& request) const {
   } catch (const Xapian::Error& e) {
     return DbError(e, v.generation->path);
   }
-  response.interpretation = Interpret(q, v.generation->synonyms, relaxed, CurrentFiscalYear());
+  response.interpretation = Interpret(q, v.generation->synonyms, relaxed);
   response.took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return response;
 }

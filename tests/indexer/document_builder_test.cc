@@ -100,6 +100,13 @@ TEST_CASE("DocumentBuilder: title words weigh more than body words", "[document_
   CHECK(wdf("B承継") == core::kTitleWdf + core::kHeadingWdf + core::kBodyWdf);
   CHECK(wdf("B事業") == core::kBodyWdf);
   CHECK(wdf("承継") == core::kTitleWdf + core::kHeadingWdf + core::kBodyWdf);
+  // The title's terms again under kTitlePrefix, and only the title's: 事業 is in the body only.
+  CHECK(wdf("T承継") == 1);
+  CHECK(wdf("TB承継") == 1);
+  CHECK(wdf("TB事業") == 0);
+  for (const std::string& t : Terms(x)) {
+    if (t.rfind(core::kTitlePrefix, 0) == 0) CHECK((t == "T承継" || t == "TB承継"));
+  }
 }
 
 TEST_CASE(

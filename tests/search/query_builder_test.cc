@@ -16,14 +16,15 @@ struct Fixture {
   core::SynonymTable synonyms =
       *core::SynonymTable::Parse("事業承継\t後継者問題\t第三者承継\n", "s");
 
-  BuiltQuery Build(const std::string& text, SynonymMode mode = SynonymMode::kOn) {
+  BuiltQuery Build(const std::string& text, SynonymMode mode = SynonymMode::kOn,
+                   const RankingConfig& ranking = RankingConfig()) {
     parsed = std::move(*ParseQuery(text));
     clauses = AnalyseClauses(parsed, analyzer);
     QueryInput in;
     in.parsed = &parsed;
     in.clauses = &clauses;
     in.synonyms = mode;
-    auto b = BuildQuery(in, analyzer, synonyms, RankingConfig());
+    auto b = BuildQuery(in, analyzer, synonyms, ranking);
     REQUIRE(b);
     return std::move(*b);
   }
@@ -61,6 +62,22 @@ TEST_CASE("QueryBuilder: two characters are exact in the index and need no text 
   const BuiltQuery phrase = f.Build("\"事業承継\" 京都");
   CHECK(phrase.check_relaxed);  // the phrase stays required when the words are relaxed
   REQUIRE(phrase.relaxed_text.required.size() == 1);
+}
+
+TEST_CASE("QueryBuilder: content terms are looked up in the title too, hiragana ones are not",
+          "[query_builder]") {
+  Fixture f;
+  const BuiltQuery b = f.Build("承継のこと");
+  const std::string rank = b.rank.get_description();
+  CHECK(rank.find("T承継") != std::string::npos);
+  CHECK(rank.find("TB承継") != std::string::npos);
+  CHECK(rank.find("Tこと") == std::string::npos);  // not a content word: no title lookup
+  // The title changes the order only: the match set is decided by the text terms alone.
+  CHECK(b.strict.get_description().find("T承継") == std::string::npos);
+  RankingConfig no_title;
+  no_title.title = 0;
+  CHECK(f.Build("承継のこと", SynonymMode::kOn, no_title).rank.get_description().find("T承継") ==
+        std::string::npos);
 }
 
 TEST_CASE("QueryBuilder: synonyms can be switched off", "[query_builder]") {

@@ -17,7 +17,7 @@ TEST_CASE("PrepareQuery: clauses are analysed once, in order, for every stage", 
   SearchRequest request;
   request.query = "ＤＸ推進 -製造業 \"事業承継\"";
   request.filters = {{"region", "中部"}};
-  auto q = PrepareQuery(request, analyzer, core::SynonymTable(), RankingConfig());
+  auto q = PrepareQuery(request, analyzer, core::SynonymTable(), RankingConfig(), 2025);
   REQUIRE(q);
   const PreparedQuery& p = **q;
   REQUIRE(p.clauses.size() == p.parsed.clauses.size());
@@ -34,12 +34,12 @@ TEST_CASE("PrepareQuery: paging and filter errors are the request's errors", "[s
   const core::Analyzer analyzer = MakeAnalyzer();
   SearchRequest request;
   request.limit = 1001;
-  auto q = PrepareQuery(request, analyzer, core::SynonymTable(), RankingConfig());
+  auto q = PrepareQuery(request, analyzer, core::SynonymTable(), RankingConfig(), 2025);
   REQUIRE_FALSE(q);
   CHECK(q.error().rule == "query.paging");
   request.limit = 10;
   request.date_from = "2024/01/01";
-  q = PrepareQuery(request, analyzer, core::SynonymTable(), RankingConfig());
+  q = PrepareQuery(request, analyzer, core::SynonymTable(), RankingConfig(), 2025);
   REQUIRE_FALSE(q);
   CHECK(q.error().rule == "query.date");
 }
@@ -52,9 +52,9 @@ TEST_CASE("Interpret: suggestions and related words come from the analysed claus
   SearchRequest request;
   request.query = "製造業の事業承継 令和5年度";
   request.filters = {{"industry", "製造業"}};
-  auto q = PrepareQuery(request, analyzer, *synonyms, RankingConfig());
+  auto q = PrepareQuery(request, analyzer, *synonyms, RankingConfig(), 2025);
   REQUIRE(q);
-  const Interpretation in = Interpret(**q, *synonyms, false, 2025);
+  const Interpretation in = Interpret(**q, *synonyms, false);
   CHECK_FALSE(in.relaxed);
   CHECK(in.related == std::vector<std::string>{"後継者育成"});
   bool industry = false, year = false;

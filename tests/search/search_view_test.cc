@@ -1,5 +1,8 @@
 // A SearchView: the index as one clearance reads it, held by the caller.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "search/search.h"
 #include "tests/support/command.h"
@@ -130,6 +133,73 @@ TEST_CASE("SearchView: a view outlives its Searcher", "[disk][search]") {
   auto r = view->Run(request);
   REQUIRE(r);
   CHECK(r->total > 0);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+std::string NamedValueDoc(const std::string& id, const std::string& region,
+                          const std::string& body) {
+  return "---\ndoc_id: " + id + "\ndoc_type: 支援事例\ntitle: 記録 " + id +
+         "\ndate: 2025-03-01\nfiscal_year: 2024\nconfidentiality: 内部\nstatus: 確定\nauthors: "
+         "[S-01]\nindustry: 卸売業、小売業\nregion: " +
+         region +
+         "\nritou: false\nemployees: 5人以下\nphases: [①現状把握]\nissues: [販路開拓]\nbridge_to: "
+         "[]\nmethods: [ローカルベンチマーク]\noutcome: 自走化\nsupport_period: {start: "
+         "2024-04-01, "
+         "end: 2025-02-28}\n---\n\n# 記録\n\n" +
+         body + "\n";
+}
+
+TEST_CASE("SearchView: a value the query's words name adds facet_match to its documents' score",
+          "[disk][search]") {
+  TempDir t;
+  const auto src = t / "src";
+  std::filesystem::create_directories(src);
+  // A is tagged 宮古 and its text does not say it; B says 宮古 and is tagged 中部.
+  std::ofstream(src / "CS-2024-961.md")
+      << NamedValueDoc("CS-2024-961", "宮古", "支援先の記録です。");
+  std::ofstream(src / "CS-2024-962.md")
+      << NamedValueDoc("CS-2024-962", "中部", "宮古の支援先の記録です。");
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
+  auto scores = [&](double facet_match) {
+    auto searcher = search::Searcher::Open(db);
+    REQUIRE(searcher);
+    auto ranking = search::ParseRankingConfig("facet_match=" + std::to_string(facet_match));
+    REQUIRE(ranking);
+    searcher->SetRanking(*ranking);
+    auto view = searcher->View(search::Clearance::kInternal);
+    REQUIRE(view);
+    search::SearchRequest request;
+    request.query = "宮古 記録";
+    auto r = view->Run(request);
+    REQUIRE(r);
+    REQUIRE(r->hits.size() == 2);
+    std::map<std::string, double> out;
+    for (const auto& h : r->hits) out[h.id] = h.score;
+    out["first is A"] = r->hits[0].id == "CS-2024-961" ? 1 : 0;
+    return out;
+  };
+  const auto on = scores(5), off = scores(0);
+  CHECK(on.at("CS-2024-961") - off.at("CS-2024-961") == Approx(5.0).margin(1e-9));
+  CHECK(on.at("CS-2024-962") == Approx(off.at("CS-2024-962")).margin(1e-9));
+  CHECK(on.at("first is A") == 1);
+  // Filtering on the value already: it no longer tells documents apart, nothing is added.
+  auto searcher = search::Searcher::Open(db);
+  REQUIRE(searcher);
+  auto view = searcher->View(search::Clearance::kInternal);
+  REQUIRE(view);
+  search::SearchRequest filtered;
+  filtered.query = "宮古 記録";
+  filtered.filters = {{"region", "宮古"}};
+  auto r = view->Run(filtered);
+  REQUIRE(r);
+  REQUIRE(r->hits.size() == 1);
+  CHECK(r->hits[0].score == Approx(off.at("CS-2024-961")).margin(1e-9));
 }
 
 }  // namespace
