@@ -247,9 +247,7 @@ Status GenerationBuilder::Merge(const std::vector<PartWriter>& writers) {
     const fs::path out = dir_ / name;
     try {
       if (parts.count(name)) {
-        Xapian::Database sources;
-        for (const auto& p : parts.at(name)) sources.add_database(Xapian::Database(p.string()));
-        sources.compact(out.string(), Xapian::DBCOMPACT_MULTIPASS | Xapian::DBCOMPACT_NO_RENUMBER);
+        MergeParts(parts.at(name), out);
       } else {
         Xapian::WritableDatabase empty(out.string(), Xapian::DB_CREATE_OR_OVERWRITE);
         empty.commit();
@@ -264,6 +262,28 @@ Status GenerationBuilder::Merge(const std::vector<PartWriter>& writers) {
   std::error_code ec;
   fs::remove_all(dir_ / "parts", ec);
   return Status::Ok();
+}
+
+void MergeParts(const std::vector<fs::path>& parts, const fs::path& out) {
+  constexpr int kFlags = Xapian::DBCOMPACT_MULTIPASS | Xapian::DBCOMPACT_NO_RENUMBER;
+  if (parts.size() == 1) {
+    Xapian::Database(parts.front().string()).compact(out.string(), kFlags);
+    return;
+  }
+  const fs::path joined = out.string() + ".joined";
+  {
+    Xapian::WritableDatabase w(joined.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    for (const fs::path& p : parts) {
+      Xapian::Database part(p.string());
+      for (auto it = part.postlist_begin(""); it != part.postlist_end(""); ++it) {
+        w.replace_document(*it, part.get_document(*it));
+      }
+    }
+    w.commit();
+  }
+  Xapian::Database(joined.string()).compact(out.string(), kFlags);
+  std::error_code ec;
+  fs::remove_all(joined, ec);
 }
 
 void GenerationBuilder::Progress(const char* phase, uint64_t done, uint64_t total) {

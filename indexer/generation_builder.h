@@ -66,6 +66,14 @@ class GenerationBuilder {
   std::optional<std::chrono::steady_clock::time_point> index_done_;
 };
 
+// Merges part databases with disjoint document ids into one compacted database at `out`, ids
+// kept. Not by compacting the parts together: Xapian 1.4.22 (Debian 12) merges the posting
+// lists of several sources wrongly when the ids are not exactly 1..N — the result passes
+// xapian-check, yet some queries on it throw DatabaseCorruptError ("Unexpected end of posting
+// list"). The parts are copied into one database, which is then compacted alone. Throws
+// Xapian::Error.
+void MergeParts(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& out);
+
 // Bytes of the shard databases under `dir` (the manifest and the synonyms aside).
 uint64_t ShardBytes(const std::filesystem::path& dir);
 
