@@ -272,7 +272,9 @@ void MergeParts(const std::vector<fs::path>& parts, const fs::path& out) {
   }
   const fs::path joined = out.string() + ".joined";
   {
-    Xapian::WritableDatabase w(joined.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    // Scratch: the compacted copy is what is kept (and synced with the generation).
+    Xapian::WritableDatabase w(joined.string(),
+                               Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
     for (const fs::path& p : parts) {
       Xapian::Database part(p.string());
       for (auto it = part.postlist_begin(""); it != part.postlist_end(""); ++it) {
