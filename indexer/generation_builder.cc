@@ -24,7 +24,7 @@ namespace {
 
 // Documents a worker writes into one set of part databases before it starts a new set. Xapian
 // slows down as a database grows (each flush merges into longer posting lists), so a full build
-// writes many small parts and merges them once, by compaction, at the end.
+// writes many small parts and merges them once at the end (MergeParts).
 constexpr uint64_t kPartDocs = 4000;
 
 // Parses `s` again for indexing; the file must still have the content that was scanned.

@@ -1,5 +1,5 @@
 // Writing the shards of a generation into its staged directory (generation_store.h): a full
-// build (one worker per core writes part databases, merged shard by shard by compaction) or an
+// build (one worker per core writes part databases, merged shard by shard: MergeParts) or an
 // incremental one (a copy of the previous generation, patched), and the compaction of a copy that
 // has grown.
 #pragma once
