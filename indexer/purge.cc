@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "core/analyzer.h"
 #include "core/index_layout.h"
 #include "core/io.h"
 #include "core/pack_list.h"
@@ -51,7 +52,12 @@ std::vector<std::string> PurgeProbes(const fs::path& gen, const std::set<std::st
     // terms (B bigrams, C trigrams, Q ids, X filters): an unprefixed word such as 忘れ is also a
     // substring of other documents' terms (B忘れ), while text is case-folded, so an uppercase
     // prefix starts nothing but the term itself — unless a longer term extends it (Q ids).
-    if (total != count || term.size() < 5 || term[0] < 'A' || term[0] > 'Z') continue;
+    // Not title terms (T…): their text is probed by the title's own B/C terms, and T + text
+    // (T活用) occurs in unrelated raw text under DB (IT活用 in the synonym file).
+    if (total != count || term.size() < 5 || term[0] < 'A' || term[0] > 'Z' ||
+        term.rfind(core::kTitlePrefix, 0) == 0) {
+      continue;
+    }
     bool extended = false;
     for (auto& db : shards) {
       for (auto t = db.allterms_begin(term); t != db.allterms_end(term) && !extended; ++t) {
