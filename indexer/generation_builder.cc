@@ -271,21 +271,30 @@ void MergeParts(const std::vector<fs::path>& parts, const fs::path& out) {
     return;
   }
   const fs::path joined = out.string() + ".joined";
+  struct Scratch {  // removed however the merge ends
+    fs::path path;
+    ~Scratch() {
+      std::error_code ec;
+      fs::remove_all(path, ec);
+    }
+  } scratch{joined};
   {
     // Scratch: the compacted copy is what is kept (and synced with the generation).
     Xapian::WritableDatabase w(joined.string(),
                                Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
     for (const fs::path& p : parts) {
-      Xapian::Database part(p.string());
-      for (auto it = part.postlist_begin(""); it != part.postlist_end(""); ++it) {
-        w.replace_document(*it, part.get_document(*it));
+      {
+        Xapian::Database part(p.string());
+        for (auto it = part.postlist_begin(""); it != part.postlist_end(""); ++it) {
+          w.replace_document(*it, part.get_document(*it));
+        }
       }
+      std::error_code ec;
+      fs::remove_all(p, ec);  // copied: its space is free for the rest of the merge
     }
     w.commit();
   }
   Xapian::Database(joined.string()).compact(out.string(), kFlags);
-  std::error_code ec;
-  fs::remove_all(joined, ec);
 }
 
 void GenerationBuilder::Progress(const char* phase, uint64_t done, uint64_t total) {

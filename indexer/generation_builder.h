@@ -70,8 +70,9 @@ class GenerationBuilder {
 // kept. Not by compacting the parts together: Xapian 1.4.22 (Debian 12) merges the posting
 // lists of several sources wrongly when the ids are not exactly 1..N — the result passes
 // xapian-check, yet some queries on it throw DatabaseCorruptError ("Unexpected end of posting
-// list"). The parts are copied into one database, which is then compacted alone. Throws
-// Xapian::Error.
+// list"). The parts are copied into one database, which is then compacted alone; each part is
+// removed once copied (several parts: the caller's parts are consumed). Throws Xapian::Error;
+// the scratch copy is removed either way.
 void MergeParts(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& out);
 
 // Bytes of the shard databases under `dir` (the manifest and the synonyms aside).

@@ -67,6 +67,9 @@ TEST_CASE("MergeParts: parts with offset or gapped ids merge into a database eve
   }
   MergeParts(parts, t / "out");
   CHECK_FALSE(fs::exists(t / "out.joined"));
+  if (parts.size() > 1) {
+    for (const auto& p : parts) CHECK_FALSE(fs::exists(p));  // consumed once copied
+  }
   Xapian::Database db((t / "out").string());
   CHECK(db.get_doccount() == all.size());
   std::vector<Xapian::docid> kept;
