@@ -200,6 +200,30 @@ TEST_CASE("SearchView: a value the query's words name adds facet_match to its do
   REQUIRE(r);
   REQUIRE(r->hits.size() == 1);
   CHECK(r->hits[0].score == Approx(off.at("CS-2024-961")).margin(1e-9));
+
+  // Explain names the value and its weight, and the title share of a term: weights add up.
+  search::SearchRequest explained;
+  explained.query = "宮古 記録";
+  explained.explain = search::ExplainMode::kOn;
+  auto e = view->Run(explained);
+  REQUIRE(e);
+  REQUIRE(e->hits.size() == 2);
+  for (const auto& h : e->hits) {
+    CAPTURE(h.id);
+    double sum = 0;
+    int facets = 0;
+    for (const auto& term : h.explain) {
+      sum += term.weight;
+      if (term.kind == "facet") {
+        ++facets;
+        CHECK(term.text == "地域:宮古");
+        CHECK(term.weight == Approx(5.0));
+        CHECK(term.fields == std::vector<std::string>{"metadata"});
+      }
+    }
+    CHECK(facets == (h.id == "CS-2024-961" ? 1 : 0));
+    CHECK(sum == Approx(h.score).epsilon(1e-6));  // 記録 is in both titles: its T term counts
+  }
 }
 
 }  // namespace
