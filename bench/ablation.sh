@@ -2,7 +2,8 @@
 # Ablation of yuimaru's ranking on the JSQuAD dev set (../shared/data/jsquad-valid) and on the
 # corpus's two query sets (queries.tsv: tag-like keywords; queries-users.tsv: users' own words):
 # each row changes the default configuration (search/search.h, RankingConfig) through
-# `yuimaru eval --ranking`. Prints a Markdown table.
+# `yuimaru eval --ranking`. Prints a Markdown table. every_word=1000000 is the ranking before
+# blending: every complete match ahead of every partial one.
 # Usage: bench/ablation.sh   (after scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,15 +13,18 @@ trap 'rm -rf "$work"' EXIT
 ${YUIMARU:-./build/yuimaru} index --db "$work/jsquad" "$J/docs" >/dev/null
 ${YUIMARU:-./build/yuimaru} index --db "$work/corpus" corpus >/dev/null
 
-plain="word=1,kana_word=1,bigram=0.5,kana_bigram=1,boundary_bigram=1,question_word=1,bm25_k1=1,bm25_b=0.5,prf_docs=0,title=0,facet_match=0"
+plain="word=1,kana_word=1,bigram=0.5,kana_bigram=1,boundary_bigram=1,question_word=1,bm25_k1=1,bm25_b=0.5,prf_docs=0,title=0,facet_match=0,every_word=1000000"
 rows=(
   "plain BM25 OR of words and bigrams (Xapian defaults)|$plain|"
   "+ BM25 k1=0.5 b=0.6 (early saturation)|$plain,bm25_k1=0.5,bm25_b=0.6|"
   "+ hiragana words and bigrams ×0.5|$plain,bm25_k1=0.5,bm25_b=0.6,kana_word=0.5,kana_bigram=0.5|"
   "+ question words ×0|$plain,bm25_k1=0.5,bm25_b=0.6,kana_word=0.5,kana_bigram=0.5,question_word=0|"
-  "+ feedback from the top document|title=0,facet_match=0|"
-  "+ title terms ×0.5|facet_match=0|"
-  "+ named filter values +5 = default||"
+  "+ feedback from the top document|title=0,facet_match=0,every_word=1000000|"
+  "+ title terms ×0.5|facet_match=0,every_word=1000000|"
+  "+ named filter values +5|every_word=1000000|"
+  "+ partial matches ranked with complete ones (+0.75) = default||"
+  "default, complete matches +0 (score alone)|every_word=0|"
+  "default, complete matches +2|every_word=2|"
   "default, title terms ×1|title=1|"
   "default, named filter values +2|facet_match=2|"
   "default, named filter values +8|facet_match=8|"

@@ -47,6 +47,11 @@ struct RankingConfig {
   // Added to the score of a document for each filter value the query's words name (宮古 → 地域
   // 宮古; Interpretation::suggestions), unless the request already filters on it. 0: off.
   double facet_match = 5.0;
+  // Added to the score of a document with every word of the query, when it and the documents
+  // with only some of the words are ranked together (search_stages.h, BlendPartial): enough to
+  // lift a complete match over a partial one of about the same score, not over a far better one.
+  // A very large value gives every complete match first (the ranking before issue 17).
+  double every_word = 0.75;
   // BM25: a low k1 saturates repeated terms early, so matching more distinct words of the
   // query counts more than repeating one (as Groonga's tf_at_most does best in PEERS.md).
   double bm25_k1 = 0.5, bm25_b = 0.6;
@@ -82,9 +87,11 @@ struct SnippetPart {
 
 // Why a hit came up: one query term, where it matched and what it added to the score.
 struct ExplainTerm {
-  std::string text;                 // the term as a user reads it (事業承継, 承継 …)
-  std::string kind;                 // "word", "bigram", "synonym" or "facet" (a value named)
-  std::vector<std::string> fields;  // "title", "heading", "body"; "metadata" for a facet
+  std::string text;  // the term as a user reads it (事業承継, 承継 …)
+  // "word", "bigram", "synonym", "facet" (a value named) or "every_word" (has every word)
+  std::string kind;
+  // "title", "heading", "body"; "metadata" for a facet; "document" for every_word
+  std::vector<std::string> fields;
   double weight = 0;
 };
 
@@ -98,7 +105,7 @@ struct Hit {
   int fiscal_year = 0;
   std::string confidentiality;
   double score = 0;
-  bool partial = false;  // has only some of the words (after all the documents with all of them)
+  bool partial = false;  // has only some of the words
   std::vector<SnippetPart> snippet;
   std::vector<std::pair<std::string, std::vector<std::string>>> facets;  // key → labels
   std::vector<ExplainTerm> explain;
@@ -135,7 +142,7 @@ struct Interpretation {
 struct SearchResponse {
   uint64_t total = 0;  // documents with every word (or, when relaxed, with some)
   bool total_exact = true;
-  uint64_t partial_total = 0;  // estimated documents with some words, listed after `total`
+  uint64_t partial_total = 0;  // documents listed with only some words (not in `total`)
   std::vector<Hit> hits;
   std::vector<FacetResult> facets;
   Interpretation interpretation;

@@ -352,8 +352,7 @@ std::vector<FacetResult> CountFacets(const ViewShards& view, const PreparedQuery
 }
 
 Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
-                    const PreparedQuery& query, const SearchRequest& request,
-                    uint64_t strict_total) {
+                    const PreparedQuery& query, uint64_t strict_total, size_t start, size_t count) {
   Partial p;
   const BuiltQuery& built = query.built;
   const Xapian::Database& db = view.combined;
@@ -361,7 +360,7 @@ Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
   // (index_layout.h).
   const size_t n = db.size();
   std::set<Xapian::docid> strict_ids;
-  auto listing = MakeEnquire(db, request.sort, ranking);
+  auto listing = MakeEnquire(db, SortOrder::kRelevance, ranking);
   Xapian::MSet all_strict =
       RunMatch(*listing, view, built, MatchMode::kStrict, nullptr, 0, strict_total);
   for (auto it = all_strict.begin(); it != all_strict.end(); ++it) {
@@ -373,9 +372,6 @@ Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
   p.enquire->set_weighting_scheme(Weighting(ranking));
   p.enquire->set_sort_by_relevance_then_value(core::kDocIdSlot, false);
   p.enquire->set_query(CombineQuery(built, MatchMode::kRelaxed));
-  const size_t start = request.offset > strict_total ? request.offset - strict_total : 0;
-  const size_t count =
-      request.offset + request.limit - std::max<size_t>(request.offset, strict_total);
   // Counted exactly (check_at_least: every document), as totals are: an estimate depends on how
   // the view is split into shards, which an index of the visible text alone would not reproduce,
   // and a small unpruned limit has skipped better documents.
@@ -384,25 +380,69 @@ Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
   return p;
 }
 
-Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
-                const SearchRequest& request, const Xapian::MSet& page,
-                const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits) {
+Blended BlendPartial(const ViewShards& view, const RankingConfig& ranking,
+                     const PreparedQuery& query, const SearchRequest& request,
+                     uint64_t strict_total) {
+  Blended b;
+  const size_t want = request.offset + request.limit;
+  b.strict_enquire = MakeEnquire(view.combined, SortOrder::kRelevance, ranking);
+  b.strict = RunMatch(*b.strict_enquire, view, query.built, MatchMode::kStrict, nullptr, 0, want);
+  b.partial = FillPartial(view, ranking, query, strict_total, 0, want);
+  struct Ranked {
+    Blended::Entry entry;
+    std::string id;
+  };
+  std::vector<Ranked> all;
+  for (auto it = b.strict.begin(); it != b.strict.end(); ++it) {
+    all.push_back({{it, false, it.get_weight() + ranking.every_word},
+                   it.get_document().get_value(core::kDocIdSlot)});
+  }
+  for (auto it = b.partial.page.begin(); it != b.partial.page.end(); ++it) {
+    all.push_back({{it, true, it.get_weight()}, it.get_document().get_value(core::kDocIdSlot)});
+  }
+  // As each list is sorted (relevance, then doc_id ascending).
+  std::sort(all.begin(), all.end(), [](const Ranked& x, const Ranked& y) {
+    if (x.entry.score != y.entry.score) return x.entry.score > y.entry.score;
+    return x.id < y.id;
+  });
+  for (size_t i = request.offset; i < all.size() && i < want; ++i) {
+    b.page.push_back(all[i].entry);
+  }
+  return b;
+}
+
+namespace {
+
+struct HitMaker {
+  const ViewShards& view;
+  const RankingConfig& ranking;
+  const PreparedQuery& query;
+  const SearchRequest& request;
+  std::vector<Hit>* hits;
   // The normalized form of each query term, for explain: made once per page, not per hit.
   std::vector<std::u32string> needles;
-  if (request.explain == ExplainMode::kOn && request.fields == HitFields::kFull) {
-    for (const QueryTerm& qt : query.built.terms) needles.push_back(core::Normalize(qt.display));
+
+  HitMaker(const ViewShards& v, const RankingConfig& r, const PreparedQuery& q,
+           const SearchRequest& req, std::vector<Hit>* h)
+      : view(v), ranking(r), query(q), request(req), hits(h) {
+    if (request.explain == ExplainMode::kOn && request.fields == HitFields::kFull) {
+      for (const QueryTerm& qt : query.built.terms) needles.push_back(core::Normalize(qt.display));
+    }
   }
-  for (auto it = page.begin(); it != page.end(); ++it) {
+
+  // `bonus`: added to the hit's weight (the every_word bonus of a blended strict match).
+  Status Add(const Xapian::Enquire& enquire, const Xapian::MSetIterator& it, bool partial,
+             double bonus) {
     const Xapian::Document doc = it.get_document();
     Hit hit;
     hit.rank = request.offset + hits->size() + 1;
-    hit.score = it.get_weight();
+    hit.score = it.get_weight() + bonus;
     hit.partial = partial;
     if (request.fields == HitFields::kIdOnly) {
       // Evaluation needs the ranking only; the record (with its Markdown) is not read.
       hit.id = doc.get_value(core::kDocIdSlot);
       hits->push_back(std::move(hit));
-      continue;
+      return Status::Ok();
     }
     auto record = core::DecodeDocRecord(doc.get_data());
     if (!record) return record.error();
@@ -424,8 +464,38 @@ Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const Prep
     if (request.explain == ExplainMode::kOn) {
       HitText text{record->title, blocks, std::nullopt, {}};
       hit.explain = Explain(view, ranking, query, needles, enquire, it, record->id, text);
+      if (bonus > 0) {
+        hit.explain.push_back({"すべての語を含む", "every_word", {"document"}, bonus});
+        std::stable_sort(
+            hit.explain.begin(), hit.explain.end(),
+            [](const ExplainTerm& a, const ExplainTerm& b) { return a.weight > b.weight; });
+      }
     }
     hits->push_back(std::move(hit));
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
+                const SearchRequest& request, const Xapian::MSet& page,
+                const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits) {
+  HitMaker maker(view, ranking, query, request, hits);
+  for (auto it = page.begin(); it != page.end(); ++it) {
+    if (auto s = maker.Add(enquire, it, partial, 0); !s) return s;
+  }
+  return Status::Ok();
+}
+
+Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
+                const SearchRequest& request, const Blended& blended, std::vector<Hit>* hits) {
+  HitMaker maker(view, ranking, query, request, hits);
+  for (const Blended::Entry& e : blended.page) {
+    const Xapian::Enquire& enquire = e.partial ? *blended.partial.enquire : *blended.strict_enquire;
+    if (auto s = maker.Add(enquire, e.it, e.partial, e.partial ? 0 : ranking.every_word); !s) {
+      return s;
+    }
   }
   return Status::Ok();
 }

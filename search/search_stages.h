@@ -1,7 +1,7 @@
 // The stages of SearchView::Run, each with its own input and output:
 //
-//   PrepareQuery ─▶ Match (strict → relaxed + feedback) ─▶ CountFacets ─▶ FillPartial
-//                ─▶ MakeHits (the page, then the partial list) ─▶ Interpret
+//   PrepareQuery ─▶ Match (strict → relaxed + feedback) ─▶ CountFacets
+//                ─▶ BlendPartial or FillPartial ─▶ MakeHits ─▶ Interpret
 //
 // The query is analysed once, by PrepareQuery; every later stage reads that PreparedQuery.
 // Stages that read the index may throw Xapian::Error; Run turns it into an Error. Private to
@@ -79,22 +79,49 @@ Matched Match(const ViewShards& view, const RankingConfig& ranking, const Prepar
 std::vector<FacetResult> CountFacets(const ViewShards& view, const PreparedQuery& query,
                                      const Matched& matched);
 
-// The documents with only some of the words that continue the list when fewer than the page
-// have every word (strict matches only, exact totals only).
+// The documents with only some of the words (strict matches only, exact totals only): the
+// `count` best from `start`, ranked by the relaxed query without feedback, never a strict match.
 struct Partial {
   std::unique_ptr<Xapian::Enquire> enquire;  // nullptr: no partial list
   Xapian::MSet page;
   uint64_t total = 0;
 };
 Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
-                    const PreparedQuery& query, const SearchRequest& request,
-                    uint64_t strict_total);
+                    const PreparedQuery& query, uint64_t strict_total, size_t start, size_t count);
+
+// Below this many strict matches, they and the partial ones are ranked together (BlendPartial);
+// from it on, the strict matches alone fill the pages. Listing every strict match to leave it
+// out of the partial list costs a read of each: the window keeps that small.
+inline constexpr uint64_t kBlendWindow = 100;
+
+// One ranking over the strict and the partial matches (relevance order, fewer than
+// kBlendWindow strict ones): a document's score, plus RankingConfig::every_word for a strict
+// match, then its doc_id. Scores of the two lists are alike: the same ranking query, filtered.
+// The page of the request is exact: its documents are among the best offset + limit of each list.
+struct Blended {
+  std::unique_ptr<Xapian::Enquire> strict_enquire;
+  Xapian::MSet strict;
+  Partial partial;
+  struct Entry {
+    Xapian::MSetIterator it;
+    bool partial = false;
+    double score = 0;
+  };
+  std::vector<Entry> page;
+};
+Blended BlendPartial(const ViewShards& view, const RankingConfig& ranking,
+                     const PreparedQuery& query, const SearchRequest& request,
+                     uint64_t strict_total);
 
 // Appends the hits of `page` (found by `enquire`) to `hits`, ranked from hits->size() +
 // request.offset + 1. Fails if a stored record cannot be read.
 Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
                 const SearchRequest& request, const Xapian::MSet& page,
                 const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits);
+
+// Appends the blended page's hits to `hits` (score with the every_word bonus, explained).
+Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
+                const SearchRequest& request, const Blended& blended, std::vector<Hit>* hits);
 
 // What the query was taken to mean: synonyms used, related words of the synonym table, and the
 // filters its words suggest (PreparedQuery::suggestions).

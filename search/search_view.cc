@@ -100,24 +100,38 @@ Result<SearchResponse> SearchView::Run(const SearchRequest& request) const {
     response.total_exact =
         matched.page.get_matches_lower_bound() == matched.page.get_matches_upper_bound();
     response.facets = CountFacets(*v.shards, q, matched);
-    // Fewer documents have every word than the page shows: the list goes on with documents that
-    // have some of them, marked partial (not counted in total or facets).
-    Partial partial;
-    if (!relaxed && q.built.relaxable && response.total_exact &&
-        response.total < request.offset + request.limit) {
-      partial = FillPartial(*v.shards, v.ranking, q, request, response.total);
-      response.partial_total = partial.total;
-    }
-    if (auto s = MakeHits(*v.shards, v.ranking, q, request, matched.page, *matched.enquire, false,
-                          &response.hits);
-        !s) {
-      return s.error();
-    }
-    if (partial.enquire) {
-      if (auto s = MakeHits(*v.shards, v.ranking, q, request, partial.page, *partial.enquire, true,
+    const bool partial_allowed = !relaxed && q.built.relaxable && response.total_exact;
+    if (partial_allowed && request.sort == SortOrder::kRelevance && response.total < kBlendWindow) {
+      // Few documents have every word: those with only some of them (marked partial, not counted
+      // in total or facets) are ranked with them, a complete match ahead of a partial one of
+      // about the same score. A natural question rarely has every word in its best answer.
+      const Blended blended = BlendPartial(*v.shards, v.ranking, q, request, response.total);
+      response.partial_total = blended.partial.total;
+      if (auto s = MakeHits(*v.shards, v.ranking, q, request, blended, &response.hits); !s) {
+        return s.error();
+      }
+    } else {
+      // In date order, or when many have every word: fewer documents than the page shows have
+      // every word, and the list goes on with those that have some of them.
+      Partial partial;
+      if (partial_allowed && response.total < request.offset + request.limit) {
+        const size_t start = request.offset > response.total ? request.offset - response.total : 0;
+        const size_t count =
+            request.offset + request.limit - std::max<size_t>(request.offset, response.total);
+        partial = FillPartial(*v.shards, v.ranking, q, response.total, start, count);
+        response.partial_total = partial.total;
+      }
+      if (auto s = MakeHits(*v.shards, v.ranking, q, request, matched.page, *matched.enquire, false,
                             &response.hits);
           !s) {
         return s.error();
+      }
+      if (partial.enquire) {
+        if (auto s = MakeHits(*v.shards, v.ranking, q, request, partial.page, *partial.enquire,
+                              true, &response.hits);
+            !s) {
+          return s.error();
+        }
       }
     }
   } catch (const Xapian::Error& e) {

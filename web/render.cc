@@ -172,6 +172,25 @@ std::string Sidebar(const SearchPage& page) {
   return out;
 }
 
+// Explain's field and kind names (search.h, ExplainTerm) as the page says them.
+const char* ExplainFieldLabel(const std::string& field) {
+  if (field == "title") return "題名";
+  if (field == "heading") return "見出し";
+  if (field == "body") return "本文";
+  if (field == "metadata") return "属性";
+  if (field == "document") return "文書全体";
+  return "その他";
+}
+
+const char* ExplainKindLabel(const std::string& kind) {
+  if (kind == "word") return "単語";
+  if (kind == "bigram") return "2文字";
+  if (kind == "synonym") return "同義語";
+  if (kind == "facet") return "属性の値";
+  if (kind == "every_word") return "すべての語";
+  return "その他";
+}
+
 std::string Hit(const SearchPage& page, const search::Hit& h) {
   const SearchState& st = page.state;
   std::string out = "<li class=\"hit" + std::string(h.partial ? " partial" : "") +
@@ -206,13 +225,11 @@ std::string Hit(const SearchPage& page, const search::Hit& h) {
     for (const auto& e : h.explain) {
       std::string fields;
       for (const auto& f : e.fields) {
-        fields += (fields.empty() ? "" : "・") + std::string(f == "title"     ? "題名"
-                                                             : f == "heading" ? "見出し"
-                                                                              : "本文");
+        fields += (fields.empty() ? "" : "・") + std::string(ExplainFieldLabel(f));
       }
       char w[32];
       std::snprintf(w, sizeof w, "%.3f", e.weight);
-      const std::string kind = e.kind == "word" ? "単語" : e.kind == "bigram" ? "2文字" : "同義語";
+      const std::string kind = ExplainKindLabel(e.kind);
       out += "<tr><td>" + Escape(e.text) + "</td><td>" + kind + "</td><td>" + fields + "</td><td>" +
              w + "</td></tr>\n";
     }

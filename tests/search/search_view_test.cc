@@ -228,3 +228,166 @@ TEST_CASE("SearchView: a value the query's words name adds facet_match to its do
 
 }  // namespace
 }  // namespace yuimaru::testing
+
+namespace yuimaru::testing {
+namespace {
+
+// The request's hits, as "id" or "id*" for a partial one.
+std::vector<std::string> Listed(const search::SearchView& view, search::SearchRequest request) {
+  auto r = view.Run(request);
+  REQUIRE(r);
+  std::vector<std::string> out;
+  for (const auto& h : r->hits) out.push_back(h.id + (h.partial ? "*" : ""));
+  return out;
+}
+
+TEST_CASE(
+    "SearchView: with few complete matches, partial ones are ranked with them, a complete one "
+    "ahead by every_word",
+    "[disk][search]") {
+  TempDir t;
+  const auto src = t / "src";
+  std::filesystem::create_directories(src);
+  std::string filler;
+  for (int i = 0; i < 40; ++i) filler += "経営者と話し合い、売上と費用の記録を確かめた。";
+  // 971 has both words and little else; 972 has one of them, often, and little else; 973 has
+  // both words once in a long text; 30 short ones neither.
+  std::ofstream(src / "CS-2024-971.md")
+      << NamedValueDoc("CS-2024-971", "中部", "月桃の染物を試した。月桃と染物の話。");
+  std::ofstream(src / "CS-2024-972.md")
+      << NamedValueDoc("CS-2024-972", "中部", "月桃の葉。月桃の香り。月桃の畑。");
+  std::ofstream(src / "CS-2024-973.md")
+      << NamedValueDoc("CS-2024-973", "中部", filler + "月桃の染物。" + filler);
+  for (int i = 0; i < 30; ++i) {
+    const std::string id = "CS-2024-" + std::to_string(100 + i);
+    std::ofstream(src / (id + ".md")) << NamedValueDoc(id, "中部", "売上の記録。");
+  }
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
+  auto open = [&](const std::string& ranking) {
+    auto searcher = search::Searcher::Open(db);
+    REQUIRE(searcher);
+    auto config = search::ParseRankingConfig(ranking);
+    REQUIRE(config);
+    searcher->SetRanking(*config);
+    auto view = searcher->View(search::Clearance::kInternal);
+    REQUIRE(view);
+    return *view;
+  };
+  search::SearchRequest request;
+  request.query = "月桃 染物";
+  request.explain = search::ExplainMode::kOn;
+
+  // Complete matches first whatever their score: the order before blending.
+  const auto tiered = open("every_word=1000000");
+  CHECK(Listed(tiered, request) ==
+        std::vector<std::string>{"CS-2024-971", "CS-2024-973", "CS-2024-972*"});
+  auto raw = tiered.Run(request);
+  REQUIRE(raw);
+  std::map<std::string, double> score;
+  for (const auto& h : raw->hits) score[h.id] = h.score - (h.partial ? 0 : 1000000);
+  // The texts are made so: 972 (partial) scores well above 973 (complete), below 971.
+  REQUIRE(score.at("CS-2024-972") > score.at("CS-2024-973") + 1);
+  REQUIRE(score.at("CS-2024-972") < score.at("CS-2024-971"));
+
+  const auto blended = open("every_word=1");
+  auto r = blended.Run(request);
+  REQUIRE(r);
+  CHECK(r->total == 2);  // the total and the facets count complete matches only
+  CHECK(r->partial_total == 1);
+  CHECK(Listed(blended, request) ==
+        std::vector<std::string>{"CS-2024-971", "CS-2024-972*", "CS-2024-973"});
+  for (const auto& h : r->hits) {
+    CAPTURE(h.id);
+    CHECK(h.score == Approx(score.at(h.id) + (h.partial ? 0 : 1)).epsilon(1e-9));
+    double sum = 0;
+    int bonus = 0;
+    for (const auto& term : h.explain) {
+      sum += term.weight;
+      if (term.kind == "every_word") ++bonus;
+    }
+    CHECK(bonus == (h.partial ? 0 : 1));
+    CHECK(sum == Approx(h.score).epsilon(1e-6));
+  }
+
+  // Any page is the slice of that one list.
+  const std::vector<std::string> all = Listed(blended, request);
+  for (size_t limit : {1, 2}) {
+    for (size_t offset = 0; offset < all.size(); ++offset) {
+      CAPTURE(limit, offset);
+      search::SearchRequest page = request;
+      page.offset = offset;
+      page.limit = limit;
+      const std::vector<std::string> want(all.begin() + offset,
+                                          all.begin() + std::min(all.size(), offset + limit));
+      CHECK(Listed(blended, page) == want);
+    }
+  }
+
+  // In date order the partial ones still come after every complete one.
+  search::SearchRequest newest = request;
+  newest.sort = search::SortOrder::kNewest;
+  CHECK(Listed(blended, newest) ==
+        std::vector<std::string>{"CS-2024-971", "CS-2024-973", "CS-2024-972*"});
+}
+
+TEST_CASE("SearchView: from 100 complete matches on, partial ones follow them all",
+          "[disk][search]") {
+  TempDir t;
+  const auto src = t / "src";
+  std::filesystem::create_directories(src);
+  std::string filler;
+  for (int i = 0; i < 100; ++i) filler += "経営者と話し合い、売上と費用の記録を確かめた。";
+  // 100 long documents with both words once; one short one with one word, often: it would
+  // score above them all; 300 short ones with neither.
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = "CS-2024-" + std::to_string(100 + i);
+    // The first also says 特別, to leave it out below.
+    std::ofstream(src / (id + ".md"))
+        << NamedValueDoc(id, "中部", filler + "月桃の染物。" + (i == 0 ? "特別。" : ""));
+  }
+  std::ofstream(src / "CS-2024-999.md")
+      << NamedValueDoc("CS-2024-999", "中部", "月桃の葉。月桃の香り。月桃の畑。");
+  for (int i = 0; i < 300; ++i) {
+    const std::string id = "CS-2024-" + std::to_string(300 + i);
+    std::ofstream(src / (id + ".md")) << NamedValueDoc(id, "中部", "売上の記録。");
+  }
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
+  auto searcher = search::Searcher::Open(db);
+  REQUIRE(searcher);
+  auto ranking = search::ParseRankingConfig("every_word=0");  // the score alone would lead
+  REQUIRE(ranking);
+  searcher->SetRanking(*ranking);
+  auto view = searcher->View(search::Clearance::kInternal);
+  REQUIRE(view);
+  search::SearchRequest request;
+  request.query = "月桃 染物";
+  request.limit = 100;
+  auto first = view->Run(request);
+  REQUIRE(first);
+  REQUIRE(first->total == 100);
+  CHECK(first->hits.size() == 100);
+  CHECK(first->partial_total == 0);
+  for (const auto& h : first->hits) CHECK_FALSE(h.partial);
+  search::SearchRequest next = request;
+  next.offset = 100;
+  auto second = view->Run(next);
+  REQUIRE(second);
+  REQUIRE(second->hits.size() == 1);
+  CHECK(second->hits[0].id == "CS-2024-999");
+  CHECK(second->hits[0].partial);
+  // One complete match fewer (99, below the window): the same document leads the list.
+  search::SearchRequest fewer = request;
+  fewer.query = "月桃 染物 -特別";
+  auto below = view->Run(fewer);
+  REQUIRE(below);
+  REQUIRE(below->total == 99);
+  CHECK(below->partial_total == 1);
+  REQUIRE_FALSE(below->hits.empty());
+  CHECK(below->hits[0].id == "CS-2024-999");
+  CHECK(below->hits[0].partial);
+}
+
+}  // namespace
+}  // namespace yuimaru::testing
