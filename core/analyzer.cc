@@ -75,6 +75,12 @@ std::vector<Word> Analyzer::Segment(std::u32string_view norm) const {
 
 std::string WordTerm(std::u32string_view word) { return EncodeUtf8(word); }
 
+std::string UnigramTerm(char32_t a) {
+  std::string term(kUnigramPrefix);
+  AppendUtf8(a, term);
+  return term;
+}
+
 std::string BigramTerm(char32_t a, char32_t b) {
   std::string term(kBigramPrefix);
   AppendUtf8(a, term);

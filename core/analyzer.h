@@ -57,6 +57,9 @@ class Analyzer {
 // check most of the corpus's text; kanji and mixed bigrams are selective enough).
 inline constexpr std::string_view kBigramPrefix = "B";
 inline constexpr std::string_view kTrigramPrefix = "C";
+// A unigram term is kUnigramPrefix followed by one index character: a query of one character
+// (株, 県, 税) is then decided by the index alone, wherever the character stands in a word.
+inline constexpr std::string_view kUnigramPrefix = "U";
 // A title's terms are stored twice: as above, and with kTitlePrefix in front (T事業承継, TB承継),
 // so that a query can weigh a match in the title on its own statistics (BM25's early saturation
 // would otherwise make the title's wdf worth little more than one word in the body).
@@ -64,6 +67,7 @@ inline constexpr std::string_view kTitlePrefix = "T";
 inline constexpr size_t kMaxWordChars = 40;  // longer "words" (URLs, hashes) are not word terms
 
 std::string WordTerm(std::u32string_view word);
+std::string UnigramTerm(char32_t a);
 std::string BigramTerm(char32_t a, char32_t b);
 std::string TrigramTerm(char32_t a, char32_t b, char32_t c);
 
@@ -96,13 +100,16 @@ void ForEachBigram(std::u32string_view norm, F&& f) {
 
 // The one term generator of both sides: the terms the indexer stores for a text and the query
 // builder looks up for a query word are made here, so they cannot drift apart.
-enum class TermKind { kWord, kBigram, kKatakanaTrigram };
+enum class TermKind { kWord, kUnigram, kBigram, kKatakanaTrigram };
 
-// The term of `surface` (a word, two or three characters of normalized text) of kind `kind`.
+// The term of `surface` (a word, one, two or three characters of normalized text) of kind
+// `kind`.
 inline std::string TermName(TermKind kind, std::u32string_view surface) {
   switch (kind) {
     case TermKind::kWord:
       return WordTerm(surface);
+    case TermKind::kUnigram:
+      return UnigramTerm(surface[0]);
     case TermKind::kBigram:
       return BigramTerm(surface[0], surface[1]);
     case TermKind::kKatakanaTrigram:
@@ -112,14 +119,17 @@ inline std::string TermName(TermKind kind, std::u32string_view surface) {
 }
 
 // Calls f(kind, start, surface) for the terms of normalized text `norm` segmented into `words`:
-// each indexable word (IsIndexableWord) in order, then every bigram (ForEachBigram), then every
-// katakana trigram (ForEachKatakanaTrigram); `start` is the code point offset of the surface and
-// its term is TermName(kind, surface).
+// each indexable word (IsIndexableWord) in order, then every index character (IsIndexChar), then
+// every bigram (ForEachBigram), then every katakana trigram (ForEachKatakanaTrigram); `start` is
+// the code point offset of the surface and its term is TermName(kind, surface).
 template <typename F>
 void ForEachTextTerm(std::u32string_view norm, const std::vector<Word>& words, F&& f) {
   for (const Word& w : words) {
     const std::u32string_view word = norm.substr(w.start, w.end - w.start);
     if (IsIndexableWord(word)) f(TermKind::kWord, static_cast<uint32_t>(w.start), word);
+  }
+  for (size_t i = 0; i < norm.size(); ++i) {
+    if (IsIndexChar(norm[i])) f(TermKind::kUnigram, static_cast<uint32_t>(i), norm.substr(i, 1));
   }
   ForEachBigram(
       norm, [&](uint32_t i, char32_t, char32_t) { f(TermKind::kBigram, i, norm.substr(i, 2)); });

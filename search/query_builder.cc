@@ -41,15 +41,12 @@ std::vector<std::u32string> Runs(const std::u32string& norm) {
 }
 
 // Candidates for "every run occurs": a run's bigrams all occur (exact for two characters); a
-// lone character occurs as a word or at the start of a bigram.
+// lone character's unigram occurs (exact).
 Xapian::Query CandidateQuery(const std::vector<std::u32string>& runs) {
   std::vector<Xapian::Query> parts;
   for (const std::u32string& run : runs) {
     if (run.size() == 1) {
-      parts.push_back(
-          Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(core::WordTerm(run)),
-                        Xapian::Query(Xapian::Query::OP_WILDCARD,
-                                      std::string(core::kBigramPrefix) + core::EncodeUtf8(run))));
+      parts.emplace_back(core::UnigramTerm(run[0]));
       continue;
     }
     for (size_t k = 0; k + 1 < run.size(); ++k) {
@@ -62,9 +59,10 @@ Xapian::Query CandidateQuery(const std::vector<std::u32string>& runs) {
   return AndAll(parts);
 }
 
-// The term whose presence is the same as `run` occurring: the bigram of a two-character run,
-// the trigram of a three-katakana run; empty otherwise.
+// The term whose presence is the same as `run` occurring: the unigram of a lone character, the
+// bigram of a two-character run, the trigram of a three-katakana run; empty otherwise.
 std::string ExactTerm(const std::u32string& run) {
+  if (run.size() == 1) return core::UnigramTerm(run[0]);
   if (run.size() == 2) return core::BigramTerm(run[0], run[1]);
   if (run.size() == 3 && core::IsKatakana(run[0]) && core::IsKatakana(run[1]) &&
       core::IsKatakana(run[2])) {
@@ -130,7 +128,20 @@ class TermCollector {
     // candidates (CandidateQuery), they do not score.
     core::ForEachTextTerm(
         norm, words, [&](core::TermKind kind, uint32_t i, std::u32string_view surface) {
-          if (kind == core::TermKind::kWord) {
+          if (kind == core::TermKind::kUnigram) {
+            // Only a lone character (a run of one) looks its unigram up: it is then the whole
+            // word of the query, scored as a word; in a longer run, words and bigrams say more.
+            const bool lone = (i == 0 || !core::IsIndexChar(norm[i - 1])) &&
+                              (i + 1 == norm.size() || !core::IsIndexChar(norm[i + 1]));
+            if (!lone) return;
+            double weight = c.word * scale;
+            const bool question = IsQuestionWord(surface);
+            const bool kana = core::IsHiragana(surface[0]);
+            if (question) weight *= c.question_word;
+            if (kana) weight *= c.kana_word;
+            Add(core::TermName(kind, surface), core::EncodeUtf8(surface), "unigram", weight,
+                !question && !kana);
+          } else if (kind == core::TermKind::kWord) {
             double weight = c.word * scale;
             const bool question = IsQuestionWord(surface);
             const bool kana = std::all_of(surface.begin(), surface.end(), core::IsHiragana);
@@ -306,8 +317,9 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
   built.exclude = OrAll(exclude);
   built.terms = std::move(collector.terms());
   if (built.has_text) {
-    std::vector<Xapian::Query> content, other;
+    std::vector<Xapian::Query> content, other, unweighted;
     for (const QueryTerm& t : built.terms) {
+      unweighted.emplace_back(t.term);
       if (t.weight <= 0) continue;
       (t.content ? content : other)
           .emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.term), t.weight);
@@ -324,7 +336,11 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
     } else {
       built.rank = Xapian::Query(Xapian::Query::OP_AND_MAYBE, OrAll(content), OrAll(other));
     }
-    if (built.rank.empty()) built.rank = OrAll(content);  // every weight set to 0 by config
+    // Every weight 0 (何 alone, or a config that zeroes them): the words still decide the match
+    // set, unranked.
+    if (built.rank.empty() && !unweighted.empty()) {
+      built.rank = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, OrAll(unweighted), 0.0);
+    }
   } else {
     // Not Xapian::Query::MatchAll: that is one static object whose reference count is not atomic
     // (xapian/query.h says so), and the server builds queries on several threads at once; a lost

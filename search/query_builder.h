@@ -25,7 +25,7 @@ namespace yuimaru::search {
 struct QueryTerm {
   std::string term;     // the Xapian term
   std::string display;  // what a user reads (the word or the two characters)
-  std::string kind;     // "word", "bigram", "synonym"
+  std::string kind;     // "word", "unigram", "bigram", "synonym"
   double weight = 0;
   // Whether the term says something: not hiragana only and not a question word. Only these
   // make a document a match when the words are relaxed; the others (ある, った, 何) still add

@@ -184,6 +184,7 @@ const char* ExplainFieldLabel(const std::string& field) {
 
 const char* ExplainKindLabel(const std::string& kind) {
   if (kind == "word") return "単語";
+  if (kind == "unigram") return "1文字";
   if (kind == "bigram") return "2文字";
   if (kind == "synonym") return "同義語";
   if (kind == "facet") return "属性の値";

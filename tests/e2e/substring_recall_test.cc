@@ -1,7 +1,10 @@
-// Property: any run of two or more characters of a document's visible text, as a user might type
-// it (in another width, case or spelling that normalizes the same), finds that document.
+// Property: any run of one or more characters of a document's visible text, as a user might type
+// it (in another width, case or spelling that normalizes the same), finds that document; a
+// single character finds exactly the documents whose text has it.
 #include <catch2/catch.hpp>
+#include <map>
 #include <random>
+#include <set>
 
 #include "core/normalizer.h"
 #include "core/utf8.h"
@@ -40,14 +43,15 @@ TEST_CASE("substring recall: sampled substrings of every document find it", "[di
         while (i < n.size() && !core::IsIndexChar(n[i])) ++i;
         size_t end = i;
         while (end < n.size() && core::IsIndexChar(n[end])) ++end;
-        if (end - i >= 2) runs.push_back(n.substr(i, end - i));
+        if (end > i) runs.push_back(n.substr(i, end - i));
         i = end;
       }
     }
     if (runs.empty()) continue;
     for (int k = 0; k < 20; ++k) {
       const std::u32string& run = runs[rng() % runs.size()];
-      const size_t len = 2 + rng() % std::min<size_t>(run.size() - 1, 11);
+      // One character in a quarter of the samples, else 1 to 12.
+      const size_t len = k % 4 == 1 ? 1 : 1 + rng() % std::min<size_t>(run.size(), 12);
       const size_t start = rng() % (run.size() - len + 1);
       const std::u32string sub = run.substr(start, len);
       const std::string typed = (k % 3 == 0) ? Widen(sub) : core::EncodeUtf8(sub);
@@ -70,6 +74,71 @@ TEST_CASE("substring recall: sampled substrings of every document find it", "[di
     }
   }
   CHECK(misses == 0);
+}
+
+TEST_CASE("substring recall: one character finds exactly the documents that have it",
+          "[disk][recall]") {
+  TempDir t;
+  const auto corpus = SourceDir() / "corpus";
+  REQUIRE(Yuimaru({"index", "--db", (t / "db").string(), corpus.string()}).exit_code == 0);
+  // Each character → the documents whose visible text (at 機密) has it, and those whose file,
+  // metadata labels included, has it: the search's answer must lie between the two.
+  std::map<char32_t, std::set<std::string>> in_text, in_file;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(corpus)) {
+    if (e.path().extension() != ".md") continue;
+    const std::string text = ReadFile(e.path());
+    const auto parsed =
+        indexer::ParseDocument(e.path().string(), text, indexer::LintMode::kLenient);
+    REQUIRE(parsed.errors.empty());
+    const std::string& id = parsed.doc.doc_id;
+    for (const auto& b : parsed.doc.blocks) {
+      for (char32_t c : core::Normalize(b.text)) {
+        if (core::IsIndexChar(c)) in_text[c].insert(id);
+      }
+    }
+    std::string all = text;
+    for (const auto& [key, labels] : parsed.doc.facets) {
+      for (const auto& l : labels) all += "\n" + l;
+    }
+    for (char32_t c : core::Normalize(all)) {
+      if (core::IsIndexChar(c)) in_file[c].insert(id);
+    }
+  }
+  // The characters of the issue (営 was in 162 documents and found 0), and a sample of the rest:
+  // kanji, kana, Latin letters and digits alike.
+  std::vector<char32_t> chars = {U'営', U'承', U'市', U'課', U'株',
+                                 U'県', U'税', U'a',  U'1',  U'の'};
+  std::mt19937 rng(20261207);
+  std::vector<char32_t> all_chars;
+  for (const auto& [c, ids] : in_text) all_chars.push_back(c);
+  std::shuffle(all_chars.begin(), all_chars.end(), rng);
+  for (size_t i = 0; i < all_chars.size() && i < 300; ++i) chars.push_back(all_chars[i]);
+  std::string batch;
+  for (char32_t c : chars) batch += core::EncodeUtf8(std::u32string(1, c)) + "\n";
+  WriteFile(t / "q.txt", batch);
+  const CommandResult r = Yuimaru(
+      {"search", "--db", (t / "db").string(), "--limit", "500", "--batch", (t / "q.txt").string()});
+  REQUIRE(r.exit_code == 0);
+  const auto lines = r.JsonLines();
+  REQUIRE(lines.size() == chars.size());
+  for (size_t i = 0; i < chars.size(); ++i) {
+    const char32_t c = chars[i];
+    CAPTURE(core::EncodeUtf8(std::u32string(1, c)));
+    const auto& j = lines[i];
+    REQUIRE(j["total_exact"] == true);
+    CHECK(j["partial_total"] == 0);
+    std::set<std::string> found;
+    for (const auto& h : j["hits"]) found.insert(h["id"].get<std::string>());
+    CHECK(j["total"] == found.size());
+    for (const auto& id : in_text[c]) {
+      CAPTURE(id);
+      CHECK(found.count(id) == 1);
+    }
+    for (const auto& id : found) {
+      CAPTURE(id);
+      CHECK(in_file[c].count(id) == 1);
+    }
+  }
 }
 
 }  // namespace

@@ -87,12 +87,21 @@ TEST_CASE("QueryBuilder: synonyms can be switched off", "[query_builder]") {
   CHECK(b.synonyms_used.empty());
 }
 
-TEST_CASE("QueryBuilder: a single character matches its word or any bigram starting with it",
+TEST_CASE("QueryBuilder: a lone character is its unigram, decided by the index alone",
           "[query_builder]") {
   Fixture f;
-  const std::string strict = f.Build("港").strict.get_description();
-  CHECK(strict.find("WILDCARD") != std::string::npos);
-  CHECK(strict.find("B港") != std::string::npos);
+  const BuiltQuery b = f.Build("港");
+  CHECK(b.strict.get_description() == "Query(U港)");
+  CHECK_FALSE(b.check_strict);
+  CHECK(b.rank.get_description().find("U港") != std::string::npos);
+  // In a longer run the character is not looked up alone: words and bigrams say more.
+  const BuiltQuery run = f.Build("港湾");
+  CHECK(run.rank.get_description().find("U港") == std::string::npos);
+  CHECK(run.strict.get_description().find("U港") == std::string::npos);
+  // 何 alone weighs nothing (a question word) and still decides the match set.
+  const BuiltQuery what = f.Build("何");
+  CHECK(what.strict.get_description() == "Query(U何)");
+  CHECK(what.rank.get_description().find("U何") != std::string::npos);
 }
 
 TEST_CASE("QueryBuilder: exclusions and filters are boolean, text without letters is ignored",

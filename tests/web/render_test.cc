@@ -49,6 +49,7 @@ TEST_CASE("Render: explain names each kind of term and where it matched", "[rend
   page.response = Response();
   page.response.hits[0].explain = {{"承継", "word", {"title", "body"}, 3},
                                    {"承継", "bigram", {"heading"}, 2},
+                                   {"株", "unigram", {"body"}, 1.5},
                                    {"事業引継ぎ", "synonym", {"body"}, 1},
                                    {"地域:宮古", "facet", {"metadata"}, 5},
                                    {"すべての語を含む", "every_word", {"document"}, 0.75}};
@@ -56,6 +57,7 @@ TEST_CASE("Render: explain names each kind of term and where it matched", "[rend
   for (const char* row :
        {"<td>承継</td><td>単語</td><td>題名・本文</td><td>3.000</td>",
         "<td>承継</td><td>2文字</td><td>見出し</td><td>2.000</td>",
+        "<td>株</td><td>1文字</td><td>本文</td><td>1.500</td>",
         "<td>事業引継ぎ</td><td>同義語</td><td>本文</td><td>1.000</td>",
         "<td>地域:宮古</td><td>属性の値</td><td>属性</td><td>5.000</td>",
         "<td>すべての語を含む</td><td>すべての語</td><td>文書全体</td><td>0.750</td>"}) {
