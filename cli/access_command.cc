@@ -332,6 +332,7 @@ int Certify(const indexer::PurgeReport& report, const std::string& db,
                             {"probes", std::to_string(report.probes)},
                             {"found_after", std::to_string(report.probes_found_after)},
                             {"basket_items", std::to_string(report.basket_items_removed)},
+                            {"basket_tmp", std::to_string(report.basket_temp_files_removed)},
                             {"held_by", held},
                             {"resumed", report.resumed ? "yes" : "no"}}};
   auto key = AuditKeyFromFlag(audit_key, audit_path);

@@ -102,6 +102,8 @@ struct PurgeReport {
   // Items (whole documents and sections) of the purged ids removed from the web's 研修 pack
   // baskets (DB/packs).
   uint64_t basket_items_removed = 0;
+  // Stray temporary files under DB/packs (left by a basket write that was killed) removed.
+  uint64_t basket_temp_files_removed = 0;
 };
 
 // Erases documents so that none of their text remains in the index directory: the generation

@@ -15,8 +15,8 @@
 #include "core/analyzer.h"
 #include "core/index_layout.h"
 #include "core/io.h"
-#include "core/pack_list.h"
 #include "core/schema.h"
+#include "indexer/basket_scrub.h"
 #include "indexer/corpus_reader.h"
 #include "indexer/document_parser.h"
 #include "indexer/generation_builder.h"
@@ -177,41 +177,6 @@ std::optional<PurgeJournal> ReadJournal(const fs::path& db) {
   return out;
 }
 
-// Rewrites every 研修 pack basket under DB/packs without the items of `ids` (whole documents
-// and sections: a section line names the purged document's heading). Each changed basket is
-// replaced atomically, 0600, as the web's store writes it. Returns the number of items removed;
-// fails with kIo ("purge.basket") on a basket it cannot read, parse or write — the purge then
-// stays pending, so that no basket keeps a purged id unnoticed. Idempotent.
-Result<uint64_t> DropFromBaskets(const fs::path& db, const std::set<std::string>& ids) {
-  const fs::path dir = db / core::kPackBasketsDir;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return uint64_t{0};
-  std::vector<fs::path> baskets;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
-       it.increment(ec)) {
-    if (it->symlink_status().type() == fs::file_type::regular && it->path().extension() == ".txt") {
-      baskets.push_back(it->path());
-    }
-  }
-  if (ec) return IoError("purge.basket", ec.message(), dir);
-  uint64_t removed = 0;
-  for (const fs::path& path : baskets) {
-    auto text = ReadFile(path.string(), kMaxFileBytes);
-    if (!text) return IoError("purge.basket", text.error().message, path);
-    auto list = core::ParsePackList(*text, path.string());
-    if (!list) return IoError("purge.basket", list.error().ToString(), path);
-    const size_t dropped = core::DropPackItems(*list, ids);
-    if (dropped == 0) continue;
-    // Not the web's ".tmp": a server saving the same basket at this moment has its own file.
-    if (Status s = core::WriteFileAtomically(path, core::FormatPackList(*list), ".purge.tmp", 0600);
-        !s) {
-      return IoError("purge.basket", s.error().message, path);
-    }
-    removed += dropped;
-  }
-  return removed;
-}
-
 // The part of a purge after the switch: every other generation removed (probes taken from the
 // first that still holds the documents), the pack baskets rewritten, the directory scanned.
 // Idempotent, so a purge killed anywhere after the switch is finished by running this again.
@@ -247,9 +212,10 @@ Result<PurgeReport> FinishPurge(const GenerationStore& store, const PurgeJournal
   }
   if (auto s = SyncPath(db); !s) return s.error();
   // Before the scan, which reads the baskets too.
-  auto basket_items = DropFromBaskets(db, ids);
-  if (!basket_items) return basket_items.error();
-  report.basket_items_removed = *basket_items;
+  auto scrub = ScrubBaskets(db, ids);
+  if (!scrub) return scrub.error();
+  report.basket_items_removed = scrub->items_removed;
+  report.basket_temp_files_removed = scrub->temp_files_removed;
   auto manifest = LoadManifest(final_dir);
   report.documents = manifest ? manifest->files.size() : 0;
   report.probes = probes.size();
