@@ -127,6 +127,14 @@ bool HasPendingPurge(const std::filesystem::path& db);
 // publishing (its journal is then removed: the documents are still indexed and the purge must be
 // run again).
 Result<PurgeReport> ResumePurge(const std::filesystem::path& db);
+// The purge's last pass over the 研修 pack baskets, after WaitForOldGenerationHolders and before
+// the certificate: a server still reading the purged generation may have put one of `ids` into a
+// basket after the purge rewrote them, so they are rewritten again (holding the baskets' lock,
+// stray temporary files removed) and read back. Returns the items removed by this pass (normally
+// 0). Fails with kIo ("purge.basket") or kInternal ("purge.basket-verify"); no certificate may
+// then be written (the journal stays, so the purge is finished again later).
+Result<uint64_t> RecheckPurgedBaskets(const std::filesystem::path& db,
+                                      const std::vector<std::string>& ids);
 // Removes the journal once the certificate and the audit entry are written.
 Status CompletePurge(const std::filesystem::path& db);
 

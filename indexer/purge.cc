@@ -298,6 +298,12 @@ Result<PurgeReport> ResumePurge(const fs::path& db) {
   return FinishPurge(*store, *journal, {}, true);
 }
 
+Result<uint64_t> RecheckPurgedBaskets(const fs::path& db, const std::vector<std::string>& ids) {
+  auto scrub = ScrubBaskets(db, std::set<std::string>(ids.begin(), ids.end()));
+  if (!scrub) return scrub.error();
+  return scrub->items_removed;
+}
+
 Status CompletePurge(const fs::path& db) {
   std::error_code ec;
   fs::remove(db / core::kPurgeJournalFile, ec);
