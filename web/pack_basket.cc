@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "core/file_lock.h"
+#include "core/index_layout.h"
 #include "core/io.h"
 
 namespace yuimaru::web {
@@ -39,6 +40,20 @@ Status RemoveFromBasket(toolkit::PackList& list, size_t index) {
     return MakeError(ErrorCode::kInvalidInput, "pack.index", "その位置に資料はありません");
   }
   list.items.erase(list.items.begin() + static_cast<std::ptrdiff_t>(index));
+  return Status::Ok();
+}
+
+Status CheckGenerationIsCurrent(const std::filesystem::path& db, uint64_t generation) {
+  if (generation == 0) return Status::Ok();
+  auto current = core::ResolveCurrentGeneration(db);
+  if (!current) {
+    return MakeError(ErrorCode::kIo, "pack.basket.generation", current.error().ToString());
+  }
+  const auto dir = core::ParseGenerationDirName(current->filename().string());
+  if (!dir || dir->number != generation) {
+    return MakeError(ErrorCode::kBusy, "pack.stale",
+                     "索引が更新されたところです。もう一度追加してください");
+  }
   return Status::Ok();
 }
 

@@ -3,6 +3,7 @@
 // 0600, replaced atomically on every change. Internal to web/.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -24,6 +25,15 @@ Status AddToBasket(toolkit::PackList& list, const toolkit::PackItem& item);
 // Moves or removes the item at `index`; kInvalidInput ("pack.index") when there is none.
 Status MoveInBasket(toolkit::PackList& list, size_t index, BasketMove move);
 Status RemoveFromBasket(toolkit::PackList& list, size_t index);
+
+// Whether `generation` (the one a request's view reads; 0 when unknown, which passes) is still
+// the current generation of the index at `db`. Called before an item is added, with the baskets'
+// lock held (inside BasketStore::Update): a purge publishes its generation before it rewrites the
+// baskets under that lock, so an id that passes here is either still indexed or dropped by that
+// rewrite — a view of a purged generation cannot put its ids back. Fails with kBusy
+// ("pack.stale", a Japanese message asking to try again) when a newer generation has been
+// published, kIo ("pack.basket.generation") when CURRENT cannot be resolved.
+Status CheckGenerationIsCurrent(const std::filesystem::path& db, uint64_t generation);
 
 class BasketStore {
  public:

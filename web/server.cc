@@ -777,6 +777,10 @@ struct Server::Impl {
     if (!item) return item.error();
     size_t count = 0;
     Status st = baskets.Update(v.user, [&](toolkit::PackList& list) -> Status {
+      // FormItem checked the item in this view; a purge may have published since.
+      if (Status current = CheckGenerationIsCurrent(options.db, s.generation()); !current) {
+        return current;
+      }
       if (Status added = AddToBasket(list, *item); !added) return added;
       if (Status a = record.Write({{"doc", item->doc_id}, {"section", item->section}}); !a) {
         return a;

@@ -128,6 +128,22 @@ TEST_CASE("Basket: a refused change saves nothing and keeps its own error", "[pa
   CHECK_FALSE(std::filesystem::exists(t / "packs" / "tester.txt"));
 }
 
+// A view of a generation a purge has replaced must not put the purged ids back into a basket.
+TEST_CASE("Basket: an item is added only from a view of the current generation", "[pack][disk]") {
+  TempDir t;
+  std::filesystem::create_directories(t / "gen-000001");
+  std::filesystem::create_directories(t / "gen-000002");
+  std::filesystem::create_directory_symlink("gen-000002", t / core::kCurrentLink);
+  CHECK(web::CheckGenerationIsCurrent(t.path(), 2));
+  const Status stale = web::CheckGenerationIsCurrent(t.path(), 1);
+  REQUIRE_FALSE(stale);
+  CHECK(stale.error().code == ErrorCode::kBusy);
+  CHECK(stale.error().rule == "pack.stale");
+  const Status none = web::CheckGenerationIsCurrent(t / "no-index", 1);
+  REQUIRE_FALSE(none);
+  CHECK(web::IsBasketStoreError(none.error()));
+}
+
 TEST_CASE("Basket: adding without the session's CSRF token is refused", "[pack][http]") {
   TestServer server({(SourceDir() / "corpus").string()});
   auto c = server.Client();
