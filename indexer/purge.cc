@@ -69,6 +69,36 @@ std::vector<std::string> PurgeProbes(const fs::path& gen, const std::set<std::st
   return probes;
 }
 
+// The id terms of `ids` (kDocIdPrefix + id), which a purge can probe for even when no older
+// generation is left to take unique strings from. Leaves out one that another id term of `gen`
+// contains (QCS-1 is in QCS-10 and in QQCS-1): the byte scan could not tell them apart. Fails
+// with kInternal ("purge.verify") if `gen` still indexes one of `ids`, kIo if it cannot be read.
+Result<std::vector<std::string>> IdProbes(const fs::path& gen, const std::set<std::string>& ids) {
+  std::vector<std::string> probes;
+  try {
+    std::vector<Xapian::Database> shards;
+    for (const auto& name : core::AllShardNames()) shards.emplace_back((gen / name).string());
+    for (const auto& id : ids) {
+      const std::string term = std::string(core::kDocIdPrefix) + id;
+      bool contained = false;
+      for (auto& db : shards) {
+        if (db.term_exists(term)) {
+          return ErrorAt(ErrorCode::kInternal, "purge.verify",
+                         "消去したはずの文書 " + id + " が新しい世代に残っています", gen.string());
+        }
+        const std::string prefix(core::kDocIdPrefix);
+        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix) && !contained; ++t) {
+          contained = (*t).find(term) != std::string::npos;
+        }
+      }
+      if (!contained) probes.push_back(term);
+    }
+  } catch (const Xapian::Error& e) {
+    return IoError("purge.xapian", e.get_description(), gen);
+  }
+  return probes;
+}
+
 // Counts the probes found in the files under `root` (skipping `skip` names), reading in
 // overlapping chunks so a probe across a chunk boundary is still seen.
 uint64_t ScanForProbes(const fs::path& root, const std::vector<std::string>& probes,
@@ -205,6 +235,12 @@ Result<PurgeReport> FinishPurge(const GenerationStore& store, const PurgeJournal
       if (!probes.empty()) break;
     }
   }
+  // Whatever the probes, the purged ids must be gone from the new generation; and a resumed
+  // purge whose older generations are all deleted already probes for the ids' own terms rather
+  // than for nothing.
+  auto id_probes = IdProbes(final_dir, ids);
+  if (!id_probes) return id_probes.error();
+  if (probes.empty()) probes = std::move(*id_probes);
   // Unlike an index run, no older generation is kept for readers: all of them held the text.
   for (const auto& g : old) {
     fs::remove_all(g, ec);

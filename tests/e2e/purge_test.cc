@@ -197,6 +197,35 @@ TEST_CASE(
   CHECK(Slurp(db / "audit.jsonl").find("\"basket_items\":\"3\"") != std::string::npos);
 }
 
+// Killed right after deleting the only older generation: no unique strings can be taken from
+// one any more. The resumed purge still looks for the ids' own terms (and checks that the new
+// generation has none of them) instead of certifying a scan for nothing.
+TEST_CASE("purge: resumed with no older generation left, it still probes for the purged ids",
+          "[disk][purge]") {
+  TempDir t;
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), (SourceDir() / "corpus").string()}).exit_code ==
+          0);
+  setenv("YUIMARU_TEST_CRASH_AT", "purge-deleting", 1);
+  const CommandResult killed =
+      Yuimaru({"purge", "--db", db.string(), "CS-2024-003", "CS-2024-003-P"});
+  unsetenv("YUIMARU_TEST_CRASH_AT");
+  REQUIRE(killed.exit_code == -1);  // SIGKILL
+  size_t generations = 0;
+  for (const auto& e : std::filesystem::directory_iterator(db)) {
+    generations += e.path().filename().string().starts_with("gen-");
+  }
+  REQUIRE(generations == 1);  // only the new one: nothing to take probes from
+
+  const CommandResult r = Yuimaru({"purge", "--db", db.string(), "--resume"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("廃棄証明（中断からの完了）") != std::string::npos);
+  // QCS-2024-003 and QCS-2024-003-P: no other id term contains either.
+  CHECK(r.out.find("固有文字列 2 個") != std::string::npos);
+  CHECK(r.out.find("消去後 0 件") != std::string::npos);
+}
+
 TEST_CASE("purge: an unknown id changes nothing", "[disk][purge]") {
   TempDir t;
   const auto db = t / "db";
