@@ -310,11 +310,16 @@ namespace {
 
 // The 廃棄 certificate and its audit entry for a finished purge (or a resumed one), then the
 // journal is closed: a purge is complete when its certificate is in the trail.
-int Certify(const indexer::PurgeReport& report, const std::string& db,
-            const std::string& audit_path, const std::optional<std::string>& audit_key) {
+int Certify(indexer::PurgeReport report, const std::string& db, const std::string& audit_path,
+            const std::optional<std::string>& audit_key) {
   // Running servers let go of the old generation (files and cached texts) within a second of
   // seeing the new one; the certificate waits for that and names any process that has not.
   const auto holders = indexer::WaitForOldGenerationHolders(db, std::chrono::seconds(15));
+  // Until then a server could still put a purged id into a basket: the baskets are rewritten
+  // and checked once more, and a basket that still names one stops the certificate.
+  auto late = indexer::RecheckPurgedBaskets(db, report.ids);
+  if (!late) return Fail(late.error());
+  report.basket_items_removed += *late;
   std::string held;
   for (const auto& h : holders) {
     held += (held.empty() ? "" : ", ") + std::string("pid ") + std::to_string(h.pid) + " (" +
@@ -332,6 +337,7 @@ int Certify(const indexer::PurgeReport& report, const std::string& db,
                             {"probes", std::to_string(report.probes)},
                             {"found_after", std::to_string(report.probes_found_after)},
                             {"basket_items", std::to_string(report.basket_items_removed)},
+                            {"basket_tmp", std::to_string(report.basket_temp_files_removed)},
                             {"held_by", held},
                             {"resumed", report.resumed ? "yes" : "no"}}};
   auto key = AuditKeyFromFlag(audit_key, audit_path);

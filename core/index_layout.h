@@ -9,6 +9,7 @@
 //   DB/purge-journal.json           only while a purge is between its switch and its certificate
 //   DB/users.json                   the handler roster (access/)
 //   DB/audit.jsonl                  the audit trail (access/)
+//   DB/packs/<user>.txt             the web's 研修 pack baskets; DB/packs/.lock their flock
 //
 // Every name under DB is spelled here, and `gen-N` is parsed only by ParseGenerationDirName.
 //
@@ -39,6 +40,8 @@ inline constexpr char kAuditFile[] = "audit.jsonl";
 // The web's 研修 pack baskets: one list file per user (core/pack_list.h's format), 0600;
 // a purge drops the purged ids from every one.
 inline constexpr char kPackBasketsDir[] = "packs";
+// In DB/packs: the flock every change to a basket holds (core/file_lock.h LockPackBaskets).
+inline constexpr char kPackBasketsLockFile[] = ".lock";
 inline constexpr char kGenerationPrefix[] = "gen-";  // gen-000007
 inline constexpr char kTemporarySuffix[] = ".tmp";   // gen-000008.tmp
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/lines.h"
+
 namespace yuimaru::core {
 namespace {
 
@@ -24,17 +26,6 @@ bool ValidId(std::string_view id) {
   });
 }
 
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    const size_t end = text.find('\n');
-    lines.push_back(text.substr(0, end));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return lines;
-}
-
 std::string ItemText(const PackItem& item) {
   return item.section.empty() ? item.doc_id : item.doc_id + "#" + item.section;
 }
@@ -50,7 +41,7 @@ std::string PackSectionName(std::string_view heading) {
 Result<PackList> ParsePackList(std::string_view text, std::string_view source) {
   PackList list;
   int line_no = 0;
-  for (std::string_view raw : Lines(text)) {
+  for (std::string_view raw : SplitLines(text)) {
     ++line_no;
     const std::string_view line = Trim(raw);
     if (line.empty() || line.starts_with('#')) continue;
@@ -79,7 +70,7 @@ Result<PackList> ParsePackList(std::string_view text, std::string_view source) {
 std::string FormatPackList(const PackList& list) {
   std::string out;
   if (!list.title.empty()) out += "title: " + list.title + "\n";
-  for (std::string_view line : Lines(list.note)) out += "note: " + std::string(line) + "\n";
+  for (std::string_view line : SplitLines(list.note)) out += "note: " + std::string(line) + "\n";
   for (const PackItem& item : list.items) out += ItemText(item) + "\n";
   return out;
 }

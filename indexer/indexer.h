@@ -102,6 +102,8 @@ struct PurgeReport {
   // Items (whole documents and sections) of the purged ids removed from the web's 研修 pack
   // baskets (DB/packs).
   uint64_t basket_items_removed = 0;
+  // Stray temporary files under DB/packs (left by a basket write that was killed) removed.
+  uint64_t basket_temp_files_removed = 0;
 };
 
 // Erases documents so that none of their text remains in the index directory: the generation
@@ -125,6 +127,14 @@ bool HasPendingPurge(const std::filesystem::path& db);
 // publishing (its journal is then removed: the documents are still indexed and the purge must be
 // run again).
 Result<PurgeReport> ResumePurge(const std::filesystem::path& db);
+// The purge's last pass over the 研修 pack baskets, after WaitForOldGenerationHolders and before
+// the certificate: a server still reading the purged generation may have put one of `ids` into a
+// basket after the purge rewrote them, so they are rewritten again (holding the baskets' lock,
+// stray temporary files removed) and read back. Returns the items removed by this pass (normally
+// 0). Fails with kIo ("purge.basket") or kInternal ("purge.basket-verify"); no certificate may
+// then be written (the journal stays, so the purge is finished again later).
+Result<uint64_t> RecheckPurgedBaskets(const std::filesystem::path& db,
+                                      const std::vector<std::string>& ids);
 // Removes the journal once the certificate and the audit entry are written.
 Status CompletePurge(const std::filesystem::path& db);
 

@@ -15,8 +15,8 @@
 #include "core/analyzer.h"
 #include "core/index_layout.h"
 #include "core/io.h"
-#include "core/pack_list.h"
 #include "core/schema.h"
+#include "indexer/basket_scrub.h"
 #include "indexer/corpus_reader.h"
 #include "indexer/document_parser.h"
 #include "indexer/generation_builder.h"
@@ -65,6 +65,36 @@ std::vector<std::string> PurgeProbes(const fs::path& gen, const std::set<std::st
       }
     }
     if (!extended) probes.push_back(term);
+  }
+  return probes;
+}
+
+// The id terms of `ids` (kDocIdPrefix + id), which a purge can probe for even when no older
+// generation is left to take unique strings from. Leaves out one that another id term of `gen`
+// contains (QCS-1 is in QCS-10 and in QQCS-1): the byte scan could not tell them apart. Fails
+// with kInternal ("purge.verify") if `gen` still indexes one of `ids`, kIo if it cannot be read.
+Result<std::vector<std::string>> IdProbes(const fs::path& gen, const std::set<std::string>& ids) {
+  std::vector<std::string> probes;
+  try {
+    std::vector<Xapian::Database> shards;
+    for (const auto& name : core::AllShardNames()) shards.emplace_back((gen / name).string());
+    for (const auto& id : ids) {
+      const std::string term = std::string(core::kDocIdPrefix) + id;
+      bool contained = false;
+      for (auto& db : shards) {
+        if (db.term_exists(term)) {
+          return ErrorAt(ErrorCode::kInternal, "purge.verify",
+                         "消去したはずの文書 " + id + " が新しい世代に残っています", gen.string());
+        }
+        const std::string prefix(core::kDocIdPrefix);
+        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix) && !contained; ++t) {
+          contained = (*t).find(term) != std::string::npos;
+        }
+      }
+      if (!contained) probes.push_back(term);
+    }
+  } catch (const Xapian::Error& e) {
+    return IoError("purge.xapian", e.get_description(), gen);
   }
   return probes;
 }
@@ -177,41 +207,6 @@ std::optional<PurgeJournal> ReadJournal(const fs::path& db) {
   return out;
 }
 
-// Rewrites every 研修 pack basket under DB/packs without the items of `ids` (whole documents
-// and sections: a section line names the purged document's heading). Each changed basket is
-// replaced atomically, 0600, as the web's store writes it. Returns the number of items removed;
-// fails with kIo ("purge.basket") on a basket it cannot read, parse or write — the purge then
-// stays pending, so that no basket keeps a purged id unnoticed. Idempotent.
-Result<uint64_t> DropFromBaskets(const fs::path& db, const std::set<std::string>& ids) {
-  const fs::path dir = db / core::kPackBasketsDir;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return uint64_t{0};
-  std::vector<fs::path> baskets;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
-       it.increment(ec)) {
-    if (it->symlink_status().type() == fs::file_type::regular && it->path().extension() == ".txt") {
-      baskets.push_back(it->path());
-    }
-  }
-  if (ec) return IoError("purge.basket", ec.message(), dir);
-  uint64_t removed = 0;
-  for (const fs::path& path : baskets) {
-    auto text = ReadFile(path.string(), kMaxFileBytes);
-    if (!text) return IoError("purge.basket", text.error().message, path);
-    auto list = core::ParsePackList(*text, path.string());
-    if (!list) return IoError("purge.basket", list.error().ToString(), path);
-    const size_t dropped = core::DropPackItems(*list, ids);
-    if (dropped == 0) continue;
-    // Not the web's ".tmp": a server saving the same basket at this moment has its own file.
-    if (Status s = core::WriteFileAtomically(path, core::FormatPackList(*list), ".purge.tmp", 0600);
-        !s) {
-      return IoError("purge.basket", s.error().message, path);
-    }
-    removed += dropped;
-  }
-  return removed;
-}
-
 // The part of a purge after the switch: every other generation removed (probes taken from the
 // first that still holds the documents), the pack baskets rewritten, the directory scanned.
 // Idempotent, so a purge killed anywhere after the switch is finished by running this again.
@@ -240,6 +235,12 @@ Result<PurgeReport> FinishPurge(const GenerationStore& store, const PurgeJournal
       if (!probes.empty()) break;
     }
   }
+  // Whatever the probes, the purged ids must be gone from the new generation; and a resumed
+  // purge whose older generations are all deleted already probes for the ids' own terms rather
+  // than for nothing.
+  auto id_probes = IdProbes(final_dir, ids);
+  if (!id_probes) return id_probes.error();
+  if (probes.empty()) probes = std::move(*id_probes);
   // Unlike an index run, no older generation is kept for readers: all of them held the text.
   for (const auto& g : old) {
     fs::remove_all(g, ec);
@@ -247,9 +248,10 @@ Result<PurgeReport> FinishPurge(const GenerationStore& store, const PurgeJournal
   }
   if (auto s = SyncPath(db); !s) return s.error();
   // Before the scan, which reads the baskets too.
-  auto basket_items = DropFromBaskets(db, ids);
-  if (!basket_items) return basket_items.error();
-  report.basket_items_removed = *basket_items;
+  auto scrub = ScrubBaskets(db, ids);
+  if (!scrub) return scrub.error();
+  report.basket_items_removed = scrub->items_removed;
+  report.basket_temp_files_removed = scrub->temp_files_removed;
   auto manifest = LoadManifest(final_dir);
   report.documents = manifest ? manifest->files.size() : 0;
   report.probes = probes.size();
@@ -330,6 +332,12 @@ Result<PurgeReport> ResumePurge(const fs::path& db) {
                      "yuimaru purge をもう一度実行してください");
   }
   return FinishPurge(*store, *journal, {}, true);
+}
+
+Result<uint64_t> RecheckPurgedBaskets(const fs::path& db, const std::vector<std::string>& ids) {
+  auto scrub = ScrubBaskets(db, std::set<std::string>(ids.begin(), ids.end()));
+  if (!scrub) return scrub.error();
+  return scrub->items_removed;
 }
 
 Status CompletePurge(const fs::path& db) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/html.h"
+#include "core/lines.h"
 #include "core/markdown_html.h"
 #include "core/markdown_reader.h"
 
@@ -14,17 +15,6 @@ namespace yuimaru::toolkit {
 namespace {
 
 using core::Clearance;
-
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    const size_t end = text.find('\n');
-    lines.push_back(text.substr(0, end));
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return lines;
-}
 
 // ---- Sections ------------------------------------------------------------------------------
 
@@ -59,7 +49,7 @@ std::optional<Section> FindSection(const core::MarkdownContent& content, std::st
 // so that the slice is whole Markdown with its sections still framed and labelled.
 std::string SliceSection(std::string_view markdown, const core::MarkdownContent& content,
                          const Section& section) {
-  const std::vector<std::string_view> lines = Lines(markdown);
+  const std::vector<std::string_view> lines = core::SplitLines(markdown);
   std::string out;
   for (const core::PrivateRange& r : content.private_ranges) {
     if (r.begin_line < section.first_line && r.end_line >= section.first_line &&
@@ -117,7 +107,7 @@ Result<std::optional<PackDoc>> ReadItem(const PackItem& item, const search::Sear
   }
   const core::MarkdownContent builder_content =
       core::ReadMarkdown(mine->markdown, 1, BaseOf(*mine));
-  const int builder_lines = static_cast<int>(Lines(mine->markdown).size());
+  const int builder_lines = static_cast<int>(core::SplitLines(mine->markdown).size());
   std::optional<Section> builder_section;
   if (!item.section.empty()) {
     builder_section = FindSection(builder_content, item.section, builder_lines);
@@ -144,8 +134,8 @@ Result<std::optional<PackDoc>> ReadItem(const PackItem& item, const search::Sear
     return std::optional<PackDoc>(std::move(doc));
   }
   const core::MarkdownContent content = core::ReadMarkdown(record->markdown, 1, BaseOf(*record));
-  const auto section =
-      FindSection(content, item.section, static_cast<int>(Lines(record->markdown).size()));
+  const auto section = FindSection(content, item.section,
+                                   static_cast<int>(core::SplitLines(record->markdown).size()));
   if (!section) return std::optional<PackDoc>();
   doc.markdown = SliceSection(record->markdown, content, *section);
   if (HasTextAbove(builder_content, builder_section->first_line, builder_section->last_line,
@@ -272,7 +262,7 @@ std::string RenderPackHtml(const Pack& pack, std::string_view generated_at) {
 
 std::string RenderPackMarkdown(const Pack& pack, std::string_view generated_at) {
   std::string out = "# " + pack.title + "\n\n";
-  for (std::string_view line : Lines(pack.note)) out += std::string(line) + "  \n";
+  for (std::string_view line : core::SplitLines(pack.note)) out += std::string(line) + "  \n";
   out += "\n- 区分: " + std::string(core::ClearanceLabel(pack.clearance)) +
          "\n- 作成: " + std::string(generated_at) +
          "\n- 資料数: " + std::to_string(pack.docs.size()) + "\n";

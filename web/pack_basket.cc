@@ -6,6 +6,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "core/file_lock.h"
+#include "core/index_layout.h"
 #include "core/io.h"
 
 namespace yuimaru::web {
@@ -41,6 +43,20 @@ Status RemoveFromBasket(toolkit::PackList& list, size_t index) {
   return Status::Ok();
 }
 
+Status CheckGenerationIsCurrent(const std::filesystem::path& db, uint64_t generation) {
+  if (generation == 0) return Status::Ok();
+  auto current = core::ResolveCurrentGeneration(db);
+  if (!current) {
+    return MakeError(ErrorCode::kIo, "pack.basket.generation", current.error().ToString());
+  }
+  const auto dir = core::ParseGenerationDirName(current->filename().string());
+  if (!dir || dir->number != generation) {
+    return MakeError(ErrorCode::kBusy, "pack.stale",
+                     "索引が更新されたところです。もう一度追加してください");
+  }
+  return Status::Ok();
+}
+
 BasketStore::BasketStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
 // Roster ids are [a-z0-9._-]{2,32} (web/auth.cc); one that could name another file (a leading
@@ -65,11 +81,20 @@ Result<toolkit::PackList> BasketStore::Load(const std::string& user) const {
   return list;
 }
 
-Status BasketStore::Save(const std::string& user, const toolkit::PackList& list) const {
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  std::filesystem::permissions(dir_, std::filesystem::perms::owner_all, ec);
-  return core::WriteFileAtomically(PathOf(user), toolkit::FormatPackList(list));
+Status BasketStore::Update(const std::string& user,
+                           const std::function<Status(toolkit::PackList&)>& change) const {
+  std::lock_guard<std::mutex> in_process(mu_);
+  auto lock = core::LockPackBaskets(dir_);
+  if (!lock) return MakeError(ErrorCode::kIo, "pack.basket.lock", lock.error().ToString());
+  auto list = Load(user);
+  if (!list) return list.error();
+  if (Status changed = change(*list); !changed) return changed;
+  if (Status s = core::WriteFileAtomically(PathOf(user), toolkit::FormatPackList(*list)); !s) {
+    return MakeError(ErrorCode::kIo, "pack.basket.write", s.error().ToString());
+  }
+  return Status::Ok();
 }
+
+bool IsBasketStoreError(const Error& error) { return error.rule.starts_with("pack.basket."); }
 
 }  // namespace yuimaru::web

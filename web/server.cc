@@ -776,17 +776,19 @@ struct Server::Impl {
     auto item = FormItem(s, req);
     if (!item) return item.error();
     size_t count = 0;
-    {
-      std::lock_guard<std::mutex> lock(baskets.mutex());
-      auto list = baskets.Load(v.user);
-      if (!list) return BasketError(list.error());
-      if (Status added = AddToBasket(*list, *item); !added) return added.error();
-      if (Status a = record.Write({{"doc", item->doc_id}, {"section", item->section}}); !a) {
-        return a.error();
+    Status st = baskets.Update(v.user, [&](toolkit::PackList& list) -> Status {
+      // FormItem checked the item in this view; a purge may have published since.
+      if (Status current = CheckGenerationIsCurrent(options.db, s.generation()); !current) {
+        return current;
       }
-      if (Status st = baskets.Save(v.user, *list); !st) return BasketError(st.error());
-      count = list->items.size();
-    }
+      if (Status added = AddToBasket(list, *item); !added) return added;
+      if (Status a = record.Write({{"doc", item->doc_id}, {"section", item->section}}); !a) {
+        return a;
+      }
+      count = list.items.size();
+      return Status::Ok();
+    });
+    if (!st) return IsBasketStoreError(st.error()) ? BasketError(st.error()) : st.error();
     if (reply == PackReply::kJson) {
       return Json("{\"ok\":true,\"items\":" + std::to_string(count) + "}", {});
     }
@@ -818,26 +820,26 @@ struct Server::Impl {
       return MakeError(ErrorCode::kInvalidInput, "pack.anonymous", "パックにはログインが必要です");
     }
     const std::string op = req.get_param_value("op");
-    std::lock_guard<std::mutex> lock(baskets.mutex());
-    auto list = baskets.Load(v.user);
-    if (!list) return BasketError(list.error());
-    if (op == "up" || op == "down" || op == "remove") {
-      auto index = IndexParam(req);
-      if (!index) return index.error();
-      Status st = op == "remove" ? RemoveFromBasket(*list, *index)
-                                 : MoveInBasket(*list, *index,
-                                                op == "up" ? BasketMove::kUp : BasketMove::kDown);
-      if (!st) return st.error();
-    } else if (op == "meta") {
-      list->title = OneLine(req.get_param_value("title"));
-      std::string note = req.get_param_value("note");
-      note.erase(std::remove(note.begin(), note.end(), '\r'), note.end());
-      list->note = note;
-    } else {
-      return MakeError(ErrorCode::kInvalidInput, "pack.op", "パックの操作が正しくありません");
-    }
-    if (Status a = record.Write({{"op", op}}); !a) return a.error();
-    if (Status st = baskets.Save(v.user, *list); !st) return BasketError(st.error());
+    Status st = baskets.Update(v.user, [&](toolkit::PackList& list) -> Status {
+      if (op == "up" || op == "down" || op == "remove") {
+        auto index = IndexParam(req);
+        if (!index) return index.error();
+        Status moved =
+            op == "remove"
+                ? RemoveFromBasket(list, *index)
+                : MoveInBasket(list, *index, op == "up" ? BasketMove::kUp : BasketMove::kDown);
+        if (!moved) return moved;
+      } else if (op == "meta") {
+        list.title = OneLine(req.get_param_value("title"));
+        std::string note = req.get_param_value("note");
+        note.erase(std::remove(note.begin(), note.end(), '\r'), note.end());
+        list.note = note;
+      } else {
+        return MakeError(ErrorCode::kInvalidInput, "pack.op", "パックの操作が正しくありません");
+      }
+      return record.Write({{"op", op}});
+    });
+    if (!st) return IsBasketStoreError(st.error()) ? BasketError(st.error()) : st.error();
     Answer a = Html("", {});
     a.location = "/pack";
     return a;
@@ -868,13 +870,9 @@ struct Server::Impl {
       return MakeError(ErrorCode::kInvalidInput, "pack.format",
                        "形式は html・md・docx・pdf のどれかです");
     }
-    toolkit::PackList list;
-    {
-      std::lock_guard<std::mutex> lock(baskets.mutex());
-      auto loaded = baskets.Load(v.user);
-      if (!loaded) return BasketError(loaded.error());
-      list = std::move(*loaded);
-    }
+    auto loaded = baskets.Load(v.user);
+    if (!loaded) return BasketError(loaded.error());
+    const toolkit::PackList list = std::move(*loaded);
     auto view = searcher.View(toolkit::PackClearance(v.clearance, *audience));
     if (!view) return view.error();
     auto pack = toolkit::BuildPack(list, s, *view);

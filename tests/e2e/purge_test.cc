@@ -1,13 +1,19 @@
 // `yuimaru purge`: after it, no byte of the index directory holds a purged document's unique
 // strings; the rest of the index answers as before; the audit trail records it.
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
+#include "core/file_lock.h"
 #include "core/normalizer.h"
 #include "core/utf8.h"
 #include "tests/support/command.h"
@@ -144,6 +150,80 @@ TEST_CASE("purge: none of a purged document's unique strings is left on disk", "
         std::string::npos);
   CHECK(trail.find("\"basket_items\":\"2\"") != std::string::npos);
   CHECK(Yuimaru({"audit", "verify", (db / "audit.jsonl").string()}).exit_code == 0);
+}
+
+// A server that still reads the purged generation (it lets go within a second) can put a purged
+// id into a basket after the purge's first pass over the baskets. The purge waits for such
+// readers before its certificate; its second pass, after that wait, drops the id again. This
+// test process plays the server: it holds a file of the old generation open, and puts the id
+// back once the first pass is seen, holding the baskets' lock as the web's store does.
+TEST_CASE(
+    "purge: an id put into a basket by a reader of the old generation is dropped before "
+    "the certificate",
+    "[disk][purge]") {
+  TempDir t;
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), (SourceDir() / "corpus").string()}).exit_code ==
+          0);
+  const auto basket = WriteBasket(db);
+  const auto old_generation = std::filesystem::canonical(db / "CURRENT");
+  const int held = ::open((old_generation / "manifest.json").c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(held >= 0);
+
+  std::atomic<bool> done{false};
+  CommandResult r;
+  std::thread purge([&] {
+    r = Yuimaru({"purge", "--db", db.string(), "CS-2024-003", "CS-2024-003-P"});
+    done = true;
+  });
+  // Polled, not timed: the purge cannot get past its wait while `held` is open.
+  while (!done && Slurp(basket) != kBasketAfter) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK_FALSE(done);
+  {
+    auto lock = core::LockPackBaskets(db / "packs");
+    CHECK(lock);
+    std::ofstream(basket, std::ios::trunc) << kBasketAfter << "CS-2024-003\n";
+  }
+  ::close(held);
+  purge.join();
+
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Slurp(basket) == kBasketAfter);
+  CHECK(r.out.find("パックから削除 3 件") != std::string::npos);
+  CHECK(r.out.find("保持プロセス: なし") != std::string::npos);
+  CHECK(Slurp(db / "audit.jsonl").find("\"basket_items\":\"3\"") != std::string::npos);
+}
+
+// Killed right after deleting the only older generation: no unique strings can be taken from
+// one any more. The resumed purge still looks for the ids' own terms (and checks that the new
+// generation has none of them) instead of certifying a scan for nothing.
+TEST_CASE("purge: resumed with no older generation left, it still probes for the purged ids",
+          "[disk][purge]") {
+  TempDir t;
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), (SourceDir() / "corpus").string()}).exit_code ==
+          0);
+  setenv("YUIMARU_TEST_CRASH_AT", "purge-deleting", 1);
+  const CommandResult killed =
+      Yuimaru({"purge", "--db", db.string(), "CS-2024-003", "CS-2024-003-P"});
+  unsetenv("YUIMARU_TEST_CRASH_AT");
+  REQUIRE(killed.exit_code == -1);  // SIGKILL
+  size_t generations = 0;
+  for (const auto& e : std::filesystem::directory_iterator(db)) {
+    generations += e.path().filename().string().starts_with("gen-");
+  }
+  REQUIRE(generations == 1);  // only the new one: nothing to take probes from
+
+  const CommandResult r = Yuimaru({"purge", "--db", db.string(), "--resume"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("廃棄証明（中断からの完了）") != std::string::npos);
+  // QCS-2024-003 and QCS-2024-003-P: no other id term contains either.
+  CHECK(r.out.find("固有文字列 2 個") != std::string::npos);
+  CHECK(r.out.find("消去後 0 件") != std::string::npos);
 }
 
 TEST_CASE("purge: an unknown id changes nothing", "[disk][purge]") {

@@ -3,9 +3,13 @@
 // same index reading the basket back).
 #include "web/pack_basket.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -72,7 +76,10 @@ TEST_CASE("Basket: a full basket refuses a new item but not one it holds", "[pac
 TEST_CASE("Basket: a saved basket is read back by a new store, from a 0600 file", "[pack][disk]") {
   TempDir t;
   const PackList list{"勉強会", "一行目\n二行目", {{"MS-0001", ""}, {"CS-2024-001-P", "橋渡し"}}};
-  REQUIRE(web::BasketStore(t / "packs").Save("tester", list));
+  REQUIRE(web::BasketStore(t / "packs").Update("tester", [&](PackList& basket) {
+    basket = list;
+    return Status::Ok();
+  }));
   auto back = web::BasketStore(t / "packs").Load("tester");
   REQUIRE(back);
   CHECK(back->title == list.title);
@@ -84,6 +91,57 @@ TEST_CASE("Basket: a saved basket is read back by a new store, from a 0600 file"
   auto none = web::BasketStore(t / "packs").Load("someone-else");
   REQUIRE(none);
   CHECK(none->items.empty());
+}
+
+// A purge rewrites the baskets holding the same lock (indexer/basket_scrub.cc), so a basket read
+// here is never written back over a purge's rewrite.
+TEST_CASE("Basket: a change is read, made and saved while the baskets' lock is held",
+          "[pack][disk]") {
+  TempDir t;
+  const web::BasketStore store(t / "packs");
+  bool held = false;
+  REQUIRE(store.Update("tester", [&](PackList& list) {
+    const int fd = ::open((t / "packs" / core::kPackBasketsLockFile).c_str(), O_RDWR | O_CLOEXEC);
+    held = fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    if (fd >= 0) ::close(fd);
+    list.items.push_back({"MS-0001", ""});
+    return Status::Ok();
+  }));
+  CHECK(held);
+  // Released afterwards: a purge (or the next request) gets it.
+  const int fd = ::open((t / "packs" / core::kPackBasketsLockFile).c_str(), O_RDWR | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  CHECK(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  ::close(fd);
+}
+
+TEST_CASE("Basket: a refused change saves nothing and keeps its own error", "[pack][disk]") {
+  TempDir t;
+  const web::BasketStore store(t / "packs");
+  const Status refused = store.Update("tester", [](PackList& list) -> Status {
+    list.items.push_back({"MS-0001", ""});
+    return web::RemoveFromBasket(list, 7);
+  });
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().rule == "pack.index");
+  CHECK_FALSE(web::IsBasketStoreError(refused.error()));
+  CHECK_FALSE(std::filesystem::exists(t / "packs" / "tester.txt"));
+}
+
+// A view of a generation a purge has replaced must not put the purged ids back into a basket.
+TEST_CASE("Basket: an item is added only from a view of the current generation", "[pack][disk]") {
+  TempDir t;
+  std::filesystem::create_directories(t / "gen-000001");
+  std::filesystem::create_directories(t / "gen-000002");
+  std::filesystem::create_directory_symlink("gen-000002", t / core::kCurrentLink);
+  CHECK(web::CheckGenerationIsCurrent(t.path(), 2));
+  const Status stale = web::CheckGenerationIsCurrent(t.path(), 1);
+  REQUIRE_FALSE(stale);
+  CHECK(stale.error().code == ErrorCode::kBusy);
+  CHECK(stale.error().rule == "pack.stale");
+  const Status none = web::CheckGenerationIsCurrent(t / "no-index", 1);
+  REQUIRE_FALSE(none);
+  CHECK(web::IsBasketStoreError(none.error()));
 }
 
 TEST_CASE("Basket: adding without the session's CSRF token is refused", "[pack][http]") {
