@@ -53,9 +53,10 @@ std::vector<std::string> PurgeProbes(const fs::path& gen, const std::set<std::st
     // substring of other documents' terms (B忘れ), while text is case-folded, so an uppercase
     // prefix starts nothing but the term itself — unless a longer term extends it (Q ids).
     // Not title terms (T…): their text is probed by the title's own B/C terms, and T + text
-    // (T活用) occurs in unrelated raw text under DB (IT活用 in the synonym file).
+    // (T活用) occurs in unrelated raw text under DB (IT活用 in the synonym file). Not unigrams
+    // (U…): one character is no evidence, and its text is probed by the B terms around it.
     if (total != count || term.size() < 5 || term[0] < 'A' || term[0] > 'Z' ||
-        term.rfind(core::kTitlePrefix, 0) == 0) {
+        term.rfind(core::kTitlePrefix, 0) == 0 || term.rfind(core::kUnigramPrefix, 0) == 0) {
       continue;
     }
     bool extended = false;
