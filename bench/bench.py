@@ -33,10 +33,9 @@ import statistics
 import subprocess
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
-from peer_text import peer_text, split_front_matter
+from peer_text import fold_like_yuimaru, peer_text, split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -67,13 +66,14 @@ def dir_bytes(path):
 
 def read_docs(corpus):
     """[(doc_id, title, searchable text besides the title, {industry, region, doc_type})] of every
-    generated document; the text is peer_text's (body, tags, metadata labels, company ids)."""
+    generated document; the text is peer_text's (body, tags, metadata labels, company ids), and
+    title and text are spelled as yuimaru's normalizer spells them (fold_like_yuimaru)."""
     docs = []
     for path in sorted((corpus / "docs").rglob("*.md")):
         meta, body = split_front_matter(path.read_text(encoding="utf-8"))
         body = re.sub(r"<!--.*?-->", "", body)  # the private markers are syntax, not text
-        docs.append((str(meta["doc_id"]), str(meta["title"]), peer_text(meta, body),
-                     {k: str(meta.get(k, "")) for k in FACETS}))
+        docs.append((str(meta["doc_id"]), fold_like_yuimaru(str(meta["title"])),
+                     fold_like_yuimaru(peer_text(meta, body)), {k: str(meta.get(k, "")) for k in FACETS}))
     return docs
 
 
@@ -169,9 +169,16 @@ def groonga_quote(s):
 
 
 def groonga_and(q):
-    """Groonga query syntax for "every word of q": each word a quoted phrase (so that OR, -, (,
-    * and the like are text, not operators), joined by spaces, which the syntax reads as AND."""
-    return " ".join(groonga_quote(w) for w in q.split())
+    """Groonga query syntax for "every word of q": each word, spelled as yuimaru normalizes it, a
+    quoted phrase (so that OR, -, (, * and the like are text, not operators), joined by spaces,
+    which the syntax reads as AND."""
+    return " ".join(groonga_quote(w) for w in fold_like_yuimaru(q).split())
+
+
+# Bigrams over every character class: TokenBigram keeps a run of Latin letters or digits as one
+# token, so 19 would not find 1962 nor PC find PCT, where yuimaru (and a substring) does; it also
+# splits at 々 (人々). This tokenizer gives substring semantics, as yuimaru's bigrams do.
+GROONGA_TOKENIZER = "TokenBigramSplitSymbolAlphaDigit"
 
 
 class Groonga:
@@ -209,7 +216,7 @@ def run_groonga(docs, work, queries):
     g.command("column_create Docs body COLUMN_SCALAR LongText")
     for f in FACETS:
         g.command(f"column_create Docs {f} COLUMN_SCALAR {f.capitalize()}s")
-    g.command("table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram "
+    g.command(f"table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer {GROONGA_TOKENIZER} "
               "--normalizer NormalizerNFKC150")
     batch, n = [], 0
     for doc_id, title, body, facets in docs:
@@ -234,8 +241,9 @@ def run_groonga(docs, work, queries):
         commands = []
         for q in qs:
             if name == "questions":
-                # As in PEERS.md: the question's bigram tokens, ORed.
-                toks = json.loads(g.command(f"tokenize TokenBigram {groonga_quote(q)} NormalizerNFKC150"))[1]
+                # As in PEERS.md: the question's bigram tokens, ORed (with the tokenizer above).
+                toks = json.loads(g.command(f"tokenize {GROONGA_TOKENIZER} {groonga_quote(fold_like_yuimaru(q))} "
+                                            "NormalizerNFKC150"))[1]
                 terms = sorted({t["value"] for t in toks if t["value"].strip()})
                 gq = " OR ".join(groonga_quote(t) for t in terms) or groonga_quote(q)
             else:
@@ -275,7 +283,7 @@ def run_fts5(docs, work, queries):
     with con:
         for doc_id, title, body, f in docs:
             con.execute("INSERT INTO docs VALUES (?,?,?,?,?,?)",
-                        (doc_id, unicodedata.normalize("NFKC", title), unicodedata.normalize("NFKC", body),
+                        (doc_id, title, body,
                          f["industry"], f["region"], f["doc_type"]))
             n += 1
     con.execute("INSERT INTO docs(docs) VALUES('optimize')")
@@ -286,7 +294,7 @@ def run_fts5(docs, work, queries):
     for name, qs in queries.items():
         times, found, totals, expressible = [], 0, [], []
         for q in qs:
-            q = unicodedata.normalize("NFKC", q)
+            q = fold_like_yuimaru(q)
             if name == "questions":
                 grams = {q[i:i + 3] for i in range(len(q) - 2) if q[i:i + 3].strip() and not re.fullmatch(r"\W+", q[i:i + 3])}
                 match = " OR ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
@@ -334,9 +342,9 @@ def run_xapian_ngram(docs, work):
     for doc_id, title, body, f in docs:
         doc = xapian.Document()
         tg.set_document(doc)
-        tg.index_text(unicodedata.normalize("NFKC", title))
+        tg.index_text(title)
         tg.increase_termpos()
-        tg.index_text(unicodedata.normalize("NFKC", body))
+        tg.index_text(body)
         for k, v in f.items():
             doc.add_boolean_term("X" + k.upper() + ":" + v)
         doc.add_boolean_term("Q" + doc_id)
@@ -360,7 +368,6 @@ def main():
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     corpus, stats, queries = ensure_corpus(work, args.docs, args.seed)
-    md_mb = stats["markdown_mb"]
     engines = args.engines.split(",")
     docs = read_docs(corpus) if set(engines) - {"yuimaru"} else []
     results = {}

@@ -124,7 +124,7 @@ def main():
     drill = urllib.parse.quote(",".join(bench.FACETS))
     gurls.write_text("".join(
         "/d/select?table=Docs&match_columns=" + urllib.parse.quote("title * 2 || body") +
-        "&query=" + urllib.parse.quote(" ".join(bench.groonga_quote(w) for w in q.split())) +
+        "&query=" + urllib.parse.quote(bench.groonga_and(q)) +
         "&output_columns=_key,_score&sort_keys=-_score&limit=10&drilldown=" + drill +
         "&drilldown_limit=20\n" for q in short))
 

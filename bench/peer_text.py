@@ -44,3 +44,38 @@ def labels(meta):
 def peer_text(meta, body):
     """The labels, then the body: what a peer indexes besides the title."""
     return " / ".join(labels(meta)) + "\n\n" + body
+
+
+_FOLD_CHARS = {0x301C: "~", 0x2053: "~", 0x223C: "~",
+               **{c: "-" for c in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2043, 0x2212,
+                                   0xFE58, 0xFE63)}}
+
+
+def _katakana(c):
+    return "\u30a1" <= c <= "\u30fa" or c == "\u30fc"
+
+
+def fold_like_yuimaru(text):
+    """NFKC, then the context folds core/normalizer.cc (ApplyFolds) adds to it: wave dashes and
+    minus variants; ー between digits as -; 3ヶ月 → 3か月; and the ー that ends a katakana word of
+    three or more characters dropped (サーバー → サーバ, but スキー stays). A peer given this text
+    and these queries answers with yuimaru's spellings; its own normalizer (Groonga's NFKC150)
+    then only adds case folding. Mirrors the C++: change both together."""
+    import unicodedata
+    s = list(unicodedata.normalize("NFKC", text).translate(_FOLD_CHARS))
+    n = len(s)
+    orig = s[:]
+    for i in range(1, n - 1):
+        prev, nxt = orig[i - 1], orig[i + 1]
+        if s[i] == "ー" and prev.isascii() and prev.isdigit() and nxt.isascii() and nxt.isdigit():
+            s[i] = "-"
+        elif s[i] in "ヶヵケカ" and ((prev.isascii() and prev.isdigit()) or prev in "一二三四五六七八九十百何数") \
+                and nxt in "月所国年条":
+            s[i] = "か"
+    out, run = [], 0
+    for i, c in enumerate(s):
+        drop = c == "ー" and run >= 3 and (i + 1 == n or not _katakana(s[i + 1]))
+        run = run + 1 if _katakana(c) else 0
+        if not drop:
+            out.append(c)
+    return "".join(out)
