@@ -2,6 +2,16 @@
 """yuimaru against Groonga, SQLite FTS5 and Xapian's own n-gram indexer, on the same generated
 corpus, in the same run. Prints a Markdown table and writes the figures as JSON.
 
+Same searchable text: every peer indexes the title and what yuimaru indexes besides it — the
+body, the tags and the metadata labels (bench/peer_text.py). The peers' documents are read and
+parsed once before any clock starts, so their index times exclude reading the Markdown files;
+yuimaru's include it.
+Same answers: for each query the total of yuimaru's strict match (every word; `total` when
+`interpretation.relaxed` is false, else 0 — the any-word fallback is not counted, and needs no
+flag of its own) is compared with the peer's total. The "agree" columns give the share of
+queries where they are equal; latencies count only where it is at least 99%. The disagreeing
+queries go to <work>/disagreements-<engine>-<set>.tsv.
+
 Corpus: ../shared/tools/make_corpus.py (real Japanese sentences, corpus-format front matter).
 For each engine: indexing time (docs/s, MB/s of Markdown), index size, and per-query latency
 (p50/p99, warm, one query at a time) for top-10 + facet counts, over two query sets:
@@ -23,8 +33,9 @@ import statistics
 import subprocess
 import sys
 import time
-import unicodedata
 from pathlib import Path
+
+from peer_text import fold_like_yuimaru, peer_text, split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -54,19 +65,48 @@ def dir_bytes(path):
 
 
 def read_docs(corpus):
-    """(doc_id, title, body, {industry, region, doc_type}) of every generated document."""
+    """[(doc_id, title, searchable text besides the title, {industry, region, doc_type})] of every
+    generated document; the text is peer_text's (body, tags, metadata labels, company ids), and
+    title and text are spelled as yuimaru's normalizer spells them (fold_like_yuimaru)."""
+    docs = []
     for path in sorted((corpus / "docs").rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        end = text.index("\n---\n", 4)
-        meta = {}
-        for line in text[4:end].splitlines():
-            key, _, value = line.partition(":")
-            value = value.strip()
-            if value.startswith('"'):
-                value = json.loads(value)
-            meta[key.strip()] = value
-        body = re.sub(r"<!--.*?-->", "", text[end + 5:])
-        yield meta["doc_id"], meta["title"], body, {k: meta.get(k, "") for k in FACETS}
+        meta, body = split_front_matter(path.read_text(encoding="utf-8"))
+        body = re.sub(r"<!--.*?-->", "", body)  # the private markers are syntax, not text
+        docs.append((str(meta["doc_id"]), fold_like_yuimaru(str(meta["title"])),
+                     fold_like_yuimaru(peer_text(meta, body)), {k: str(meta.get(k, "")) for k in FACETS}))
+    return docs
+
+
+def machine():
+    """Cores, CPU model and the commit of this tree, for the header of every printed table."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} cores ({model}), commit {commit}{' + local changes' if dirty else ''}"
+
+
+def agreement(engine, name, queries, theirs, ours, work):
+    """Share of queries whose totals are equal; writes the disagreeing ones (query, ours, theirs)
+    to work/disagreements-<engine>-<name>.tsv and logs the first 20."""
+    diff = [(q, a, b) for q, a, b in zip(queries, ours, theirs) if a != b]
+    path = work / f"disagreements-{engine}-{name}.tsv"
+    path.write_text("query\tyuimaru_strict\t" + engine + "\n"
+                    + "".join(f"{q}\t{a}\t{b}\n" for q, a, b in diff), encoding="utf-8")
+    if diff:
+        log(f"{engine} {name}: {len(diff)} of {len(queries)} totals differ from yuimaru's strict "
+            f"ones ({path}); the first 20 (query, yuimaru strict, {engine}):")
+        for q, a, b in diff[:20]:
+            log(f"  {q}\t{a}\t{b}")
+    return 1 - len(diff) / max(1, len(queries))
 
 
 def ensure_corpus(work, docs, seed):
@@ -96,7 +136,8 @@ def run_yuimaru(corpus, work, queries, binary):
     stats = json.loads(subprocess.run([binary, "stats", "--db", str(db), "--json"],
                                       capture_output=True, text=True, check=True).stdout)
     result = {"index_seconds": seconds, "documents": report["documents"], "phases": report.get("phases"),
-              "index_bytes": stats["index_bytes"], "latency": {}, "hits": {}}
+              "index_bytes": stats["index_bytes"], "latency": {}, "hits": {}, "totals": {},
+              "relaxed": {}, "estimated": {}, "synonyms": {}}
     for name, qs in queries.items():
         qfile = work / f"yuimaru-{name}.txt"
         # Questions: the default query, exactly as typed. Short keyword queries: as typed too
@@ -106,11 +147,18 @@ def run_yuimaru(corpus, work, queries, binary):
         cmd = [binary, "search", "--db", str(db), "--limit", "10", "--batch", str(qfile)]
         subprocess.run(cmd, capture_output=True, text=True)
         lines = subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()
-        times = [json.loads(l)["took_ms"] for l in lines if l.startswith('{"query"')]
-        totals = [json.loads(l)["total"] for l in lines if l.startswith('{"query"')]
+        answers = [json.loads(l) for l in lines if l.startswith('{"query"')]
+        times = [a["took_ms"] for a in answers]
+        totals = [a["total"] for a in answers]
         result["latency"][name] = {"p50": percentile(times, 50), "p99": percentile(times, 99),
                                    "mean": statistics.mean(times), "n": len(times)}
         result["hits"][name] = sum(1 for t in totals if t > 0) / max(1, len(totals))
+        # The strict answer: every word matched. A relaxed answer (no document has every word,
+        # so any word counts) has no strict documents.
+        result["totals"][name] = [0 if a["interpretation"]["relaxed"] else a["total"] for a in answers]
+        result["relaxed"][name] = sum(a["interpretation"]["relaxed"] for a in answers) / max(1, len(answers))
+        result["estimated"][name] = sum(not a.get("total_exact", True) for a in answers)
+        result["synonyms"][name] = sum(bool(a["interpretation"].get("synonyms")) for a in answers)
     return result
 
 
@@ -118,6 +166,19 @@ def run_yuimaru(corpus, work, queries, binary):
 
 def groonga_quote(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def groonga_and(q):
+    """Groonga query syntax for "every word of q": each word, spelled as yuimaru normalizes it, a
+    quoted phrase (so that OR, -, (, * and the like are text, not operators), joined by spaces,
+    which the syntax reads as AND."""
+    return " ".join(groonga_quote(w) for w in fold_like_yuimaru(q).split())
+
+
+# Bigrams over every character class: TokenBigram keeps a run of Latin letters or digits as one
+# token, so 19 would not find 1962 nor PC find PCT, where yuimaru (and a substring) does; it also
+# splits at 々 (人々). This tokenizer gives substring semantics, as yuimaru's bigrams do.
+GROONGA_TOKENIZER = "TokenBigramSplitSymbolAlphaDigit"
 
 
 class Groonga:
@@ -142,7 +203,7 @@ class Groonga:
         self.p.wait()
 
 
-def run_groonga(corpus, work, queries):
+def run_groonga(docs, work, queries):
     d = work / "groonga"
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
@@ -155,10 +216,10 @@ def run_groonga(corpus, work, queries):
     g.command("column_create Docs body COLUMN_SCALAR LongText")
     for f in FACETS:
         g.command(f"column_create Docs {f} COLUMN_SCALAR {f.capitalize()}s")
-    g.command("table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer TokenBigram "
+    g.command(f"table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer {GROONGA_TOKENIZER} "
               "--normalizer NormalizerNFKC150")
     batch, n = [], 0
-    for doc_id, title, body, facets in read_docs(corpus):
+    for doc_id, title, body, facets in docs:
         batch.append(dict({"_key": doc_id, "title": title, "body": body}, **facets))
         n += 1
         if len(batch) == 2000:
@@ -171,7 +232,8 @@ def run_groonga(corpus, work, queries):
     g.command("column_create Terms docs_body COLUMN_INDEX|WITH_POSITION Docs body")
     g.close()
     seconds = time.perf_counter() - t0
-    result = {"index_seconds": seconds, "documents": n, "index_bytes": dir_bytes(d), "latency": {}, "hits": {}}
+    result = {"index_seconds": seconds, "documents": n, "index_bytes": dir_bytes(d), "latency": {}, "hits": {},
+              "totals": {}}
 
     g = Groonga(d / "db", create=False)
     drill = " ".join(f"--drilldowns[{f}].keys {f} --drilldowns[{f}].limit 20" for f in FACETS)
@@ -179,35 +241,37 @@ def run_groonga(corpus, work, queries):
         commands = []
         for q in qs:
             if name == "questions":
-                # As in PEERS.md: the question's bigram tokens, ORed.
-                toks = json.loads(g.command(f"tokenize TokenBigram {groonga_quote(q)} NormalizerNFKC150"))[1]
+                # As in PEERS.md: the question's bigram tokens, ORed (with the tokenizer above).
+                toks = json.loads(g.command(f"tokenize {GROONGA_TOKENIZER} {groonga_quote(fold_like_yuimaru(q))} "
+                                            "NormalizerNFKC150"))[1]
                 terms = sorted({t["value"] for t in toks if t["value"].strip()})
                 gq = " OR ".join(groonga_quote(t) for t in terms) or groonga_quote(q)
             else:
-                gq = " ".join(groonga_quote(w) for w in q.split())
+                gq = groonga_and(q)
             commands.append(f"select Docs --match_columns 'title * 2 || body' --query {groonga_quote(gq)} "
                             f"--output_columns _key,_score --sort_keys -_score --limit 10 {drill}")
         for c in commands[:50]:
             g.command(c)  # warm-up
-        times, found = [], 0
+        times, totals = [], []
         for c in commands:
             t = time.perf_counter()
             out = g.command(c)
             times.append((time.perf_counter() - t) * 1000)
             try:
-                found += json.loads(out)[1][0][0][0] > 0
+                totals.append(json.loads(out)[1][0][0][0])
             except (ValueError, IndexError, TypeError):
-                pass
+                totals.append(-1)  # an error answer: never equal to a yuimaru total
         result["latency"][name] = {"p50": percentile(times, 50), "p99": percentile(times, 99),
                                    "mean": statistics.mean(times), "n": len(times)}
-        result["hits"][name] = found / max(1, len(commands))
+        result["hits"][name] = sum(1 for t in totals if t > 0) / max(1, len(commands))
+        result["totals"][name] = totals
     g.close()
     return result
 
 
 # ---- SQLite FTS5 (trigram) --------------------------------------------------------------------
 
-def run_fts5(corpus, work, queries):
+def run_fts5(docs, work, queries):
     path = work / "fts5.sqlite"
     if path.exists():
         path.unlink()
@@ -217,44 +281,52 @@ def run_fts5(corpus, work, queries):
                 "region UNINDEXED, doc_type UNINDEXED, tokenize='trigram')")
     n = 0
     with con:
-        for doc_id, title, body, f in read_docs(corpus):
+        for doc_id, title, body, f in docs:
             con.execute("INSERT INTO docs VALUES (?,?,?,?,?,?)",
-                        (doc_id, unicodedata.normalize("NFKC", title), unicodedata.normalize("NFKC", body),
+                        (doc_id, title, body,
                          f["industry"], f["region"], f["doc_type"]))
             n += 1
     con.execute("INSERT INTO docs(docs) VALUES('optimize')")
     con.commit()
     seconds = time.perf_counter() - t0
-    result = {"index_seconds": seconds, "documents": n, "index_bytes": path.stat().st_size, "latency": {}, "hits": {}}
+    result = {"index_seconds": seconds, "documents": n, "index_bytes": path.stat().st_size, "latency": {}, "hits": {},
+              "totals": {}, "expressible": {}}
     for name, qs in queries.items():
-        times, found = [], 0
+        times, found, totals, expressible = [], 0, [], []
         for q in qs:
-            q = unicodedata.normalize("NFKC", q)
+            q = fold_like_yuimaru(q)
             if name == "questions":
                 grams = {q[i:i + 3] for i in range(len(q) - 2) if q[i:i + 3].strip() and not re.fullmatch(r"\W+", q[i:i + 3])}
                 match = " OR ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
             else:
                 words = [w for w in q.split() if len(w) >= 3]  # trigram cannot match shorter words
+                expressible.append(len(words) == len(q.split()))
                 match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
             t = time.perf_counter()
+            total = 0
             if match:
                 rows = con.execute("SELECT id FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT 10", (match,)).fetchall()
                 for f in FACETS:
-                    con.execute(f"SELECT {f}, count(*) FROM docs WHERE docs MATCH ? GROUP BY {f}", (match,)).fetchall()
+                    counts = con.execute(f"SELECT {f}, count(*) FROM docs WHERE docs MATCH ? GROUP BY {f}",
+                                         (match,)).fetchall()
+                total = sum(c for _, c in counts)
             else:
                 rows = []
             times.append((time.perf_counter() - t) * 1000)
             found += bool(rows)
+            totals.append(total)
         result["latency"][name] = {"p50": percentile(times, 50), "p99": percentile(times, 99),
                                    "mean": statistics.mean(times), "n": len(times)}
         result["hits"][name] = found / max(1, len(qs))
+        result["totals"][name] = totals
+        result["expressible"][name] = expressible
     con.close()
     return result
 
 
 # ---- Xapian's own CJK n-gram indexer (indexing only) ------------------------------------------
 
-def run_xapian_ngram(corpus, work):
+def run_xapian_ngram(docs, work):
     try:
         import xapian  # python3-xapian
     except ImportError:  # a python3 other than Debian's (pyenv): use Debian's module
@@ -267,12 +339,12 @@ def run_xapian_ngram(corpus, work):
     tg = xapian.TermGenerator()
     tg.set_flags(2048)  # FLAG_CJK_NGRAM
     n = 0
-    for doc_id, title, body, f in read_docs(corpus):
+    for doc_id, title, body, f in docs:
         doc = xapian.Document()
         tg.set_document(doc)
-        tg.index_text(unicodedata.normalize("NFKC", title))
+        tg.index_text(title)
         tg.increase_termpos()
-        tg.index_text(unicodedata.normalize("NFKC", body))
+        tg.index_text(body)
         for k, v in f.items():
             doc.add_boolean_term("X" + k.upper() + ":" + v)
         doc.add_boolean_term("Q" + doc_id)
@@ -296,35 +368,91 @@ def main():
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     corpus, stats, queries = ensure_corpus(work, args.docs, args.seed)
-    md_mb = stats["markdown_mb"]
+    engines = args.engines.split(",")
+    docs = read_docs(corpus) if set(engines) - {"yuimaru"} else []
     results = {}
-    for engine in args.engines.split(","):
+    for engine in engines:
         log(f"== {engine} on {args.docs} documents")
         if engine == "yuimaru":
             results[engine] = run_yuimaru(corpus, work, queries, args.binary)
         elif engine == "groonga":
-            results[engine] = run_groonga(corpus, work, queries)
+            results[engine] = run_groonga(docs, work, queries)
         elif engine == "fts5":
-            results[engine] = run_fts5(corpus, work, queries)
+            results[engine] = run_fts5(docs, work, queries)
         elif engine == "xapian-ngram":
-            results[engine] = run_xapian_ngram(corpus, work)
-        log(json.dumps(results[engine], ensure_ascii=False))
-    print(f"\n{args.docs} documents, {md_mb} MB of Markdown ({stats['text_mb']} MB of text), "
-          f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
-    print("| engine | index s | docs/s | MB/s | index MB | questions p50 / p99 ms | short p50 / p99 ms | short with hits |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+            results[engine] = run_xapian_ngram(docs, work)
+        log(json.dumps({k: v for k, v in results[engine].items() if k not in ("totals", "expressible")},
+                       ensure_ascii=False))
+    agree = compare(results, queries, work)
+    print_table(args, stats, results, agree)
+    if args.out:
+        Path(args.out).write_text(json.dumps({"docs": args.docs, "corpus": stats, "machine": machine(),
+                                              "agreement": agree, "results": results},
+                                             ensure_ascii=False, indent=1) + "\n")
+
+
+def compare(results, queries, work):
+    """{engine: {set: share of queries whose total equals yuimaru's strict total}}. The yuimaru
+    row carries Groonga's figure (the reference peer). FTS5 also gets the share over the short
+    queries it can express (every word of 3 characters or more) as "<set>/expressible"."""
+    ours = results.get("yuimaru", {}).get("totals", {})
+    agree = {}
     for engine, r in results.items():
-        lat = r["latency"]
-        q = lat.get("questions")
-        s = lat.get("short")
+        if engine == "yuimaru":
+            continue
+        for name, theirs in r.get("totals", {}).items():
+            if name not in ours:
+                continue
+            agree.setdefault(engine, {})[name] = agreement(engine, name, queries[name], theirs, ours[name], work)
+            mask = r.get("expressible", {}).get(name)
+            if mask:
+                sub = [(a, b) for a, b, m in zip(ours[name], theirs, mask) if m]
+                agree[engine][name + "/expressible"] = (sum(a == b for a, b in sub) / max(1, len(sub)), len(sub))
+    if "groonga" in agree:
+        agree["yuimaru"] = dict(agree["groonga"])
+    return agree
+
+
+def print_table(args, stats, results, agree):
+    md_mb = stats["markdown_mb"]
+    print(f"\n{args.docs} documents, {md_mb} MB of Markdown ({stats['text_mb']} MB of text), "
+          f"{machine()}, {time.strftime('%Y-%m-%d')}\n")
+    print("| engine | index s | docs/s | MB/s | index MB | questions p50 / p99 ms | short p50 / p99 ms | "
+          "short with hits | short agree |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+    def latency(engine, name):
+        lat = results[engine]["latency"].get(name)
+        if not lat:
+            return "–"
+        figure = f"{lat['p50']:.2f} / {lat['p99']:.2f}"
+        share = agree.get(engine, {}).get(name)
+        # A latency counts only when the engine gave the same totals: otherwise it did other work.
+        return figure if share is not None and share >= 0.99 else f"({figure})"
+
+    for engine, r in results.items():
+        share = agree.get(engine, {}).get("short")
+        expressible = agree.get(engine, {}).get("short/expressible")
+        cell = "–" if share is None else f"{share:.1%}"
+        if expressible:
+            cell += f" ({expressible[0]:.1%} of the {expressible[1]} it can express)"
         print(f"| {engine} | {r['index_seconds']:.1f} | {r['documents'] / r['index_seconds']:.0f} | "
               f"{md_mb / r['index_seconds']:.2f} | {r['index_bytes'] / 1e6:.0f} | "
-              + (f"{q['p50']:.2f} / {q['p99']:.2f}" if q else "–") + " | "
-              + (f"{s['p50']:.2f} / {s['p99']:.2f}" if s else "–") + " | "
-              + (f"{r['hits'].get('short', 0):.0%}" if s else "–") + " |")
-    if args.out:
-        Path(args.out).write_text(json.dumps({"docs": args.docs, "corpus": stats, "results": results},
-                                             ensure_ascii=False, indent=1) + "\n")
+              f"{latency(engine, 'questions')} | {latency(engine, 'short')} | "
+              + (f"{r['hits']['short']:.0%}" if "short" in r["hits"] else "–") + f" | {cell} |")
+    print("\n\"short agree\": the share of short queries whose total equals yuimaru's strict total "
+          "(every word; the any-word fallback counted as 0); the yuimaru row gives Groonga's.")
+    print("Latencies in parentheses do not count: that engine's totals agree on fewer than 99% of the set. "
+          "Questions never count: yuimaru requires every word and falls back to any word, Groonga "
+          "and FTS5 OR their n-grams, so the totals answer different questions.")
+    y = results.get("yuimaru")
+    if y:
+        for name in y["relaxed"]:
+            print(f"yuimaru {name}: {y['relaxed'][name]:.0%} relaxed to any word, "
+                  f"{y['estimated'][name]} estimated totals, {y['synonyms'][name]} with synonyms.")
+        if "questions" in agree.get("groonga", {}):
+            print(f"Questions: totals equal to Groonga's for {agree['groonga']['questions']:.1%} "
+                  "(different queries, see above; not a measure of agreement).")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,11 @@ Needs: bench/bench.py run first for the same --docs (it builds both indexes), wr
 yuimaru runs as a signed-in 機密 handler (the cookie goes with every request) and without the
 audit trail (--no-audit: an fsync per search measures the disk, not the search); both figures
 are printed when --with-audit is given.
+
+Before wrk replays them, every URL is fetched once per server and the totals compared, as in
+bench/bench.py: yuimaru's strict total ("total" unless interpretation.relaxed, else 0) against
+Groonga's. The "agree" column is the share of equal totals; requests/s and latencies count only
+where it is at least 99%. The disagreeing queries go to <work>/disagreements-http-groonga-short.tsv.
 """
 import argparse
 import json
@@ -77,6 +82,24 @@ def wrk(base, urls_file, connections, seconds, headers=()):
     return {k: float(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
 
 
+def fetch_totals(base, urls_file, total_of, headers=()):
+    """The total of each URL's answer, fetched once, in order."""
+    totals = []
+    for path in urls_file.read_text().splitlines():
+        req = urllib.request.Request(base + path, headers=dict(h.split(": ", 1) for h in headers))
+        with urllib.request.urlopen(req, timeout=60) as r:
+            totals.append(total_of(json.loads(r.read().decode("utf-8"))))
+    return totals
+
+
+def yuimaru_strict_total(answer):
+    return 0 if answer["interpretation"]["relaxed"] else answer["total"]
+
+
+def groonga_total(answer):
+    return answer[1][0][0][0]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=100000)
@@ -101,11 +124,11 @@ def main():
     drill = urllib.parse.quote(",".join(bench.FACETS))
     gurls.write_text("".join(
         "/d/select?table=Docs&match_columns=" + urllib.parse.quote("title * 2 || body") +
-        "&query=" + urllib.parse.quote(" ".join(bench.groonga_quote(w) for w in q.split())) +
+        "&query=" + urllib.parse.quote(bench.groonga_and(q)) +
         "&output_columns=_key,_score&sort_keys=-_score&limit=10&drilldown=" + drill +
         "&drilldown_limit=20\n" for q in short))
 
-    results = {}
+    results, totals = {}, {}
     users = ydb / "users.json"
     password = None
     out = subprocess.run([args.binary, "user", "passwd" if users.exists() and "bench" in users.read_text()
@@ -126,6 +149,8 @@ def main():
             base = f"http://127.0.0.1:{port}"
             wait_http(base + "/login")
             cookie = login(base, "bench", password)
+            if "yuimaru" not in totals:
+                totals["yuimaru"] = fetch_totals(base, yurls, yuimaru_strict_total, [f"Cookie: {cookie}"])
             wrk(base, yurls, args.connections, 3, [f"Cookie: {cookie}"])  # warm-up
             results[name] = wrk(base, yurls, args.connections, args.seconds, [f"Cookie: {cookie}"])
         finally:
@@ -139,6 +164,7 @@ def main():
     try:
         base = f"http://127.0.0.1:{port}"
         wait_http(base + "/d/status")
+        totals["groonga"] = fetch_totals(base, gurls, groonga_total)
         wrk(base, gurls, args.connections, 3)
         results["groonga -s"] = wrk(base, gurls, args.connections, args.seconds)
     finally:
@@ -146,13 +172,17 @@ def main():
         server.wait()
     bench.log("groonga", results["groonga -s"])
 
-    print(f"\n{args.docs} documents, 1,000 short queries with facet counts, wrk -t2 -c{args.connections} "
-          f"-d{args.seconds}s, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
-    print("| server | requests/s | p50 ms | p99 ms | errors | non-2xx |")
-    print("|---|---:|---:|---:|---:|---:|")
+    agree = bench.agreement("http-groonga", "short", short, totals["groonga"], totals["yuimaru"], work)
+    print(f"\n{args.docs} documents, {len(short):,} short queries with facet counts, wrk -t2 -c{args.connections} "
+          f"-d{args.seconds}s, {bench.machine()}, {time.strftime('%Y-%m-%d')}\n")
+    print("| server | requests/s | p50 ms | p99 ms | errors | non-2xx | agree |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         print(f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']:.0f} | "
-              f"{r['non2xx']:.0f} |")
+              f"{r['non2xx']:.0f} | {agree:.1%} |")
+    print("\n\"agree\": the share of queries whose total equals between the two servers (yuimaru's strict "
+          "total: the any-word fallback counted as 0)." + ("" if agree >= 0.99 else
+          " Below 99%: these figures do not count as a comparison."))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 
 Every engine sees the same text: the peers' documents are written from corpus/ with the title,
 the body, the tags and the front-matter labels yuimaru indexes as text (core/schema.cc fields
-with label_text = kIndexed, 離島 for ritou: true, the company ids) — see peer_text(). Every run
+with label_text = kIndexed, 離島 for ritou: true, the company ids) — see bench/peer_text.py. Every run
 (yuimaru's `eval --run` included) is scored here by one function with graded judgments, the
 formula of search/eval.cc: nDCG@10 with gain 2^grade - 1, MRR@10, R@10, R@100.
 
@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
+from peer_text import peer_text, split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -36,36 +36,6 @@ PEER_ROWS = [
     ("SQLite FTS5 trigram", "sqlite_fts5.py", "nfkc"),
 ]
 
-# Front-matter keys whose values yuimaru indexes as text (core/schema.cc, label_text kIndexed).
-LABEL_KEYS = ["doc_type", "industry", "region", "employees", "phases", "issues", "bridge_to",
-              "methods", "outcome", "visit_mode", "audience", "format"]
-
-
-def front_matter(path):
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---\n"):
-        return {}, text
-    end = text.find("\n---\n", 4)
-    return yaml.safe_load(text[4:end]) or {}, text[end + 5:]
-
-
-def as_list(v):
-    if v is None:
-        return []
-    return [str(x) for x in v] if isinstance(v, list) else [str(v)]
-
-
-def peer_text(meta, body):
-    parts = []
-    parts += as_list(meta.get("tags"))
-    for key in LABEL_KEYS:
-        parts += as_list(meta.get(key))
-    if meta.get("ritou") is True:
-        parts.append("離島")
-    parts += as_list(meta.get("company_id")) + as_list(meta.get("company_ids"))
-    return " / ".join(parts) + "\n\n" + body
-
-
 def write_peer_folder(corpus, out, queries, qrels):
     docs = out / "docs"
     docs.mkdir(parents=True)
@@ -73,7 +43,7 @@ def write_peer_folder(corpus, out, queries, qrels):
     for path in sorted(corpus.rglob("*.md")):
         if path.name.startswith("README"):
             continue
-        meta, body = front_matter(path)
+        meta, body = split_front_matter(path.read_text(encoding="utf-8"))
         if "doc_id" not in meta:
             continue
         doc_id, title = str(meta["doc_id"]), str(meta.get("title", ""))
