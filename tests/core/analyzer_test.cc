@@ -50,8 +50,9 @@ TEST_CASE("Analyzer: particles alone and over-long tokens are not word terms", "
   CHECK_FALSE(IsIndexableWord(std::u32string(kMaxWordChars + 1, U'a')));
 }
 
-TEST_CASE("Analyzer: one term generator: indexable words, then bigrams, then katakana trigrams",
-          "[analyzer]") {
+TEST_CASE(
+    "Analyzer: one term generator: indexable words, then unigrams, bigrams, katakana trigrams",
+    "[analyzer]") {
   const Analyzer analyzer = MakeTestAnalyzer();
   const Analysis a = analyzer.Analyze("ボートの事業");
   std::vector<std::string> seen;
@@ -61,10 +62,13 @@ TEST_CASE("Analyzer: one term generator: indexable words, then bigrams, then kat
     kinds.push_back(kind);
     seen.push_back(TermName(kind, s));
   });
-  // の alone is a particle: no word term; every adjacent pair of index characters is a bigram;
-  // ボート gives its two katakana trigrams.
+  // の alone is a particle: no word term; every index character is a unigram (の too); every
+  // adjacent pair of index characters is a bigram; ボート gives its katakana trigram.
   const std::vector<std::string> expected = {
       WordTerm(U"ボート"),      WordTerm(U"事業"),
+      UnigramTerm(U'ボ'),       UnigramTerm(U'ー'),
+      UnigramTerm(U'ト'),       UnigramTerm(U'の'),
+      UnigramTerm(U'事'),       UnigramTerm(U'業'),
       BigramTerm(U'ボ', U'ー'), BigramTerm(U'ー', U'ト'),
       BigramTerm(U'ト', U'の'), BigramTerm(U'の', U'事'),
       BigramTerm(U'事', U'業'), TrigramTerm(U'ボ', U'ー', U'ト')};

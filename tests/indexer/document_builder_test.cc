@@ -104,8 +104,11 @@ TEST_CASE("DocumentBuilder: title words weigh more than body words", "[document_
   CHECK(wdf("T承継") == 1);
   CHECK(wdf("TB承継") == 1);
   CHECK(wdf("TB事業") == 0);
+  CHECK(wdf("U承") == core::kTitleWdf + core::kHeadingWdf + core::kBodyWdf);
   for (const std::string& t : Terms(x)) {
-    if (t.rfind(core::kTitlePrefix, 0) == 0) CHECK((t == "T承継" || t == "TB承継"));
+    if (t.rfind(core::kTitlePrefix, 0) == 0) {
+      CHECK((t == "T承継" || t == "TB承継" || t == "TU承" || t == "TU継"));
+    }
   }
 }
 
