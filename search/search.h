@@ -88,8 +88,8 @@ struct SnippetPart {
 // Why a hit came up: one query term, where it matched and what it added to the score.
 struct ExplainTerm {
   std::string text;  // the term as a user reads it (事業承継, 承継 …)
-  // "word", "unigram" (a lone character), "bigram", "synonym", "facet" (a value named) or
-  // "every_word" (has every word)
+  // "word", "unigram" (a lone character), "bigram", "synonym", "feedback" (a word of the best
+  // document, added to a relaxed query), "facet" (a value named) or "every_word" (has every word)
   std::string kind;
   // "title", "heading", "body"; "metadata" for a facet; "document" for every_word
   std::vector<std::string> fields;

@@ -38,7 +38,8 @@ Xapian::MSet RunMatch(Xapian::Enquire& enquire, const ViewShards& view, const Bu
 // limit Xapian 1.4's pruning has skipped the best one, and which one it skipped depended on the
 // shard layout of the view.
 Xapian::Query WithFeedback(Xapian::Enquire& enquire, const ViewShards& view,
-                           const RankingConfig& rc, const BuiltQuery& built) {
+                           const RankingConfig& rc, const BuiltQuery& built,
+                           std::vector<FeedbackTerm>* feedback) {
   const Xapian::doccount all = view.combined.get_doccount();
   enquire.set_query(CombineQuery(built, MatchMode::kRelaxed));
   const size_t want = static_cast<size_t>(rc.prf_docs);
@@ -55,8 +56,9 @@ Xapian::Query WithFeedback(Xapian::Enquire& enquire, const ViewShards& view,
   std::vector<Xapian::Query> expansion;
   const double max_w = eset.empty() ? 1 : eset.front().second;
   for (const auto& [term, w] : eset) {
-    expansion.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term),
-                           rc.prf_weight * w / max_w);
+    const double scale = rc.prf_weight * w / max_w;
+    expansion.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), scale);
+    feedback->push_back({term, scale});
   }
   if (expansion.empty()) return built.rank;
   return Xapian::Query(Xapian::Query::OP_OR, built.rank,
@@ -133,7 +135,8 @@ std::vector<ExplainTerm> Explain(const ViewShards& view, const RankingConfig& ra
                                  const PreparedQuery& query,
                                  const std::vector<std::u32string>& needles,
                                  const Xapian::Enquire& enquire, const Xapian::MSetIterator& it,
-                                 const std::string& id, HitText& text) {
+                                 const std::string& id, HitText& text,
+                                 const std::vector<FeedbackTerm>& feedback) {
   std::vector<ExplainTerm> out;
   const std::vector<QueryTerm>& terms = query.built.terms;
   for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
@@ -173,6 +176,33 @@ std::vector<ExplainTerm> Explain(const ViewShards& view, const RankingConfig& ra
           }
         }
       }
+      out.push_back(std::move(e));
+    }
+  }
+  // The words feedback added (relaxed queries), each at its own scale.
+  for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
+       ++t) {
+    for (const FeedbackTerm& f : feedback) {
+      if (f.term != *t) continue;
+      Xapian::Enquire one(view.combined);
+      one.set_weighting_scheme(Weighting(ranking));
+      one.set_query(Xapian::Query(
+          Xapian::Query::OP_FILTER,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(f.term), f.scale),
+          Xapian::Query(std::string(core::kDocIdPrefix) + id)));
+      Xapian::MSet m = one.get_mset(0, 1);
+      ExplainTerm e{f.term, "feedback", {}, m.empty() ? 0 : m.begin().get_weight()};
+      text.Normalize();
+      const std::u32string needle = core::Normalize(f.term);
+      if (text.norm_title->find(needle) != std::u32string::npos) e.fields.push_back("title");
+      for (size_t b = 0; b < text.blocks.size(); ++b) {
+        if (text.norm_blocks[b].find(needle) != std::u32string::npos) {
+          e.fields.push_back(text.blocks[b].kind == core::TextBlock::Kind::kHeading ? "heading"
+                                                                                    : "body");
+          break;
+        }
+      }
+      if (e.fields.empty()) e.fields.push_back("body");  // a word of the metadata labels
       out.push_back(std::move(e));
     }
   }
@@ -284,7 +314,7 @@ Matched Match(const ViewShards& view, const RankingConfig& ranking, const Prepar
   // say so.
   BuiltQuery relaxed_query = query.built;
   if (ranking.prf_docs > 0) {
-    relaxed_query.rank = WithFeedback(*m.enquire, view, ranking, query.built);
+    relaxed_query.rank = WithFeedback(*m.enquire, view, ranking, query.built, &m.feedback);
   }
   std::optional<FacetCounter> relaxed_counter;
   if (m.counter) relaxed_counter.emplace();
@@ -432,7 +462,7 @@ struct HitMaker {
 
   // `bonus`: added to the hit's weight (the every_word bonus of a blended strict match).
   Status Add(const Xapian::Enquire& enquire, const Xapian::MSetIterator& it, bool partial,
-             double bonus) {
+             double bonus, const std::vector<FeedbackTerm>& feedback = {}) {
     const Xapian::Document doc = it.get_document();
     Hit hit;
     hit.rank = request.offset + hits->size() + 1;
@@ -463,7 +493,7 @@ struct HitMaker {
     }
     if (request.explain == ExplainMode::kOn) {
       HitText text{record->title, blocks, std::nullopt, {}};
-      hit.explain = Explain(view, ranking, query, needles, enquire, it, record->id, text);
+      hit.explain = Explain(view, ranking, query, needles, enquire, it, record->id, text, feedback);
       if (bonus > 0) {
         hit.explain.push_back({"すべての語を含む", "every_word", {"document"}, bonus});
         std::stable_sort(
@@ -480,10 +510,11 @@ struct HitMaker {
 
 Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
                 const SearchRequest& request, const Xapian::MSet& page,
-                const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits) {
+                const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits,
+                const std::vector<FeedbackTerm>& feedback) {
   HitMaker maker(view, ranking, query, request, hits);
   for (auto it = page.begin(); it != page.end(); ++it) {
-    if (auto s = maker.Add(enquire, it, partial, 0); !s) return s;
+    if (auto s = maker.Add(enquire, it, partial, 0, feedback); !s) return s;
   }
   return Status::Ok();
 }

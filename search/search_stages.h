@@ -61,12 +61,19 @@ std::unique_ptr<Xapian::Enquire> MakeEnquire(const Xapian::Database& db, SortOrd
                                              const RankingConfig& ranking);
 Xapian::BM25Weight Weighting(const RankingConfig& ranking);
 
+// A word feedback added to a relaxed query, at `scale` (RankingConfig::prf_*).
+struct FeedbackTerm {
+  std::string term;
+  double scale = 0;
+};
+
 // The match set and the page of it the request asks for.
 struct Matched {
   std::unique_ptr<Xapian::Enquire> enquire;  // holds the page's query (explain reads it)
   Xapian::MSet page;
   MatchMode mode = MatchMode::kStrict;  // kRelaxed: no document had every word
   std::optional<FacetCounter> counter;  // facets of the whole match set, when counted
+  std::vector<FeedbackTerm> feedback;   // the words feedback added (relaxed only), for explain
 };
 
 // Documents with every word; if there are none and relaxing changes something, documents with
@@ -113,11 +120,12 @@ Blended BlendPartial(const ViewShards& view, const RankingConfig& ranking,
                      const PreparedQuery& query, const SearchRequest& request,
                      uint64_t strict_total);
 
-// Appends the hits of `page` (found by `enquire`) to `hits`, ranked from hits->size() +
-// request.offset + 1. Fails if a stored record cannot be read.
+// Appends the hits of `page` (found by `enquire`, with `feedback` in its query) to `hits`, ranked
+// from hits->size() + request.offset + 1. Fails if a stored record cannot be read.
 Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,
                 const SearchRequest& request, const Xapian::MSet& page,
-                const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits);
+                const Xapian::Enquire& enquire, bool partial, std::vector<Hit>* hits,
+                const std::vector<FeedbackTerm>& feedback = {});
 
 // Appends the blended page's hits to `hits` (score with the every_word bonus, explained).
 Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const PreparedQuery& query,

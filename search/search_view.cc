@@ -122,7 +122,7 @@ Result<SearchResponse> SearchView::Run(const SearchRequest& request) const {
         response.partial_total = partial.total;
       }
       if (auto s = MakeHits(*v.shards, v.ranking, q, request, matched.page, *matched.enquire, false,
-                            &response.hits);
+                            &response.hits, matched.feedback);
           !s) {
         return s.error();
       }

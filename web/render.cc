@@ -187,6 +187,7 @@ const char* ExplainKindLabel(const std::string& kind) {
   if (kind == "unigram") return "1文字";
   if (kind == "bigram") return "2文字";
   if (kind == "synonym") return "同義語";
+  if (kind == "feedback") return "上位文書の語";
   if (kind == "facet") return "属性の値";
   if (kind == "every_word") return "すべての語";
   return "その他";

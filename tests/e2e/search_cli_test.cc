@@ -176,6 +176,23 @@ TEST_CASE("search: explain lists matched terms with field and weight adding up t
     }
     CHECK(sum == Approx(h["score"].get<double>()).epsilon(0.02));
   }
+  // A relaxed query (no document has every word) ranks with feedback from its best document:
+  // those words are listed too, and the weights still add up.
+  const auto relaxed =
+      idx.Search("資金繰り表 ぜったいにない語句ずず", {"--explain", "--limit", "5"});
+  REQUIRE(relaxed["interpretation"]["relaxed"] == true);
+  REQUIRE_FALSE(relaxed["hits"].empty());
+  int feedback = 0;
+  for (const auto& h : relaxed["hits"]) {
+    double sum = 0;
+    for (const auto& e : h["explain"]) {
+      CHECK_FALSE(e["fields"].empty());
+      sum += e["weight"].get<double>();
+      if (e["kind"] == "feedback") ++feedback;
+    }
+    CHECK(sum == Approx(h["score"].get<double>()).epsilon(0.02));
+  }
+  CHECK(feedback > 0);
 }
 
 TEST_CASE("search: 京都 ranks a document about 京都 above one that only says 東京都",

@@ -52,6 +52,7 @@ TEST_CASE("Render: explain names each kind of term and where it matched", "[rend
                                    {"株", "unigram", {"body"}, 1.5},
                                    {"事業引継ぎ", "synonym", {"body"}, 1},
                                    {"地域:宮古", "facet", {"metadata"}, 5},
+                                   {"引継ぎ", "feedback", {"body"}, 0.25},
                                    {"すべての語を含む", "every_word", {"document"}, 0.75}};
   const std::string html = RenderSearchPage(PageContext{"機密", "u", "", false}, page);
   for (const char* row :
@@ -60,6 +61,7 @@ TEST_CASE("Render: explain names each kind of term and where it matched", "[rend
         "<td>株</td><td>1文字</td><td>本文</td><td>1.500</td>",
         "<td>事業引継ぎ</td><td>同義語</td><td>本文</td><td>1.000</td>",
         "<td>地域:宮古</td><td>属性の値</td><td>属性</td><td>5.000</td>",
+        "<td>引継ぎ</td><td>上位文書の語</td><td>本文</td><td>0.250</td>",
         "<td>すべての語を含む</td><td>すべての語</td><td>文書全体</td><td>0.750</td>"}) {
     CAPTURE(row);
     CHECK(html.find(row) != std::string::npos);
