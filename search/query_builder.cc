@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -139,7 +140,8 @@ class TermCollector {
             const bool kana = core::IsHiragana(surface[0]);
             if (question) weight *= c.question_word;
             if (kana) weight *= c.kana_word;
-            Add(core::TermName(kind, surface), core::EncodeUtf8(surface), "unigram", weight,
+            Add(core::TermName(kind, surface), core::EncodeUtf8(surface),
+                std::strcmp(word_kind, "synonym") == 0 ? "synonym" : "unigram", weight,
                 !question && !kana);
           } else if (kind == core::TermKind::kWord) {
             double weight = c.word * scale;
@@ -248,7 +250,7 @@ Result<RankingConfig> ParseRankingConfig(const std::string& text, RankingConfig 
     }
     char* tail = nullptr;
     const double v = target ? std::strtod(item.c_str() + eq + 1, &tail) : 0;
-    if (!target || tail == item.c_str() + eq + 1 || *tail != '\0' || v < 0) {
+    if (!target || tail == item.c_str() + eq + 1 || *tail != '\0' || !std::isfinite(v) || v < 0) {
       return MakeError(ErrorCode::kInvalidInput, "ranking.invalid",
                        "ranking の指定を読めません: " + item);
     }

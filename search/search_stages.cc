@@ -390,10 +390,9 @@ Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
   // (index_layout.h).
   const size_t n = db.size();
   std::set<Xapian::docid> strict_ids;
-  auto listing = MakeEnquire(db, SortOrder::kRelevance, ranking);
-  Xapian::MSet all_strict =
-      RunMatch(*listing, view, built, MatchMode::kStrict, nullptr, 0, strict_total);
-  for (auto it = all_strict.begin(); it != all_strict.end(); ++it) {
+  p.strict_enquire = MakeEnquire(db, SortOrder::kRelevance, ranking);
+  p.strict = RunMatch(*p.strict_enquire, view, built, MatchMode::kStrict, nullptr, 0, strict_total);
+  for (auto it = p.strict.begin(); it != p.strict.end(); ++it) {
     strict_ids.insert((*it - 1) / n + 1);
   }
   TextCheck check(built.relaxed_text, view);
@@ -415,15 +414,15 @@ Blended BlendPartial(const ViewShards& view, const RankingConfig& ranking,
                      uint64_t strict_total) {
   Blended b;
   const size_t want = request.offset + request.limit;
-  b.strict_enquire = MakeEnquire(view.combined, SortOrder::kRelevance, ranking);
-  b.strict = RunMatch(*b.strict_enquire, view, query.built, MatchMode::kStrict, nullptr, 0, want);
   b.partial = FillPartial(view, ranking, query, strict_total, 0, want);
   struct Ranked {
     Blended::Entry entry;
     std::string id;
   };
   std::vector<Ranked> all;
-  for (auto it = b.strict.begin(); it != b.strict.end(); ++it) {
+  size_t strict_taken = 0;
+  for (auto it = b.partial.strict.begin(); it != b.partial.strict.end() && strict_taken < want;
+       ++it, ++strict_taken) {
     all.push_back({{it, false, it.get_weight() + ranking.every_word},
                    it.get_document().get_value(core::kDocIdSlot)});
   }
@@ -523,7 +522,8 @@ Status MakeHits(const ViewShards& view, const RankingConfig& ranking, const Prep
                 const SearchRequest& request, const Blended& blended, std::vector<Hit>* hits) {
   HitMaker maker(view, ranking, query, request, hits);
   for (const Blended::Entry& e : blended.page) {
-    const Xapian::Enquire& enquire = e.partial ? *blended.partial.enquire : *blended.strict_enquire;
+    const Xapian::Enquire& enquire =
+        e.partial ? *blended.partial.enquire : *blended.partial.strict_enquire;
     if (auto s = maker.Add(enquire, e.it, e.partial, e.partial ? 0 : ranking.every_word); !s) {
       return s;
     }

@@ -92,6 +92,9 @@ struct Partial {
   std::unique_ptr<Xapian::Enquire> enquire;  // nullptr: no partial list
   Xapian::MSet page;
   uint64_t total = 0;
+  // Every strict match (left out of the list), in relevance order, and the enquire that found it.
+  std::unique_ptr<Xapian::Enquire> strict_enquire;
+  Xapian::MSet strict;
 };
 Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
                     const PreparedQuery& query, uint64_t strict_total, size_t start, size_t count);
@@ -106,9 +109,8 @@ inline constexpr uint64_t kBlendWindow = 100;
 // match, then its doc_id. Scores of the two lists are alike: the same ranking query, filtered.
 // The page of the request is exact: its documents are among the best offset + limit of each list.
 struct Blended {
-  std::unique_ptr<Xapian::Enquire> strict_enquire;
-  Xapian::MSet strict;
-  Partial partial;
+  Partial partial;  // its strict list is the other list
+
   struct Entry {
     Xapian::MSetIterator it;
     bool partial = false;

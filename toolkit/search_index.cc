@@ -67,14 +67,17 @@ OfflineIndex BuildOfflineIndex(const std::vector<std::vector<IndexField>>& docs,
     for (const IndexField& field : docs[d]) {
       const core::Analysis a = analyzer.Analyze(field.text);
       if (a.norm.empty()) continue;
-      core::ForEachTextTerm(a.norm, a.words,
-                            [&](core::TermKind kind, uint32_t, std::u32string_view surface) {
-                              // Katakana trigrams only narrow the server's candidates; they
-                              // do not score, and the offline search checks the text instead.
-                              if (kind == core::TermKind::kKatakanaTrigram) return;
-                              wdf[core::TermName(kind, surface)] += field.wdf;
-                              index.lengths[d] += field.wdf;
-                            });
+      core::ForEachTextTerm(
+          a.norm, a.words, [&](core::TermKind kind, uint32_t, std::u32string_view surface) {
+            // Katakana trigrams only narrow the server's candidates and
+            // unigrams decide its one-character queries; the offline search
+            // checks the text instead, and neither scores there.
+            if (kind == core::TermKind::kKatakanaTrigram || kind == core::TermKind::kUnigram) {
+              return;
+            }
+            wdf[core::TermName(kind, surface)] += field.wdf;
+            index.lengths[d] += field.wdf;
+          });
       if (!text.empty()) text += '\n';
       for (char32_t c : a.norm) {
         core::AppendUtf8(c == U'\n' || c == U'\r' ? U' ' : c, text);

@@ -180,3 +180,24 @@ TEST_CASE("QueryBuilder: a query within another filter is the query built with t
 
 }  // namespace
 }  // namespace yuimaru::search
+
+namespace yuimaru::search {
+namespace {
+
+TEST_CASE("ParseRankingConfig: names its fields, and refuses unknown names and odd numbers",
+          "[query_builder]") {
+  auto ok = ParseRankingConfig("every_word=2,facet_match=0");
+  REQUIRE(ok);
+  CHECK(ok->every_word == 2);
+  CHECK(ok->facet_match == 0);
+  for (const char* bad : {"every_word=-1", "every_word=nan", "every_word=inf",
+                          "every_word=", "every_word=1x", "nothing=1", "every_word"}) {
+    CAPTURE(bad);
+    auto r = ParseRankingConfig(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == ErrorCode::kInvalidInput);
+  }
+}
+
+}  // namespace
+}  // namespace yuimaru::search
