@@ -32,6 +32,10 @@ namespace yuimaru::core {
 
 inline constexpr char kCurrentLink[] = "CURRENT";
 inline constexpr char kManifestFile[] = "manifest.json";
+// The manifest's "format": what the terms of a generation mean. 3: packed texts; 4: title terms
+// (T…); 5: unigram terms (U…). The indexer rebuilds an older generation from the files; the
+// searcher refuses one (a search there would miss what the newer terms find: one character).
+inline constexpr int kIndexFormat = 5;
 inline constexpr char kLockFile[] = "LOCK";
 inline constexpr char kSynonymsFile[] = "synonyms.tsv";
 inline constexpr char kPurgeJournalFile[] = "purge-journal.json";

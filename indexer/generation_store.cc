@@ -17,9 +17,9 @@ namespace yuimaru::indexer {
 namespace fs = std::filesystem;
 namespace {
 
-// files: path key → [path, hash, doc_id]; 3: packed texts; 4: title terms (T…); 5: unigram
-// terms (U…): an older generation is rebuilt from the files, never copied or patched.
-constexpr int kManifestFormat = 5;
+// files: path key → [path, hash, doc_id]. An older format (core::kIndexFormat) is rebuilt from
+// the files, never copied or patched.
+constexpr int kManifestFormat = core::kIndexFormat;
 
 // Points CURRENT at `gen_name` atomically (rename of a new symlink over the old one).
 Status SwitchCurrent(const fs::path& db, const std::string& gen_name) {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -40,6 +41,17 @@ struct Searcher::Impl {
     gen->path = *path;
     generation = gen;
     for (auto& v : views) v.reset();
+    if (std::ifstream m(gen->path / core::kManifestFile); m) {
+      const nlohmann::json manifest = nlohmann::json::parse(m, nullptr, false);
+      const int format = manifest.is_object() ? manifest.value("format", 0) : 0;
+      if (format != core::kIndexFormat) {
+        return ErrorAt(ErrorCode::kInvalidInput, "index.format",
+                       "索引の形式が古いか壊れています（形式 " + std::to_string(format) +
+                           "、必要なのは " + std::to_string(core::kIndexFormat) +
+                           "）。yuimaru index で作り直してください",
+                       (gen->path / core::kManifestFile).string());
+      }
+    }
     std::ifstream in(gen->path / core::kSynonymsFile, std::ios::binary);
     if (in) {
       std::stringstream ss;

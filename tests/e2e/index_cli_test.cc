@@ -142,6 +142,29 @@ TEST_CASE("index: documents indexed from other paths are kept, also by a full re
   CHECK(Search(t / "db", "値上げ")["total"] == 1);
 }
 
+TEST_CASE("search: an index of an older format is refused until index rebuilds it",
+          "[disk][index]") {
+  TempDir t;
+  WriteFile(t / "c/a.md", Doc("CS-1", "泡盛", "県外出荷。"));
+  Index(t / "db", {(t / "c").string()}, 0);
+  // As a generation written before unigram terms (format 4) reads: a search there would miss
+  // what one character finds, so it must not answer at all.
+  const auto manifest_path = t / "db/CURRENT/manifest.json";
+  nlohmann::json manifest = nlohmann::json::parse(ReadFile(manifest_path));
+  for (int format : {4, 0}) {
+    CAPTURE(format);
+    manifest["format"] = format;
+    WriteFile(manifest_path, manifest.dump());
+    const CommandResult r = Yuimaru({"search", "--db", (t / "db").string(), "県"});
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("index.format") != std::string::npos);
+    CHECK(r.err.find("yuimaru index") != std::string::npos);
+  }
+  auto rebuilt = Index(t / "db", {(t / "c").string()}, 0);
+  CHECK(rebuilt["full_rebuild"] == true);
+  CHECK(Search(t / "db", "県")["total"] == 1);
+}
+
 TEST_CASE("index: an incremental update ranks exactly like a full build of the same files",
           "[disk][index]") {
   TempDir t;
