@@ -57,11 +57,6 @@ bool IsNumeralBefore(char32_t c) {
   return kKanjiNumerals.find(c) != std::u32string_view::npos;
 }
 
-bool IsCounterNoun(char32_t c) {
-  static constexpr std::u32string_view kNouns = U"月所国年条";
-  return kNouns.find(c) != std::u32string_view::npos;
-}
-
 bool IsCounterKa(char32_t c) {
   return c == 0x30F6 /*ヶ*/ || c == 0x30F5 /*ヵ*/ || c == 0x30B1 /*ケ*/ || c == 0x30AB /*カ*/;
 }
@@ -219,6 +214,45 @@ bool IsIndexChar(char32_t c) {
   static const IndexCharTable* table = new IndexCharTable();
   if (c < 0x10000) return table->bmp[c];
   return IndexCharTable::Classify(static_cast<UChar32>(c));
+}
+
+bool IsCounterNumeral(char32_t c) { return IsNumeralBefore(c); }
+
+bool IsCounterNoun(char32_t c) {
+  static constexpr std::u32string_view kNouns = U"月所国年条";
+  return kNouns.find(c) != std::u32string_view::npos;
+}
+
+std::vector<ContextVariant> ContextVariants(std::u32string_view run) {
+  std::vector<ContextVariant> out;
+  // A long-vowel mark that ends the run's leading katakana: ApplyFolds drops it in text where
+  // the katakana before it, counted on from before the run, reach three.
+  size_t lead = 0;
+  while (lead < run.size() && IsKatakana(run[lead])) ++lead;
+  if (lead >= 1 && run[lead - 1] == 0x30FC && lead - 1 < 3 && run.size() > 1) {
+    ContextVariant v;
+    v.text = std::u32string(run.substr(0, lead - 1)) + std::u32string(run.substr(lead));
+    v.katakana_before = 3 - (lead - 1);
+    v.no_katakana_after = lead == run.size();  // inside the run, a non-katakana follows anyway
+    out.push_back(std::move(v));
+  }
+  // A counter ヶ/カ/ケ between a numeral and 月所国年条: ApplyFolds makes it か. The run may
+  // begin with it (the numeral before the run), end with it (the noun after), or be only it.
+  const size_t n = run.size();
+  if (n >= 1 && IsCounterKa(run[0]) && (n == 1 || IsCounterNoun(run[1]))) {
+    ContextVariant v;
+    v.text = U"か" + std::u32string(run.substr(1));
+    v.numeral_before = true;
+    v.counter_noun_after = n == 1;
+    out.push_back(std::move(v));
+  }
+  if (n >= 2 && IsCounterKa(run[n - 1]) && IsNumeralBefore(run[n - 2])) {
+    ContextVariant v;
+    v.text = std::u32string(run.substr(0, n - 1)) + U"か";
+    v.counter_noun_after = true;
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 bool IsHan(char32_t c) {

@@ -1,7 +1,9 @@
 // Text normalization shared by the index side and the query side: ICU NFKC_Casefold, then the
 // folds NFKC leaves undone (wave dashes, hyphen variants, counters after numbers, a trailing
-// long-vowel mark in katakana words). All folds are character-level with one character of
-// context, so the same text normalizes the same way wherever it stands.
+// long-vowel mark in katakana words). Two folds read context around a character (how many
+// katakana precede a long-vowel mark; a numeral before and a counter noun after ヶ), so a query,
+// which lacks that context, can fold differently from the same characters inside a document:
+// ContextVariants says how such a query reads there.
 #pragma once
 
 #include <cstdint>
@@ -34,5 +36,25 @@ bool IsIndexChar(char32_t c);  // letters, marks, digits: the characters that ma
 inline bool IsHiragana(char32_t c) { return c >= 0x3041 && c <= 0x309F; }
 inline bool IsKatakana(char32_t c) { return (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC; }
 bool IsHan(char32_t c);
+
+// A numeral a counter ヶ/カ/ケ may follow (3ヶ月 folds to 3か月): digits, 一…十, 百, 何, 数.
+bool IsCounterNumeral(char32_t c);
+// A noun such a counter comes before: 月所国年条.
+bool IsCounterNoun(char32_t c);
+
+// How a run of normalized query text reads inside a document whose folds saw characters around
+// the run. サイドミラー folds to サイドミラ (a long-vowel mark after three or more katakana
+// characters goes) while the query ミラー keeps its mark; 3ヶ月 folds to 3か月, the queries ヶ月
+// and 3ヶ stay. Each variant is the run as folded inside such text, with the context the text
+// must have for it: so the query ミラー also finds サイドミラ, and カー finds レンタカ but not
+// ジャカルタ. Not covered: a long-vowel mark between two digits (090ー1234 folds to 090-1234).
+struct ContextVariant {
+  std::u32string text;
+  size_t katakana_before = 0;       // at least this many katakana characters right before it
+  bool numeral_before = false;      // an IsCounterNumeral character right before it
+  bool no_katakana_after = false;   // not followed by a katakana character
+  bool counter_noun_after = false;  // followed by one of 月所国年条
+};
+std::vector<ContextVariant> ContextVariants(std::u32string_view run);
 
 }  // namespace yuimaru::core

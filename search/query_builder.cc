@@ -41,21 +41,33 @@ std::vector<std::u32string> Runs(const std::u32string& norm) {
   return runs;
 }
 
-// Candidates for "every run occurs": a run's bigrams all occur (exact for two characters); a
-// lone character's unigram occurs (exact).
+// The index terms of "`run` occurs": its bigrams (exact for two characters) and katakana
+// trigrams; a lone character's unigram (exact).
+std::vector<Xapian::Query> RunTerms(std::u32string_view run) {
+  std::vector<Xapian::Query> parts;
+  if (run.size() == 1) {
+    parts.emplace_back(core::UnigramTerm(run[0]));
+    return parts;
+  }
+  for (size_t k = 0; k + 1 < run.size(); ++k) {
+    parts.emplace_back(core::BigramTerm(run[k], run[k + 1]));
+  }
+  core::ForEachKatakanaTrigram(run, [&](uint32_t, char32_t a, char32_t b, char32_t c) {
+    parts.emplace_back(core::TrigramTerm(a, b, c));
+  });
+  return parts;
+}
+
+// Candidates for "every run occurs": each run's terms all occur, or those of one of the
+// spellings it takes inside longer text (core::ContextVariants).
 Xapian::Query CandidateQuery(const std::vector<std::u32string>& runs) {
   std::vector<Xapian::Query> parts;
   for (const std::u32string& run : runs) {
-    if (run.size() == 1) {
-      parts.emplace_back(core::UnigramTerm(run[0]));
-      continue;
+    std::vector<Xapian::Query> spellings = {AndAll(RunTerms(run))};
+    for (const core::ContextVariant& v : core::ContextVariants(run)) {
+      spellings.push_back(AndAll(RunTerms(v.text)));
     }
-    for (size_t k = 0; k + 1 < run.size(); ++k) {
-      parts.emplace_back(core::BigramTerm(run[k], run[k + 1]));
-    }
-    core::ForEachKatakanaTrigram(run, [&](uint32_t, char32_t a, char32_t b, char32_t c) {
-      parts.emplace_back(core::TrigramTerm(a, b, c));
-    });
+    parts.push_back(OrAll(spellings));
   }
   return AndAll(parts);
 }
@@ -72,10 +84,12 @@ std::string ExactTerm(const std::u32string& run) {
   return std::string();
 }
 
-// Whether the index alone decides "these runs occur" exactly.
+// Whether the index alone decides "these runs occur" exactly (a run that may also occur in
+// another spelling needs the text's context).
 bool IndexIsExact(const std::vector<std::u32string>& runs) {
-  return std::all_of(runs.begin(), runs.end(),
-                     [](const std::u32string& r) { return !ExactTerm(r).empty(); });
+  return std::all_of(runs.begin(), runs.end(), [](const std::u32string& r) {
+    return !ExactTerm(r).empty() && core::ContextVariants(r).empty();
+  });
 }
 
 // The runs as the text check needs them, each with its word term when it is one word.
@@ -83,7 +97,11 @@ SubstringFilter::Alternative CheckRuns(const std::vector<std::u32string>& runs,
                                        const core::Analyzer& analyzer) {
   SubstringFilter::Alternative out;
   for (const auto& r : runs) {
-    SubstringFilter::Run run{core::EncodeUtf8(r), ExactTerm(r), ""};
+    SubstringFilter::Run run{core::EncodeUtf8(r), ExactTerm(r), "", {}};
+    for (const core::ContextVariant& v : core::ContextVariants(r)) {
+      run.in_context.push_back({core::EncodeUtf8(v.text), v.katakana_before, v.numeral_before,
+                                v.no_katakana_after, v.counter_noun_after});
+    }
     const auto words = analyzer.Segment(r);
     if (words.size() == 1 && words[0].start == 0 && words[0].end == r.size() &&
         core::IsIndexableWord(r)) {
@@ -159,6 +177,12 @@ class TermCollector {
             Add(core::TermName(kind, surface), core::EncodeUtf8(surface), "bigram", weight, !kana);
           }
         });
+  }
+  // The terms of `other` this collector lacks, as they are there.
+  void AddMissing(const TermCollector& other) {
+    for (const QueryTerm& t : other.terms_) {
+      if (index_.count(t.term) == 0) Add(t.term, t.display, t.kind, t.weight, t.content);
+    }
   }
   std::vector<QueryTerm>& terms() { return terms_; }
 
@@ -285,6 +309,18 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
     built.has_text = true;
     built.highlights.push_back(norm);
     collector.AddText(norm, (*in.clauses)[i].words, config, 1.0, "word");
+    // The clause's spellings inside longer text (サイドミラ for ミラー) must rank too: the
+    // final query is the rank query filtered. Only terms the clause lacks, so a document with
+    // the clause as typed scores as before.
+    TermCollector in_context;
+    for (const std::u32string& run : runs) {
+      for (const core::ContextVariant& v : core::ContextVariants(run)) {
+        in_context.AddText(v.text, analyzer, config, 1.0, "word");
+        // Marked in snippets too, unless one character (カ of カー would mark every カ).
+        if (v.text.size() >= 2) built.highlights.push_back(v.text);
+      }
+    }
+    collector.AddMissing(in_context);
     std::vector<Xapian::Query> candidates = {CandidateQuery(runs)};
     std::vector<SubstringFilter::Alternative> alternatives = {CheckRuns(runs, analyzer)};
     bool exact = IndexIsExact(runs);

@@ -19,6 +19,16 @@ struct SubstringFilter {
     // A word term whose presence proves the run occurs (the run is one dictionary word), or
     // empty: most checks of a word need no text at all.
     std::string word;
+    // Where else the run occurs: its spellings inside text whose folds saw characters before it
+    // (core::ContextVariants; ミラー inside サイドミラ), each with that context.
+    struct InContext {
+      std::string text;  // normalized UTF-8
+      size_t katakana_before = 0;
+      bool numeral_before = false;
+      bool no_katakana_after = false;
+      bool counter_noun_after = false;
+    };
+    std::vector<InContext> in_context;
   };
   // All runs of an alternative must occur (a clause split by punctuation has several runs).
   using Alternative = std::vector<Run>;
@@ -44,15 +54,18 @@ struct SubstringFilter {
 // will do).
 bool Occurs(std::string_view haystack, std::string_view needle);
 
+// Whether `v.text` occurs in `haystack` with the context `v` asks for.
+bool OccursInContext(std::string_view haystack, const SubstringFilter::Run::InContext& v);
+
 template <typename HasTerm, typename Text>
 bool SubstringFilter::Matches(HasTerm&& has_term, Text&& text) const {
   bool fetched = false;
   std::string_view body;
   // 1 occurs, 0 does not, -1 unknown without the text.
   auto by_terms = [&](const Run& run) -> int {
-    if (!run.exact.empty()) return has_term(run.exact) ? 1 : 0;
+    if (!run.exact.empty() && has_term(run.exact)) return 1;
     if (!run.word.empty() && has_term(run.word)) return 1;
-    return -1;
+    return !run.exact.empty() && run.in_context.empty() ? 0 : -1;
   };
   auto occurs = [&](const Run& run) {
     const int known = by_terms(run);
@@ -61,7 +74,11 @@ bool SubstringFilter::Matches(HasTerm&& has_term, Text&& text) const {
       body = text();
       fetched = true;
     }
-    return Occurs(body, run.text);
+    if (Occurs(body, run.text)) return true;
+    for (const Run::InContext& v : run.in_context) {
+      if (OccursInContext(body, v)) return true;
+    }
+    return false;
   };
   // An alternative decided by terms alone: 1 holds, 0 fails, -1 needs the text.
   auto cheap = [&](const Alternative& alt) -> int {

@@ -218,6 +218,9 @@ constexpr std::string_view kSearchJs =
       out.clauses.push({ runs: runs.map(function (r) { return r.join(""); }), negated: c.negated, phrase: c.phrase });
       if (c.negated) return;
       out.highlights.push(runs.map(function (r) { return r.join(""); }));
+      runs.forEach(function (r) {  // the spellings inside longer words (ルギ of エネルギー), but not one character
+        contextVariants(r).forEach(function (v) { if (v.cps.length >= 2) out.highlights.push([v.cps.join("")]); });
+      });
       words(norm).forEach(function (w) {
         var len = Array.from(w).length;
         if (len === 0 || len > 40 || (len === 1 && isHiragana(w))) return;
@@ -256,23 +259,60 @@ constexpr std::string_view kSearchJs =
   function docSet(list) { var s = new Set(); for (var i = 0; i < list.docs.length; i++) s.add(list.docs[i]); return s; }
   function intersect(a, b) { if (a === null) return b; var o = new Set(); b.forEach(function (x) { if (a.has(x)) o.add(x); }); return o; }
 
+  // How a run reads inside text whose folds saw more context (core::ContextVariants): the
+  // tail ミラー of サイドミラー was folded to ミラ there; ヶ月 of 3ヶ月 to か月.
+  var COUNTER_KA = "\u30F6\u30F5\u30B1\u30AB", COUNTER_NOUN = "月所国年条";
+  function isNumeral(c) { return isDigit(c) || "一二三四五六七八九十百何数".indexOf(c) >= 0; }
+  function contextVariants(cps) {
+    var out = [], n = cps.length, lead = 0;
+    while (lead < n && isKatakana(cps[lead])) lead++;
+    if (lead >= 1 && cps[lead - 1] === "\u30FC" && lead - 1 < 3 && n > 1)
+      out.push({ cps: cps.slice(0, lead - 1).concat(cps.slice(lead)), kataBefore: 3 - (lead - 1), noKataAfter: lead === n });
+    if (n >= 1 && COUNTER_KA.indexOf(cps[0]) >= 0 && (n === 1 || COUNTER_NOUN.indexOf(cps[1]) >= 0))
+      out.push({ cps: ["\u304B"].concat(cps.slice(1)), numeralBefore: true, nounAfter: n === 1 });
+    if (n >= 2 && COUNTER_KA.indexOf(cps[n - 1]) >= 0 && isNumeral(cps[n - 2]))
+      out.push({ cps: cps.slice(0, n - 1).concat(["\u304B"]), nounAfter: true });
+    return out;
+  }
+  function occursInContext(t, v) {
+    var s = v.cps.join(""), from = 0, pos;
+    while (s && (pos = t.indexOf(s, from)) >= 0) {
+      from = pos + 1;
+      var after = t.charAt(pos + s.length), ok = true;
+      if (v.noKataAfter && after && isKatakana(after)) ok = false;
+      if (v.nounAfter && COUNTER_NOUN.indexOf(after || "x") < 0) ok = false;
+      if (v.numeralBefore && !(pos > 0 && isNumeral(t.charAt(pos - 1)))) ok = false;
+      for (var k = 1; ok && k <= (v.kataBefore || 0); k++) if (pos - k < 0 || !isKatakana(t.charAt(pos - k))) ok = false;
+      if (ok) return true;
+    }
+    return false;
+  }
+  // Documents that may hold a run: those with all its bigrams; for one character, a scan.
+  function spellingDocs(cps) {
+    if (cps.length === 1) {
+      var s = docSet(postings(cps[0]));
+      for (var d = 0; d < N; d++) if (!s.has(d) && texts[d] && texts[d].indexOf(cps[0]) >= 0) s.add(d);
+      return s;
+    }
+    var c = null;
+    for (var i = 0; i + 1 < cps.length; i++) c = intersect(c, docSet(postings("B" + cps[i] + cps[i + 1])));
+    return c || new Set();
+  }
   // Documents whose visible text holds every run of the clause, exactly.
   function clauseMatches(clause) {
     var cand = null;
     clause.runs.forEach(function (run) {
-      var cps = Array.from(run);
-      if (cps.length === 1) {
-        var s = docSet(postings(run));
-        for (var d = 0; d < N; d++) if (!s.has(d) && texts[d] && texts[d].indexOf(run) >= 0) s.add(d);
-        cand = intersect(cand, s);
-        return;
-      }
-      for (var i = 0; i + 1 < cps.length; i++) cand = intersect(cand, docSet(postings("B" + cps[i] + cps[i + 1])));
+      var cps = Array.from(run), s = new Set(spellingDocs(cps));
+      contextVariants(cps).forEach(function (v) { if (v.cps.length) spellingDocs(v.cps).forEach(function (d) { s.add(d); }); });
+      cand = intersect(cand, s);
     });
     var out = new Set();
     if (cand) cand.forEach(function (d) {
       var t = texts[d] || "";
-      if (clause.runs.every(function (r) { return Array.from(r).length < 3 || t.indexOf(r) >= 0; })) out.add(d);
+      if (clause.runs.every(function (r) {
+        var cps = Array.from(r), vs = contextVariants(cps);
+        return (cps.length < 3 && !vs.length) || t.indexOf(r) >= 0 || vs.some(function (v) { return occursInContext(t, v); });
+      })) out.add(d);
     });
     return out;
   }

@@ -32,6 +32,9 @@ check(existsSync(join(site, "index.html")), "the folder has index.html at the to
 const expectations = [
   ["資金繰り表 作り方", "MS-0004"],
   ["ロカベン 非財務 聞き方", "MS-0001"],
+  // The tail of エネルギー, whose final long-vowel mark the fold drops (エネルギ) but the query's
+  // keeps: found only through the spelling it takes inside the longer word.
+  ["ルギー", "MS-0006"],
   ["台風 BCP 事業継続力強化計画", "CS-2025-022-P"],
   ["泡盛 県外 商談会", "CS-2024-001-P"],
 ];

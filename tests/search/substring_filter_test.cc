@@ -8,7 +8,7 @@ namespace {
 
 SubstringFilter::Alternative Runs(std::initializer_list<const char*> texts) {
   SubstringFilter::Alternative out;
-  for (const char* t : texts) out.push_back({t, "", ""});
+  for (const char* t : texts) out.push_back({t, "", "", {}});
   return out;
 }
 
@@ -28,8 +28,8 @@ TEST_CASE("SubstringFilter: requirements AND, alternatives OR, exclusions NOT",
 
 TEST_CASE("SubstringFilter: a word term decides without reading the text", "[substring_filter]") {
   SubstringFilter f;
-  f.required = {{{SubstringFilter::Run{"テーブル", "", "テーブル"}}}};
-  f.excluded = {{SubstringFilter::Run{"会議室", "", "会議室"}}};
+  f.required = {{{SubstringFilter::Run{"テーブル", "", "テーブル", {}}}}};
+  f.excluded = {{SubstringFilter::Run{"会議室", "", "会議室", {}}}};
   int reads = 0;
   auto text = [&]() -> std::string_view {
     ++reads;
@@ -52,8 +52,8 @@ TEST_CASE("SubstringFilter: an exact term decides both ways, cheap alternatives 
           "[substring_filter]") {
   SubstringFilter f;
   // 事業承継 needs the text; its synonym 承継 is decided by its bigram term.
-  f.required = {{{SubstringFilter::Run{"事業承継", "", ""}},
-                 {SubstringFilter::Run{"承継", "B承継", "承継"}}}};
+  f.required = {{{SubstringFilter::Run{"事業承継", "", "", {}}},
+                 {SubstringFilter::Run{"承継", "B承継", "承継", {}}}}};
   int reads = 0;
   auto text = [&]() -> std::string_view {
     ++reads;
