@@ -28,6 +28,7 @@ rows=(
   "default, title terms ×1|title=1|"
   "default, named filter values +2|facet_match=2|"
   "default, named filter values +8|facet_match=8|"
+  "default, values named by part of a compound at +5 too|facet_part=1|"
   "default, bigrams only|word=0|"
   "default, words only|bigram=0|"
   "default, boundary bigrams ×0.5|boundary_bigram=0.5|"

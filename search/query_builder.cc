@@ -254,6 +254,7 @@ Result<RankingConfig> ParseRankingConfig(const std::string& text, RankingConfig 
                                                     {"narrower", &c.narrower},
                                                     {"title", &c.title},
                                                     {"facet_match", &c.facet_match},
+                                                    {"facet_part", &c.facet_part},
                                                     {"every_word", &c.every_word},
                                                     {"bm25_k1", &c.bm25_k1},
                                                     {"bm25_b", &c.bm25_b},

@@ -47,6 +47,9 @@ struct RankingConfig {
   // Added to the score of a document for each filter value the query's words name (宮古 → 地域
   // 宮古; Interpretation::suggestions), unless the request already filters on it. 0: off.
   double facet_match = 5.0;
+  // Multiplier of facet_match for a value named only by part of a compound word of the query
+  // (公開 in 公開用写し, 訪問 in 初回訪問): such a part rarely means the value.
+  double facet_part = 0.0;
   // Added to the score of a document with every word of the query, when it and the documents
   // with only some of the words are ranked together (search_stages.h, BlendPartial): enough to
   // lift a complete match over a partial one of about the same score, not over a far better one.

@@ -66,23 +66,42 @@ Xapian::Query WithFeedback(Xapian::Enquire& enquire, const ViewShards& view,
 }
 
 // Words of the query that name a filter: 年度 expressions and facet values typed as words.
-// Each with the boolean term of its value (core::FilterTerm).
-std::vector<std::pair<FilterSuggestion, std::string>> Suggest(const PreparedQuery& query,
-                                                              int fy_now) {
+// Each with the boolean term of its value (core::FilterTerm) and whether only part of a
+// compound named it (公開 in 公開用写し, 訪問 in 初回訪問; RankingConfig::facet_part). A compound
+// is a run of words with no hiragana between them; a value named by the whole of one (訪問メモ),
+// by a word between particles (宮古の), in a compound of names only (公開事例) or by a 年度
+// expression (令和6 of 令和6年度) is named as a whole.
+struct NamedValue {
+  FilterSuggestion suggestion;
+  std::string term;
+  bool part = false;
+};
+
+std::vector<NamedValue> Suggest(const PreparedQuery& query, int fy_now) {
   const std::set<std::pair<int, int>>& selected = query.selected;
-  std::vector<std::pair<FilterSuggestion, std::string>> out;
-  std::set<std::pair<std::string, std::string>> seen;
-  auto consider = [&](const std::string& text) {
-    if (core::CountCodePoints(text) < 2) return;
+  std::vector<NamedValue> out;
+  std::map<std::pair<std::string, std::string>, size_t> seen;  // (key, label) → index in out
+  std::vector<size_t> named;  // the indices in out the last consider() named
+  auto add = [&](NamedValue v) {
+    const auto [at, fresh] = seen.insert({{v.suggestion.key, v.suggestion.value}, out.size()});
+    if (fresh) {
+      out.push_back(std::move(v));
+    } else if (!v.part) {
+      out[at->second].part = false;  // named as a whole elsewhere in the query
+    }
+    named.push_back(at->second);
+  };
+  auto consider = [&](const std::string& text, bool part) {
+    named.clear();
+    if (core::CountCodePoints(text) < 2) return false;
     if (auto fy = core::ParseFiscalYear(text, fy_now)) {
       const core::FieldDef& f = *core::FindField("fiscal_year");
       const int id = *fy - core::kYearBase;
-      if (seen.insert({"fiscal_year", std::to_string(*fy)}).second) {
-        out.push_back({{"fiscal_year", std::to_string(*fy), text,
-                        selected.count({core::FieldIndex(f), id}) > 0},
-                       core::FilterTerm(f, id)});
-      }
-      return;
+      add({{"fiscal_year", std::to_string(*fy), text,
+            selected.count({core::FieldIndex(f), id}) > 0},
+           core::FilterTerm(f, id),
+           false});  // 令和6 of 令和6年度 is the year all the same
+      return true;
     }
     for (const core::FieldDef& f : core::FacetFields()) {
       if (f.suggestion != core::QuerySuggestion::kValueWords) continue;
@@ -92,24 +111,47 @@ std::vector<std::pair<FilterSuggestion, std::string>> Suggest(const PreparedQuer
       }
       const auto id = core::FindValue(f, text);
       if (!id) continue;
-      const std::string label = core::ValueLabel(f, *id);
-      if (seen.insert({key, label}).second) {
-        out.push_back({{key, label, text, selected.count({core::FieldIndex(f), *id}) > 0},
-                       core::FilterTerm(f, static_cast<int>(*id))});
-      }
+      add({{key, core::ValueLabel(f, *id), text, selected.count({core::FieldIndex(f), *id}) > 0},
+           core::FilterTerm(f, static_cast<int>(*id)),
+           part});
     }
+    return !named.empty();
   };
   for (size_t i = 0; i < query.parsed.clauses.size(); ++i) {
     const QueryClause& c = query.parsed.clauses[i];
     if (c.negated || c.phrase) continue;
-    consider(c.text);
+    consider(c.text, false);
     const std::u32string& norm = query.clauses[i].norm;
     const auto& words = query.clauses[i].words;
-    for (size_t w = 0; w < words.size(); ++w) {
-      consider(core::EncodeUtf8(norm.substr(words[w].start, words[w].end - words[w].start)));
-      if (w + 1 < words.size() && words[w + 1].start == words[w].end) {
-        consider(core::EncodeUtf8(norm.substr(words[w].start, words[w + 1].end - words[w].start)));
+    auto text_of = [&](size_t from, size_t to) {  // words [from, to)
+      return core::EncodeUtf8(
+          norm.substr(words[from].start, words[to - 1].end - words[from].start));
+    };
+    // Words w and w + 1 are of one compound when no hiragana is between them (公開|用|写し,
+    // not 使える|公開 nor 資金繰り|表).
+    auto joined = [&](size_t w) {
+      return words[w + 1].start == words[w].end && !core::IsHiragana(norm[words[w].end - 1]) &&
+             !core::IsHiragana(norm[words[w + 1].start]);
+    };
+    for (size_t a = 0; a < words.size();) {
+      size_t b = a + 1;  // the compound is words [a, b)
+      while (b < words.size() && joined(b - 1)) ++b;
+      std::vector<bool> covered(b - a);
+      std::vector<size_t> parts;
+      for (size_t w = a; w < b; ++w) {
+        for (size_t e = w + 1; e <= std::min(w + 2, words.size()); ++e) {
+          if (e == w + 2 && words[w + 1].start != words[w].end) break;
+          const bool part = e <= b && b - a > e - w;
+          if (!consider(text_of(w, e), part) || !part) continue;
+          for (size_t k = w; k < e; ++k) covered[k - a] = true;
+          parts.insert(parts.end(), named.begin(), named.end());
+        }
       }
+      // A compound of names (公開事例: 公開 and 事例) names each of them.
+      if (std::all_of(covered.begin(), covered.end(), [](bool x) { return x; })) {
+        for (const size_t n : parts) out[n].part = false;
+      }
+      a = b;
     }
   }
   return out;
@@ -207,12 +249,12 @@ std::vector<ExplainTerm> Explain(const ViewShards& view, const RankingConfig& ra
     }
   }
   // The values the query's words name that this document has (RankingConfig::facet_match).
-  for (const auto& [label, term] : query.weighed_values) {
+  for (const auto& [label, term, bonus] : query.weighed_values) {
     Xapian::Enquire one(view.combined);
     one.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
                                 Xapian::Query(std::string(core::kDocIdPrefix) + id)));
     if (one.get_mset(0, 1).empty()) continue;
-    out.push_back({label, "facet", {"metadata"}, ranking.facet_match});
+    out.push_back({label, "facet", {"metadata"}, bonus});
   }
   std::sort(out.begin(), out.end(),
             [](const ExplainTerm& a, const ExplainTerm& b) { return a.weight > b.weight; });
@@ -284,14 +326,15 @@ Result<std::unique_ptr<PreparedQuery>> PrepareQuery(const SearchRequest& request
   // a fixed weight per value: the words mean the documents tagged so, whether or not their text
   // says it in those words. AND_MAYBE: the match set stays the words' own.
   std::vector<Xapian::Query> named;
-  for (auto& [suggestion, term] : Suggest(*q, fiscal_year_now)) {
-    if (ranking.facet_match > 0 && !suggestion.applied) {
-      q->weighed_values.emplace_back(
-          std::string(core::FindField(suggestion.key)->label) + ":" + suggestion.value, term);
-      named.emplace_back(
-          Xapian::Query::OP_AND,
-          Xapian::Query((new Xapian::FixedWeightPostingSource(ranking.facet_match))->release()),
-          Xapian::Query(term));
+  for (auto& [suggestion, term, part] : Suggest(*q, fiscal_year_now)) {
+    const double bonus = ranking.facet_match * (part ? ranking.facet_part : 1.0);
+    if (bonus > 0 && !suggestion.applied) {
+      q->weighed_values.push_back(
+          {std::string(core::FindField(suggestion.key)->label) + ":" + suggestion.value, term,
+           bonus});
+      named.emplace_back(Xapian::Query::OP_AND,
+                         Xapian::Query((new Xapian::FixedWeightPostingSource(bonus))->release()),
+                         Xapian::Query(term));
     }
     q->suggestions.push_back(std::move(suggestion));
   }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -39,8 +40,8 @@ struct PreparedQuery {
   // The filters the query's words name (宮古 → region 宮古), read once: Interpret shows them and
   // the ranking weighs documents with those values higher (RankingConfig::facet_match).
   std::vector<FilterSuggestion> suggestions;
-  // Of those, the ones the ranking weighs: (地域:宮古, the value's boolean term).
-  std::vector<std::pair<std::string, std::string>> weighed_values;
+  // Of those, the ones the ranking weighs: (地域:宮古, the value's boolean term, its bonus).
+  std::vector<std::tuple<std::string, std::string, double>> weighed_values;
 
   PreparedQuery() = default;
   PreparedQuery(const PreparedQuery&) = delete;

@@ -190,10 +190,11 @@ namespace {
 
 TEST_CASE("ParseRankingConfig: names its fields, and refuses unknown names and odd numbers",
           "[query_builder]") {
-  auto ok = ParseRankingConfig("every_word=2,facet_match=0");
+  auto ok = ParseRankingConfig("every_word=2,facet_match=0,facet_part=0.5");
   REQUIRE(ok);
   CHECK(ok->every_word == 2);
   CHECK(ok->facet_match == 0);
+  CHECK(ok->facet_part == 0.5);
   for (const char* bad : {"every_word=-1", "every_word=nan", "every_word=inf",
                           "every_word=", "every_word=1x", "nothing=1", "every_word"}) {
     CAPTURE(bad);

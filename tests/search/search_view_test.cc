@@ -226,6 +226,54 @@ TEST_CASE("SearchView: a value the query's words name adds facet_match to its do
   }
 }
 
+TEST_CASE("SearchView: a value named by part of a compound adds facet_part of facet_match",
+          "[disk][search]") {
+  TempDir t;
+  const auto src = t / "src";
+  std::filesystem::create_directories(src);
+  std::ofstream(src / "CS-2024-961.md")
+      << NamedValueDoc("CS-2024-961", "宮古", "支援先の記録です。");
+  std::ofstream(src / "CS-2024-962.md")
+      << NamedValueDoc("CS-2024-962", "中部", "宮古の支援先の記録です。");
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
+  // 宮古 in 宮古地区 is part of a compound: still suggested, weighed at facet_part only.
+  auto run = [&](const std::string& ranking_text) {
+    auto searcher = search::Searcher::Open(db);
+    REQUIRE(searcher);
+    auto ranking = search::ParseRankingConfig(ranking_text);
+    REQUIRE(ranking);
+    searcher->SetRanking(*ranking);
+    auto view = searcher->View(search::Clearance::kInternal);
+    REQUIRE(view);
+    search::SearchRequest request;
+    request.query = "宮古地区 記録";
+    request.explain = search::ExplainMode::kOn;
+    auto r = view->Run(request);
+    REQUIRE(r);
+    REQUIRE(r->hits.size() == 2);
+    bool suggested = false;
+    for (const auto& s : r->interpretation.suggestions) {
+      suggested = suggested || (s.key == "region" && s.value == "宮古");
+    }
+    CHECK(suggested);
+    std::map<std::string, double> out;
+    for (const auto& h : r->hits) {
+      out[h.id] = h.score;
+      for (const auto& term : h.explain) {
+        if (term.kind == "facet") out[h.id + " facet"] = term.weight;
+      }
+    }
+    return out;
+  };
+  const auto part = run(""), off = run("facet_match=0"), half = run("facet_part=0.5");
+  CHECK(part.count("CS-2024-961 facet") == 0);
+  CHECK(part.at("CS-2024-961") == Approx(off.at("CS-2024-961")).margin(1e-9));
+  CHECK(half.at("CS-2024-961") - off.at("CS-2024-961") == Approx(2.5).margin(1e-9));
+  CHECK(half.at("CS-2024-961 facet") == Approx(2.5));
+  CHECK(half.count("CS-2024-962 facet") == 0);
+}
+
 }  // namespace
 }  // namespace yuimaru::testing
 
