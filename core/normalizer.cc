@@ -224,32 +224,35 @@ bool IsCounterNoun(char32_t c) {
 }
 
 std::vector<ContextVariant> ContextVariants(std::u32string_view run) {
-  std::vector<ContextVariant> out;
+  const size_t n = run.size();
+  // The edits the folds may have made around the run, each with the context it needs; a run
+  // may need two at once (ター3ヶ in データー3ヶ月, ヶ月3ヶ in 3ヶ月3ヶ月).
   // A long-vowel mark that ends the run's leading katakana: ApplyFolds drops it in text where
   // the katakana before it, counted on from before the run, reach three.
   size_t lead = 0;
-  while (lead < run.size() && IsKatakana(run[lead])) ++lead;
-  if (lead >= 1 && run[lead - 1] == 0x30FC && lead - 1 < 3 && run.size() > 1) {
-    ContextVariant v;
-    v.text = std::u32string(run.substr(0, lead - 1)) + std::u32string(run.substr(lead));
-    v.katakana_before = 3 - (lead - 1);
-    v.no_katakana_after = lead == run.size();  // inside the run, a non-katakana follows anyway
-    out.push_back(std::move(v));
-  }
+  while (lead < n && IsKatakana(run[lead])) ++lead;
+  const bool mark = lead >= 1 && run[lead - 1] == 0x30FC && lead - 1 < 3 && n > 1;
   // A counter ヶ/カ/ケ between a numeral and 月所国年条: ApplyFolds makes it か. The run may
-  // begin with it (the numeral before the run), end with it (the noun after), or be only it.
-  const size_t n = run.size();
-  if (n >= 1 && IsCounterKa(run[0]) && (n == 1 || IsCounterNoun(run[1]))) {
+  // begin with it (the numeral before the run) or end with it (the noun after). A run of the
+  // counter alone is left as it is: one character finds the documents that have it as indexed.
+  const bool first = n >= 2 && IsCounterKa(run[0]) && IsCounterNoun(run[1]);
+  const bool last = n >= 2 && IsCounterKa(run[n - 1]) && IsNumeralBefore(run[n - 2]);
+  std::vector<ContextVariant> out;
+  for (int edits = 1; edits < 8; ++edits) {
+    const bool m = edits & 1, f = edits & 2, l = edits & 4;
+    if ((m && !mark) || (f && !first) || (l && !last)) continue;
     ContextVariant v;
-    v.text = U"か" + std::u32string(run.substr(1));
-    v.numeral_before = true;
-    v.counter_noun_after = n == 1;
-    out.push_back(std::move(v));
-  }
-  if (n >= 2 && IsCounterKa(run[n - 1]) && IsNumeralBefore(run[n - 2])) {
-    ContextVariant v;
-    v.text = std::u32string(run.substr(0, n - 1)) + U"か";
-    v.counter_noun_after = true;
+    for (size_t i = 0; i < n; ++i) {
+      if (m && i == lead - 1) continue;
+      v.text.push_back((f && i == 0) || (l && i == n - 1) ? U'か' : run[i]);
+    }
+    if (v.text.empty()) continue;
+    if (m) {
+      v.katakana_before = 3 - (lead - 1);
+      v.no_katakana_after = lead == n;  // inside the run, a non-katakana follows anyway
+    }
+    v.numeral_before = f;
+    v.counter_noun_after = l;
     out.push_back(std::move(v));
   }
   return out;

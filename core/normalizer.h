@@ -47,7 +47,9 @@ bool IsCounterNoun(char32_t c);
 // characters goes) while the query ミラー keeps its mark; 3ヶ月 folds to 3か月, the queries ヶ月
 // and 3ヶ stay. Each variant is the run as folded inside such text, with the context the text
 // must have for it: so the query ミラー also finds サイドミラ, and カー finds レンタカ but not
-// ジャカルタ. Not covered: a long-vowel mark between two digits (090ー1234 folds to 090-1234).
+// ジャカルタ. Not covered: a long-vowel mark between two digits (090ー1234 folds to 090-1234), a
+// run of the mark alone (ー), and a run of the counter alone (ヶ finds the documents whose
+// text kept a ヶ, not 3ヶ月, which is 3か月 there).
 struct ContextVariant {
   std::u32string text;
   size_t katakana_before = 0;       // at least this many katakana characters right before it

@@ -60,12 +60,15 @@ std::vector<Xapian::Query> RunTerms(std::u32string_view run) {
 
 // Candidates for "every run occurs": each run's terms all occur, or those of one of the
 // spellings it takes inside longer text (core::ContextVariants).
-Xapian::Query CandidateQuery(const std::vector<std::u32string>& runs) {
+// `others`, when given, also receives the other spellings' own queries.
+Xapian::Query CandidateQuery(const std::vector<std::u32string>& runs,
+                             std::vector<Xapian::Query>* others = nullptr) {
   std::vector<Xapian::Query> parts;
   for (const std::u32string& run : runs) {
     std::vector<Xapian::Query> spellings = {AndAll(RunTerms(run))};
     for (const core::ContextVariant& v : core::ContextVariants(run)) {
       spellings.push_back(AndAll(RunTerms(v.text)));
+      if (others) others->push_back(spellings.back());
     }
     parts.push_back(OrAll(spellings));
   }
@@ -289,6 +292,7 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
   BuiltQuery built;
   TermCollector collector;
   std::vector<Xapian::Query> strict, required, exclude;
+  std::vector<Xapian::Query> spellings;  // the clauses' other spellings (CandidateQuery)
   assert(in.clauses != nullptr && in.clauses->size() == in.parsed->clauses.size());
   for (size_t i = 0; i < in.parsed->clauses.size(); ++i) {
     const QueryClause& clause = in.parsed->clauses[i];
@@ -310,19 +314,20 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
     built.has_text = true;
     built.highlights.push_back(norm);
     collector.AddText(norm, (*in.clauses)[i].words, config, 1.0, "word");
-    // The clause's spellings inside longer text (サイドミラ for ミラー) must rank too: the
-    // final query is the rank query filtered. Only terms the clause lacks, so a document with
-    // the clause as typed scores as before.
+    // The clause's spellings inside longer text (エネルギ for ルギー) score with the terms the
+    // clause lacks, so a document with the clause as typed scores as before; not one character
+    // (タ of ター is in every document with ター, and would let any タ match relaxed queries).
+    // Marked in snippets too.
     TermCollector in_context;
     for (const std::u32string& run : runs) {
       for (const core::ContextVariant& v : core::ContextVariants(run)) {
+        if (v.text.size() < 2) continue;
         in_context.AddText(v.text, analyzer, config, 1.0, "word");
-        // Marked in snippets too, unless one character (カ of カー would mark every カ).
-        if (v.text.size() >= 2) built.highlights.push_back(v.text);
+        built.highlights.push_back(v.text);
       }
     }
     collector.AddMissing(in_context);
-    std::vector<Xapian::Query> candidates = {CandidateQuery(runs)};
+    std::vector<Xapian::Query> candidates = {CandidateQuery(runs, &spellings)};
     std::vector<SubstringFilter::Alternative> alternatives = {CheckRuns(runs, analyzer)};
     bool exact = IndexIsExact(runs);
     if (in.synonyms == SynonymMode::kOn && !clause.phrase) {
@@ -332,7 +337,7 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
         if (eruns.empty()) continue;
         const double scale =
             e.kind == core::SynonymExpansion::Kind::kEquivalent ? config.synonym : config.narrower;
-        candidates.push_back(CandidateQuery(eruns));
+        candidates.push_back(CandidateQuery(eruns, &spellings));
         alternatives.push_back(CheckRuns(eruns, analyzer));
         exact = exact && IndexIsExact(eruns);
         collector.AddText(enorm, analyzer, config, scale, "synonym");
@@ -352,6 +357,7 @@ Result<BuiltQuery> BuildQuery(const QueryInput& in, const core::Analyzer& analyz
     }
   }
   built.strict = AndAll(strict);
+  built.spellings = OrAll(spellings);
   built.required = AndAll(required);
   built.exclude = OrAll(exclude);
   built.terms = std::move(collector.terms());
@@ -398,6 +404,12 @@ Xapian::Query CombineQuery(const BuiltQuery& built, MatchMode mode) {
 
 Xapian::Query CombineQuery(const BuiltQuery& built, MatchMode mode, const Xapian::Query& filter) {
   Xapian::Query q = built.rank;
+  // A document that has a clause only in another spelling may have none of the rank's terms
+  // (ルギー's in エネルギ): it matches all the same, scored by the other clauses' terms.
+  if (mode == MatchMode::kStrict && !built.spellings.empty()) {
+    q = Xapian::Query(Xapian::Query::OP_OR, q,
+                      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, built.spellings, 0.0));
+  }
   const Xapian::Query& must = mode == MatchMode::kStrict ? built.strict : built.required;
   if (!must.empty()) q = Xapian::Query(Xapian::Query::OP_FILTER, q, must);
   if (!built.exclude.empty()) q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, built.exclude);

@@ -34,9 +34,12 @@ struct QueryTerm {
 };
 
 struct BuiltQuery {
-  bool has_text = false;   // false: filters only (every visible document matches the text)
-  Xapian::Query rank;      // weighted OR of the text terms, or MatchAll
-  Xapian::Query strict;    // every positive clause (empty query: no text requirement)
+  bool has_text = false;  // false: filters only (every visible document matches the text)
+  Xapian::Query rank;     // weighted OR of the text terms, or MatchAll
+  Xapian::Query strict;   // every positive clause (empty query: no text requirement)
+  // The candidates of the clauses' spellings inside longer text (core::ContextVariants), or
+  // empty: strict matches with none of the rank's terms (see CombineQuery).
+  Xapian::Query spellings;
   Xapian::Query required;  // the quoted phrases: required even when the words are relaxed
   bool relaxable = false;  // some positive clause is a plain word (relaxing changes something)
   Xapian::Query exclude;   // negated clauses the index decides exactly (empty: none)

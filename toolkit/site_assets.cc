@@ -266,12 +266,19 @@ constexpr std::string_view kSearchJs =
   function contextVariants(cps) {
     var out = [], n = cps.length, lead = 0;
     while (lead < n && isKatakana(cps[lead])) lead++;
-    if (lead >= 1 && cps[lead - 1] === "\u30FC" && lead - 1 < 3 && n > 1)
-      out.push({ cps: cps.slice(0, lead - 1).concat(cps.slice(lead)), kataBefore: 3 - (lead - 1), noKataAfter: lead === n });
-    if (n >= 1 && COUNTER_KA.indexOf(cps[0]) >= 0 && (n === 1 || COUNTER_NOUN.indexOf(cps[1]) >= 0))
-      out.push({ cps: ["\u304B"].concat(cps.slice(1)), numeralBefore: true, nounAfter: n === 1 });
-    if (n >= 2 && COUNTER_KA.indexOf(cps[n - 1]) >= 0 && isNumeral(cps[n - 2]))
-      out.push({ cps: cps.slice(0, n - 1).concat(["\u304B"]), nounAfter: true });
+    var mark = lead >= 1 && cps[lead - 1] === "\u30FC" && lead - 1 < 3 && n > 1;
+    var first = n >= 2 && COUNTER_KA.indexOf(cps[0]) >= 0 && COUNTER_NOUN.indexOf(cps[1]) >= 0;
+    var last = n >= 2 && COUNTER_KA.indexOf(cps[n - 1]) >= 0 && isNumeral(cps[n - 2]);
+    for (var edits = 1; edits < 8; edits++) {  // a run may need two at once (ター3ヶ in データー3ヶ月)
+      var m = (edits & 1) !== 0, f = (edits & 2) !== 0, l = (edits & 4) !== 0, text = [];
+      if ((m && !mark) || (f && !first) || (l && !last)) continue;
+      for (var i = 0; i < n; i++) {
+        if (m && i === lead - 1) continue;
+        text.push((f && i === 0) || (l && i === n - 1) ? "\u304B" : cps[i]);
+      }
+      if (text.length) out.push({ cps: text, kataBefore: m ? 3 - (lead - 1) : 0, noKataAfter: m && lead === n,
+                                  numeralBefore: f, nounAfter: l });
+    }
     return out;
   }
   function occursInContext(t, v) {
