@@ -1,6 +1,7 @@
 // Runs the real `yuimaru` binary (or any program) as a child process and captures its output.
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,7 +19,17 @@ struct CommandResult {
 // Runs `args` (args[0] is the program) with optional stdin; waits for it.
 CommandResult RunCommand(const std::vector<std::string>& args, const std::string& input = "");
 
-// Runs build/yuimaru with `args`.
+// Runs build/yuimaru with `args`. `index --db DB <source>/corpus` into a new DB is served from a
+// cache of that exact run in the build folder (command.cc, IndexBundledCorpus): same index, exit
+// code and output, built once per binary and corpus.
 CommandResult Yuimaru(const std::vector<std::string>& args);
+
+// Every how many items a test that walks a large input set (every corpus query, every document
+// of every view, hundreds of yuimaru processes) looks at: 1, all of them, unless
+// YUIMARU_TEST_SAMPLE asks for every Nth. The sanitizer run of scripts/test.sh sets it: it looks
+// for memory and undefined-behaviour errors, which the same code paths show on a part of the
+// inputs, and the whole walk at 0.4 s per process under ASan does not fit CI's time. The normal
+// run walks everything.
+size_t SampleStep();
 
 }  // namespace yuimaru::testing
