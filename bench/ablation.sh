@@ -13,16 +13,17 @@ trap 'rm -rf "$work"' EXIT
 ${YUIMARU:-./build/yuimaru} index --db "$work/jsquad" "$J/docs" >/dev/null
 ${YUIMARU:-./build/yuimaru} index --db "$work/corpus" corpus >/dev/null
 
-plain="word=1,kana_word=1,bigram=0.5,kana_bigram=1,boundary_bigram=1,question_word=1,bm25_k1=1,bm25_b=0.5,prf_docs=0,title=0,facet_match=0,every_word=1000000"
+plain="word=1,kana_word=1,bigram=0.5,kana_bigram=1,boundary_bigram=1,katakana_piece=1,question_word=1,bm25_k1=1,bm25_b=0.5,prf_docs=0,title=0,facet_match=0,every_word=1000000"
 rows=(
   "plain BM25 OR of words and bigrams (Xapian defaults)|$plain|"
   "+ BM25 k1=0.5 b=0.6 (early saturation)|$plain,bm25_k1=0.5,bm25_b=0.6|"
   "+ hiragana words and bigrams ×0.5|$plain,bm25_k1=0.5,bm25_b=0.6,kana_word=0.5,kana_bigram=0.5|"
   "+ question words ×0|$plain,bm25_k1=0.5,bm25_b=0.6,kana_word=0.5,kana_bigram=0.5,question_word=0|"
-  "+ feedback from the top document|title=0,facet_match=0,every_word=1000000|"
-  "+ title terms ×0.5|facet_match=0,every_word=1000000|"
-  "+ named filter values +5|every_word=1000000|"
-  "+ partial matches ranked with complete ones (+0.75) = default||"
+  "+ feedback from the top document|title=0,facet_match=0,every_word=1000000,katakana_piece=1|"
+  "+ title terms ×0.5|facet_match=0,every_word=1000000,katakana_piece=1|"
+  "+ named filter values +5|every_word=1000000,katakana_piece=1|"
+  "+ partial matches ranked with complete ones (+0.75)|katakana_piece=1|"
+  "+ katakana pieces of a query run (コンサル → コン + サル) ×0 = default||"
   "default, complete matches +0 (score alone)|every_word=0|"
   "default, complete matches +2|every_word=2|"
   "default, title terms ×1|title=1|"

@@ -170,6 +170,11 @@ class TermCollector {
             const bool kana = std::all_of(surface.begin(), surface.end(), core::IsHiragana);
             if (question) weight *= c.question_word;
             if (kana) weight *= c.kana_word;
+            const size_t end = i + surface.size();
+            if (std::all_of(surface.begin(), surface.end(), core::IsKatakana) &&
+                ((i > 0 && core::IsKatakana(norm[i - 1])) ||
+                 (end < norm.size() && core::IsKatakana(norm[end]))))
+              weight *= c.katakana_piece;
             Add(core::TermName(kind, surface), core::EncodeUtf8(surface), word_kind, weight,
                 !question && !kana);
           } else if (kind == core::TermKind::kBigram) {
@@ -252,6 +257,7 @@ Result<RankingConfig> ParseRankingConfig(const std::string& text, RankingConfig 
                                                     {"bigram", &c.bigram},
                                                     {"kana_bigram", &c.kana_bigram},
                                                     {"boundary_bigram", &c.boundary_bigram},
+                                                    {"katakana_piece", &c.katakana_piece},
                                                     {"question_word", &c.question_word},
                                                     {"synonym", &c.synonym},
                                                     {"narrower", &c.narrower},

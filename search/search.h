@@ -38,9 +38,13 @@ struct RankingConfig {
   double bigram = 0.5;           // a character bigram
   double kana_bigram = 0.5;      // multiplier for a bigram of two hiragana (にあ, った)
   double boundary_bigram = 1.0;  // multiplier for a bigram across a word boundary (は港)
-  double question_word = 0.0;    // multiplier for question words (何, どこ, 誰, いつ …)
-  double synonym = 0.2;          // multiplier for equivalent-synonym terms
-  double narrower = 0.1;         // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
+  // Multiplier for a katakana word that is only part of the query's katakana run: ICU's
+  // dictionary cuts a run it does not know (コンサル → コン|サル), and such rare pieces weighed
+  // more than the run's real matches; the run's bigrams and its exact check carry it instead.
+  double katakana_piece = 0.0;
+  double question_word = 0.0;  // multiplier for question words (何, どこ, 誰, いつ …)
+  double synonym = 0.2;        // multiplier for equivalent-synonym terms
+  double narrower = 0.1;       // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
   // A content term of the query found in the title adds its title term (core::kTitlePrefix) at
   // this multiplier of its own weight: the title says what a document is about.
   double title = 0.5;

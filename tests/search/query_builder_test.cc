@@ -1,5 +1,6 @@
 #include "search/query_builder.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 
@@ -82,6 +83,40 @@ TEST_CASE("QueryBuilder: content terms are looked up in the title too, hiragana 
   no_title.title = 0;
   CHECK(f.Build("承継のこと", SynonymMode::kOn, no_title).rank.get_description().find("T承継") ==
         std::string::npos);
+}
+
+TEST_CASE("QueryBuilder: a katakana run cut into pieces by the dictionary ranks by its bigrams",
+          "[query_builder]") {
+  Fixture f;
+  // ICU cuts コンサル (not in its dictionary) into コン|サル, rare words that outweighed every
+  // real match of the run; コンサルタント, one word, and 新人, a word of its own, keep weight.
+  const BuiltQuery b = f.Build("新人コンサルに");
+  int pieces = 0;
+  for (const QueryTerm& t : b.terms) {
+    if (t.kind != "word") continue;
+    const std::u32string w = core::DecodeUtf8(t.display).value();
+    const bool katakana = std::all_of(w.begin(), w.end(), core::IsKatakana);
+    CAPTURE(t.display);
+    if (katakana && t.display != "コンサル") {
+      CHECK(t.weight == 0);
+      ++pieces;
+    } else {
+      CHECK(t.weight > 0);
+    }
+  }
+  CHECK(pieces >= 2);
+  for (const QueryTerm& t : b.terms) {
+    if (t.kind == "bigram" && t.display == "ンサ") CHECK(t.weight > 0);
+  }
+  const BuiltQuery whole = f.Build("コンサルタント");
+  bool word = false;
+  for (const QueryTerm& t : whole.terms) word |= t.kind == "word" && t.weight > 0;
+  CHECK(word);
+  RankingConfig kept;
+  kept.katakana_piece = 1;
+  for (const QueryTerm& t : f.Build("新人コンサルに", SynonymMode::kOn, kept).terms) {
+    CHECK(t.weight > 0);
+  }
 }
 
 TEST_CASE("QueryBuilder: synonyms can be switched off", "[query_builder]") {
