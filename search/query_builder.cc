@@ -115,15 +115,6 @@ SubstringFilter::Alternative CheckRuns(const std::vector<std::u32string>& runs,
   return out;
 }
 
-// Words that ask rather than say: in a question they match everywhere.
-bool IsQuestionWord(std::u32string_view w) {
-  static const std::u32string_view kWords[] = {
-      U"何",     U"なに",   U"なん",   U"どこ",   U"誰",       U"だれ", U"いつ",
-      U"どの",   U"どれ",   U"どう",   U"どんな", U"なぜ",     U"何故", U"いくつ",
-      U"いくら", U"どちら", U"ですか", U"ますか", U"でしょう", U"何か"};
-  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
-}
-
 class TermCollector {
  public:
   void Add(std::string term, std::string display, std::string kind, double weight, bool content) {
@@ -146,6 +137,7 @@ class TermCollector {
                const RankingConfig& c, double scale, const char* word_kind) {
     std::vector<bool> word_start(norm.size() + 1, false);
     for (const core::Word& w : words) word_start[w.start] = true;
+    const std::vector<bool> in_request = RequestCharacters(norm, words);
     // The indexer's terms (core::ForEachTextTerm), weighted; katakana trigrams only check
     // candidates (CandidateQuery), they do not score.
     core::ForEachTextTerm(
@@ -170,19 +162,23 @@ class TermCollector {
             const bool kana = std::all_of(surface.begin(), surface.end(), core::IsHiragana);
             if (question) weight *= c.question_word;
             if (kana) weight *= c.kana_word;
+            if (in_request[i]) weight *= c.request_word;
             const size_t end = i + surface.size();
             if (std::all_of(surface.begin(), surface.end(), core::IsKatakana) &&
                 ((i > 0 && core::IsKatakana(norm[i - 1])) ||
                  (end < norm.size() && core::IsKatakana(norm[end]))))
               weight *= c.katakana_piece;
             Add(core::TermName(kind, surface), core::EncodeUtf8(surface), word_kind, weight,
-                !question && !kana);
+                !question && !kana && !in_request[i]);
           } else if (kind == core::TermKind::kBigram) {
             double weight = c.bigram * scale;
             const bool kana = core::IsHiragana(surface[0]) && core::IsHiragana(surface[1]);
             if (kana) weight *= c.kana_bigram;
             if (word_start[i + 1]) weight *= c.boundary_bigram;  // the pair straddles two words
-            Add(core::TermName(kind, surface), core::EncodeUtf8(surface), "bigram", weight, !kana);
+            const bool request = in_request[i] && in_request[i + 1];
+            if (request) weight *= c.request_word;
+            Add(core::TermName(kind, surface), core::EncodeUtf8(surface), "bigram", weight,
+                !kana && !request);
           }
         });
   }
@@ -200,6 +196,32 @@ class TermCollector {
 };
 
 }  // namespace
+
+bool IsQuestionWord(std::u32string_view w) {
+  static const std::u32string_view kWords[] = {
+      U"何",     U"なに",   U"なん",   U"どこ",   U"誰",       U"だれ", U"いつ",
+      U"どの",   U"どれ",   U"どう",   U"どんな", U"なぜ",     U"何故", U"いくつ",
+      U"いくら", U"どちら", U"ですか", U"ますか", U"でしょう", U"何か"};
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+}
+
+std::vector<bool> RequestCharacters(std::u32string_view norm,
+                                    const std::vector<core::Word>& words) {
+  // The forms users write; none is the beginning of another, so the order does not matter.
+  static const std::u32string_view kRequests[] = {
+      U"集めたい", U"集める",   U"学びたい", U"学ぶ",     U"教えたい",   U"教えて", U"教える",
+      U"使いたい", U"使える",   U"使う",     U"探したい", U"探している", U"探す",   U"知りたい",
+      U"知る",     U"調べたい", U"調べる",   U"読みたい", U"読む",       U"見たい"};
+  std::vector<bool> out(norm.size(), false);
+  for (const core::Word& w : words) {
+    for (const std::u32string_view r : kRequests) {
+      if (norm.substr(w.start, r.size()) != r) continue;
+      std::fill(out.begin() + w.start, out.begin() + w.start + r.size(), true);
+      break;
+    }
+  }
+  return out;
+}
 
 Result<Xapian::Query> BuildFilter(const QueryInput& in) {
   // Values of one field OR together; fields AND together.
@@ -259,11 +281,13 @@ Result<RankingConfig> ParseRankingConfig(const std::string& text, RankingConfig 
                                                     {"boundary_bigram", &c.boundary_bigram},
                                                     {"katakana_piece", &c.katakana_piece},
                                                     {"question_word", &c.question_word},
+                                                    {"request_word", &c.request_word},
                                                     {"synonym", &c.synonym},
                                                     {"narrower", &c.narrower},
                                                     {"title", &c.title},
                                                     {"facet_match", &c.facet_match},
                                                     {"facet_part", &c.facet_part},
+                                                    {"type_modifier", &c.type_modifier},
                                                     {"every_word", &c.every_word},
                                                     {"bm25_k1", &c.bm25_k1},
                                                     {"bm25_b", &c.bm25_b},

@@ -71,6 +71,14 @@ struct QueryInput {
   SynonymMode synonyms = SynonymMode::kOn;
 };
 
+// Words that ask rather than say (何, どこ, 誰, いつ, なぜ …): in a question they match everywhere.
+bool IsQuestionWord(std::u32string_view word);
+// Which characters of `norm` (segmented into `words`) belong to a request: an expression of
+// what the searcher will do with what is found (集めたい, 学ぶ, 教えて, 使える, 探している,
+// 知りたい, 調べる, 読みたい, 見たい …), not of what it is about. Matched as text from the start
+// of a word, since ICU cuts these verbs unevenly (探|した|い, 知|り|たい, 見|たい).
+std::vector<bool> RequestCharacters(std::u32string_view norm, const std::vector<core::Word>& words);
+
 // Builds the queries. Fails with kInvalidInput for a malformed date bound ("query.date").
 Result<BuiltQuery> BuildQuery(const QueryInput& input, const core::Analyzer& analyzer,
                               const core::SynonymTable& synonyms, const RankingConfig& config);

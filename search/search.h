@@ -43,8 +43,11 @@ struct RankingConfig {
   // more than the run's real matches; the run's bigrams and its exact check carry it instead.
   double katakana_piece = 0.0;
   double question_word = 0.0;  // multiplier for question words (何, どこ, 誰, いつ …)
-  double synonym = 0.2;        // multiplier for equivalent-synonym terms
-  double narrower = 0.1;       // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
+  // Multiplier for a request word (集めたい, 学ぶ, 教える, 使える: what the searcher will do with
+  // the documents, not what they are about; IsRequestWord) and the bigrams inside it.
+  double request_word = 0.2;
+  double synonym = 0.2;   // multiplier for equivalent-synonym terms
+  double narrower = 0.1;  // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
   // A content term of the query found in the title adds its title term (core::kTitlePrefix) at
   // this multiplier of its own weight: the title says what a document is about.
   double title = 0.5;
@@ -54,6 +57,10 @@ struct RankingConfig {
   // Multiplier of facet_match for a value named only by part of a compound word of the query
   // (公開 in 公開用写し, 訪問 in 初回訪問): such a part rarely means the value.
   double facet_part = 0.0;
+  // Multiplier of facet_match for a 文書種別 named only by words that modify a later word of
+  // their clause (訪問記録の書き方, 事例を外に出すとき): the topic, not the kind of document asked
+  // for.
+  double type_modifier = 0.0;
   // Added to the score of a document with every word of the query, when it and the documents
   // with only some of the words are ranked together (search_stages.h, BlendPartial): enough to
   // lift a complete match over a partial one of about the same score, not over a far better one.
@@ -64,7 +71,7 @@ struct RankingConfig {
   double bm25_k1 = 0.5, bm25_b = 0.6;
   // Pseudo-relevance feedback for relaxed (natural-language) queries: the best prf_terms words
   // of the top prf_docs documents are added at weight prf_weight. 0 documents: off.
-  double prf_docs = 1, prf_terms = 10, prf_weight = 0.3;
+  double prf_docs = 1, prf_terms = 15, prf_weight = 0.3;
 };
 
 // Parses "key=value,key=value" over RankingConfig's field names. Fails with kInvalidInput.

@@ -70,11 +70,15 @@ Xapian::Query WithFeedback(Xapian::Enquire& enquire, const ViewShards& view,
 // compound named it (公開 in 公開用写し, 訪問 in 初回訪問; RankingConfig::facet_part). A compound
 // is a run of words with no hiragana between them; a value named by the whole of one (訪問メモ),
 // by a word between particles (宮古の), in a compound of names only (公開事例) or by a 年度
-// expression (令和6 of 令和6年度) is named as a whole.
+// expression (令和6 of 令和6年度) is named as a whole. A compound followed in its clause by a
+// word that says something (not hiragana only, not a question or request word) modifies it:
+// Japanese puts the head last, so 訪問記録の書き方 asks for a 書き方 and 事例を外に出すとき is
+// about cases, while …の訪問メモ and 事例を集めたい ask for those (RankingConfig::type_modifier).
 struct NamedValue {
   FilterSuggestion suggestion;
   std::string term;
   bool part = false;
+  bool modifier = false;  // every mention of the value modifies a later word
 };
 
 std::vector<NamedValue> Suggest(const PreparedQuery& query, int fy_now) {
@@ -86,11 +90,13 @@ std::vector<NamedValue> Suggest(const PreparedQuery& query, int fy_now) {
     const auto [at, fresh] = seen.insert({{v.suggestion.key, v.suggestion.value}, out.size()});
     if (fresh) {
       out.push_back(std::move(v));
-    } else if (!v.part) {
-      out[at->second].part = false;  // named as a whole elsewhere in the query
+    } else {
+      if (!v.part) out[at->second].part = false;          // named as a whole elsewhere in the query
+      if (!v.modifier) out[at->second].modifier = false;  // and as a head elsewhere
     }
     named.push_back(at->second);
   };
+  bool modifier = false;  // of the compound consider() is called for
   auto consider = [&](const std::string& text, bool part) {
     named.clear();
     if (core::CountCodePoints(text) < 2) return false;
@@ -113,16 +119,19 @@ std::vector<NamedValue> Suggest(const PreparedQuery& query, int fy_now) {
       if (!id) continue;
       add({{key, core::ValueLabel(f, *id), text, selected.count({core::FieldIndex(f), *id}) > 0},
            core::FilterTerm(f, static_cast<int>(*id)),
-           part});
+           part,
+           modifier});
     }
     return !named.empty();
   };
   for (size_t i = 0; i < query.parsed.clauses.size(); ++i) {
     const QueryClause& c = query.parsed.clauses[i];
     if (c.negated || c.phrase) continue;
+    modifier = false;
     consider(c.text, false);
     const std::u32string& norm = query.clauses[i].norm;
     const auto& words = query.clauses[i].words;
+    const std::vector<bool> request = RequestCharacters(norm, words);
     auto text_of = [&](size_t from, size_t to) {  // words [from, to)
       return core::EncodeUtf8(
           norm.substr(words[from].start, words[to - 1].end - words[from].start));
@@ -136,6 +145,13 @@ std::vector<NamedValue> Suggest(const PreparedQuery& query, int fy_now) {
     for (size_t a = 0; a < words.size();) {
       size_t b = a + 1;  // the compound is words [a, b)
       while (b < words.size() && joined(b - 1)) ++b;
+      modifier = std::any_of(words.begin() + static_cast<std::ptrdiff_t>(b), words.end(),
+                             [&](const core::Word& w) {
+                               const std::u32string_view t =
+                                   std::u32string_view(norm).substr(w.start, w.end - w.start);
+                               return !std::all_of(t.begin(), t.end(), core::IsHiragana) &&
+                                      !IsQuestionWord(t) && !request[w.start];
+                             });
       std::vector<bool> covered(b - a);
       std::vector<size_t> parts;
       for (size_t w = a; w < b; ++w) {
@@ -326,8 +342,9 @@ Result<std::unique_ptr<PreparedQuery>> PrepareQuery(const SearchRequest& request
   // a fixed weight per value: the words mean the documents tagged so, whether or not their text
   // says it in those words. AND_MAYBE: the match set stays the words' own.
   std::vector<Xapian::Query> named;
-  for (auto& [suggestion, term, part] : Suggest(*q, fiscal_year_now)) {
-    const double bonus = ranking.facet_match * (part ? ranking.facet_part : 1.0);
+  for (auto& [suggestion, term, part, modifier] : Suggest(*q, fiscal_year_now)) {
+    double bonus = ranking.facet_match * (part ? ranking.facet_part : 1.0);
+    if (modifier && suggestion.key == "doc_type") bonus *= ranking.type_modifier;
     if (bonus > 0 && !suggestion.applied) {
       q->weighed_values.push_back(
           {std::string(core::FindField(suggestion.key)->label) + ":" + suggestion.value, term,

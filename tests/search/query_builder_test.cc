@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 
 #include "core/normalizer.h"
@@ -116,6 +117,48 @@ TEST_CASE("QueryBuilder: a katakana run cut into pieces by the dictionary ranks 
   kept.katakana_piece = 1;
   for (const QueryTerm& t : f.Build("新人コンサルに", SynonymMode::kOn, kept).terms) {
     CHECK(t.weight > 0);
+  }
+}
+
+TEST_CASE("QueryBuilder: a request (集めたい, 学ぶ, 教えて …) weighs request_word and says nothing",
+          "[query_builder]") {
+  Fixture f;
+  RankingConfig full;
+  full.request_word = 1;
+  // What the searcher will do with the documents, in the forms users write, however ICU cuts
+  // them (探|した|い, 知|り|たい, 見|たい); the second of each pair is the request.
+  const std::pair<const char*, const char*> cases[] = {
+      {"失敗例を集めたい", "集めたい"},         {"値上げ交渉を学ぶ", "学ぶ"},
+      {"新人に橋渡しを教えて", "教えて"},       {"研修で使える資料", "使える"},
+      {"補助金の締切を知りたい", "知りたい"},   {"離島の物流費を調べる", "調べる"},
+      {"事業承継の事例を探したい", "探したい"}, {"議事録を読みたい", "読みたい"},
+      {"公開事例を見たい", "見たい"},           {"承継事例を探している", "探している"}};
+  for (const auto& [text, request] : cases) {
+    CAPTURE(text);
+    std::map<std::string, QueryTerm> base;
+    for (const QueryTerm& t : f.Build(text, SynonymMode::kOn, full).terms) base[t.term] = t;
+    size_t scaled = 0;
+    for (const QueryTerm& t : f.Build(text).terms) {
+      CAPTURE(t.display, t.kind);
+      REQUIRE(base.count(t.term) == 1);
+      if (std::string(request).find(t.display) != std::string::npos && t.kind != "synonym") {
+        ++scaled;
+        CHECK(t.weight == Approx(base[t.term].weight * 0.2));
+        CHECK_FALSE(t.content);  // it does not decide the relaxed match set
+      } else {
+        CHECK(t.weight == base[t.term].weight);  // the words of the topic keep their weight
+        CHECK(t.content == base[t.term].content);
+      }
+    }
+    CHECK(scaled >= 2);  // a word and a bigram at least
+  }
+  // The same characters in other words are no request (使用料, 学習, 知識, 見積): nothing moves.
+  for (const char* text : {"使用料の見直し", "学習塾の知識", "見積の調査", "教育訓練"}) {
+    CAPTURE(text);
+    const std::vector<QueryTerm> base = f.Build(text, SynonymMode::kOn, full).terms;
+    const std::vector<QueryTerm> terms = f.Build(text).terms;
+    REQUIRE(terms.size() == base.size());
+    for (size_t i = 0; i < terms.size(); ++i) CHECK(terms[i].weight == base[i].weight);
   }
 }
 

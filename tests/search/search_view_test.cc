@@ -274,6 +274,56 @@ TEST_CASE("SearchView: a value named by part of a compound adds facet_part of fa
   CHECK(half.count("CS-2024-962 facet") == 0);
 }
 
+TEST_CASE("SearchView: a 文書種別 named only to modify a later word adds type_modifier of it",
+          "[disk][search]") {
+  TempDir t;
+  const auto src = t / "src";
+  std::filesystem::create_directories(src);
+  std::ofstream(src / "CS-2024-963.md")
+      << NamedValueDoc("CS-2024-963", "宮古", "記録の書き方と外部への公開の手順。");
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
+  auto searcher = search::Searcher::Open(db);
+  REQUIRE(searcher);
+  // The facet weight 事例 (文書種別 支援事例) gives the document, or -1 when it gives none.
+  auto facet = [&](const std::string& query, const std::string& ranking_text) {
+    auto ranking = search::ParseRankingConfig(ranking_text);
+    REQUIRE(ranking);
+    searcher->SetRanking(*ranking);
+    auto view = searcher->View(search::Clearance::kInternal);
+    REQUIRE(view);
+    search::SearchRequest request;
+    request.query = query;
+    request.explain = search::ExplainMode::kOn;
+    auto r = view->Run(request);
+    REQUIRE(r);
+    REQUIRE(r->hits.size() == 1);
+    bool suggested = false;  // suggested as a filter all the same
+    for (const auto& s : r->interpretation.suggestions) {
+      suggested = suggested || (s.key == "doc_type" && s.value == "支援事例");
+    }
+    CHECK(suggested);
+    double weight = -1;
+    for (const auto& term : r->hits[0].explain) {
+      if (term.kind == "facet" && term.text == "文書種別:支援事例") weight = term.weight;
+    }
+    return weight;
+  };
+  // Head last: the 事例 of these queries is the topic of a later word.
+  for (const char* q : {"事例の書き方", "事例を外部に公開する手順", "事例の記録を公開"}) {
+    CAPTURE(q);
+    CHECK(facet(q, "") == -1);
+    CHECK(facet(q, "type_modifier=0.5") == Approx(2.5));
+  }
+  // The kind of document asked for: last, before a request or a question word only, or a clause
+  // of its own; or named as a head elsewhere in the query.
+  for (const char* q : {"記録の書き方の事例", "公開の事例を集めたい", "公開した事例はどれ",
+                        "事例 書き方", "事例の書き方の事例", "事例を探している"}) {
+    CAPTURE(q);
+    CHECK(facet(q, "") == Approx(5));
+  }
+}
+
 }  // namespace
 }  // namespace yuimaru::testing
 
