@@ -1,4 +1,5 @@
 // A SearchView: the index as one clearance reads it, held by the caller.
+#include <array>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -154,34 +155,55 @@ std::string NamedValueDoc(const std::string& id, const std::string& region,
          body + "\n";
 }
 
+// An index in t/db of NamedValueDoc documents: (id, region, body).
+std::filesystem::path IndexNamedValueDocs(const TempDir& t,
+                                          const std::vector<std::array<std::string, 3>>& docs) {
+  const auto src = t / "src";
+  std::filesystem::create_directories(src);
+  for (const auto& [id, region, body] : docs) {
+    std::ofstream(src / (id + ".md")) << NamedValueDoc(id, region, body);
+  }
+  const auto db = t / "db";
+  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
+  return db;
+}
+
+// The 内部 view of `db` ranked with `ranking_text` (ParseRankingConfig).
+search::SearchView RankedView(const std::filesystem::path& db, const std::string& ranking_text) {
+  auto searcher = search::Searcher::Open(db);
+  REQUIRE(searcher);
+  auto ranking = search::ParseRankingConfig(ranking_text);
+  REQUIRE(ranking);
+  searcher->SetRanking(*ranking);
+  auto view = searcher->View(search::Clearance::kInternal);
+  REQUIRE(view);
+  return *view;
+}
+
+// `query` at 内部 with `ranking_text` and explain on.
+search::SearchResponse RunRanked(const std::filesystem::path& db, const std::string& ranking_text,
+                                 const std::string& query) {
+  const search::SearchView view = RankedView(db, ranking_text);
+  search::SearchRequest request;
+  request.query = query;
+  request.explain = search::ExplainMode::kOn;
+  auto r = view.Run(request);
+  REQUIRE(r);
+  return std::move(*r);
+}
+
 TEST_CASE("SearchView: a value the query's words name adds facet_match to its documents' score",
           "[disk][search]") {
   TempDir t;
-  const auto src = t / "src";
-  std::filesystem::create_directories(src);
   // A is tagged 宮古 and its text does not say it; B says 宮古 and is tagged 中部.
-  std::ofstream(src / "CS-2024-961.md")
-      << NamedValueDoc("CS-2024-961", "宮古", "支援先の記録です。");
-  std::ofstream(src / "CS-2024-962.md")
-      << NamedValueDoc("CS-2024-962", "中部", "宮古の支援先の記録です。");
-  const auto db = t / "db";
-  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
+  const auto db = IndexNamedValueDocs(t, {{"CS-2024-961", "宮古", "支援先の記録です。"},
+                                          {"CS-2024-962", "中部", "宮古の支援先の記録です。"}});
   auto scores = [&](double facet_match) {
-    auto searcher = search::Searcher::Open(db);
-    REQUIRE(searcher);
-    auto ranking = search::ParseRankingConfig("facet_match=" + std::to_string(facet_match));
-    REQUIRE(ranking);
-    searcher->SetRanking(*ranking);
-    auto view = searcher->View(search::Clearance::kInternal);
-    REQUIRE(view);
-    search::SearchRequest request;
-    request.query = "宮古 記録";
-    auto r = view->Run(request);
-    REQUIRE(r);
-    REQUIRE(r->hits.size() == 2);
+    const auto r = RunRanked(db, "facet_match=" + std::to_string(facet_match), "宮古 記録");
+    REQUIRE(r.hits.size() == 2);
     std::map<std::string, double> out;
-    for (const auto& h : r->hits) out[h.id] = h.score;
-    out["first is A"] = r->hits[0].id == "CS-2024-961" ? 1 : 0;
+    for (const auto& h : r.hits) out[h.id] = h.score;
+    out["first is A"] = r.hits[0].id == "CS-2024-961" ? 1 : 0;
     return out;
   };
   const auto on = scores(5), off = scores(0);
@@ -229,36 +251,19 @@ TEST_CASE("SearchView: a value the query's words name adds facet_match to its do
 TEST_CASE("SearchView: a value named by part of a compound adds facet_part of facet_match",
           "[disk][search]") {
   TempDir t;
-  const auto src = t / "src";
-  std::filesystem::create_directories(src);
-  std::ofstream(src / "CS-2024-961.md")
-      << NamedValueDoc("CS-2024-961", "宮古", "支援先の記録です。");
-  std::ofstream(src / "CS-2024-962.md")
-      << NamedValueDoc("CS-2024-962", "中部", "宮古の支援先の記録です。");
-  const auto db = t / "db";
-  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
+  const auto db = IndexNamedValueDocs(t, {{"CS-2024-961", "宮古", "支援先の記録です。"},
+                                          {"CS-2024-962", "中部", "宮古の支援先の記録です。"}});
   // 宮古 in 宮古地区 is part of a compound: still suggested, weighed at facet_part only.
   auto run = [&](const std::string& ranking_text) {
-    auto searcher = search::Searcher::Open(db);
-    REQUIRE(searcher);
-    auto ranking = search::ParseRankingConfig(ranking_text);
-    REQUIRE(ranking);
-    searcher->SetRanking(*ranking);
-    auto view = searcher->View(search::Clearance::kInternal);
-    REQUIRE(view);
-    search::SearchRequest request;
-    request.query = "宮古地区 記録";
-    request.explain = search::ExplainMode::kOn;
-    auto r = view->Run(request);
-    REQUIRE(r);
-    REQUIRE(r->hits.size() == 2);
+    const auto r = RunRanked(db, ranking_text, "宮古地区 記録");
+    REQUIRE(r.hits.size() == 2);
     bool suggested = false;
-    for (const auto& s : r->interpretation.suggestions) {
+    for (const auto& s : r.interpretation.suggestions) {
       suggested = suggested || (s.key == "region" && s.value == "宮古");
     }
     CHECK(suggested);
     std::map<std::string, double> out;
-    for (const auto& h : r->hits) {
+    for (const auto& h : r.hits) {
       out[h.id] = h.score;
       for (const auto& term : h.explain) {
         if (term.kind == "facet") out[h.id + " facet"] = term.weight;
@@ -277,34 +282,19 @@ TEST_CASE("SearchView: a value named by part of a compound adds facet_part of fa
 TEST_CASE("SearchView: a 文書種別 named only to modify a later word adds type_modifier of it",
           "[disk][search]") {
   TempDir t;
-  const auto src = t / "src";
-  std::filesystem::create_directories(src);
-  std::ofstream(src / "CS-2024-963.md")
-      << NamedValueDoc("CS-2024-963", "宮古", "記録の書き方と外部への公開の手順。");
-  const auto db = t / "db";
-  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
-  auto searcher = search::Searcher::Open(db);
-  REQUIRE(searcher);
+  const auto db =
+      IndexNamedValueDocs(t, {{"CS-2024-963", "宮古", "記録の書き方と外部への公開の手順。"}});
   // The facet weight 事例 (文書種別 支援事例) gives the document, or -1 when it gives none.
   auto facet = [&](const std::string& query, const std::string& ranking_text) {
-    auto ranking = search::ParseRankingConfig(ranking_text);
-    REQUIRE(ranking);
-    searcher->SetRanking(*ranking);
-    auto view = searcher->View(search::Clearance::kInternal);
-    REQUIRE(view);
-    search::SearchRequest request;
-    request.query = query;
-    request.explain = search::ExplainMode::kOn;
-    auto r = view->Run(request);
-    REQUIRE(r);
-    REQUIRE(r->hits.size() == 1);
+    const auto r = RunRanked(db, ranking_text, query);
+    REQUIRE(r.hits.size() == 1);
     bool suggested = false;  // suggested as a filter all the same
-    for (const auto& s : r->interpretation.suggestions) {
+    for (const auto& s : r.interpretation.suggestions) {
       suggested = suggested || (s.key == "doc_type" && s.value == "支援事例");
     }
     CHECK(suggested);
     double weight = -1;
-    for (const auto& term : r->hits[0].explain) {
+    for (const auto& term : r.hits[0].explain) {
       if (term.kind == "facet" && term.text == "文書種別:支援事例") weight = term.weight;
     }
     return weight;
@@ -344,34 +334,18 @@ TEST_CASE(
     "ahead by every_word",
     "[disk][search]") {
   TempDir t;
-  const auto src = t / "src";
-  std::filesystem::create_directories(src);
   std::string filler;
   for (int i = 0; i < 40; ++i) filler += "経営者と話し合い、売上と費用の記録を確かめた。";
   // 971 has both words and little else; 972 has one of them, often, and little else; 973 has
   // both words once in a long text; 30 short ones neither.
-  std::ofstream(src / "CS-2024-971.md")
-      << NamedValueDoc("CS-2024-971", "中部", "月桃の染物を試した。月桃と染物の話。");
-  std::ofstream(src / "CS-2024-972.md")
-      << NamedValueDoc("CS-2024-972", "中部", "月桃の葉。月桃の香り。月桃の畑。");
-  std::ofstream(src / "CS-2024-973.md")
-      << NamedValueDoc("CS-2024-973", "中部", filler + "月桃の染物。" + filler);
-  for (int i = 0; i < 30; ++i) {
-    const std::string id = "CS-2024-" + std::to_string(100 + i);
-    std::ofstream(src / (id + ".md")) << NamedValueDoc(id, "中部", "売上の記録。");
-  }
-  const auto db = t / "db";
-  REQUIRE(Yuimaru({"index", "--db", db.string(), src.string()}).exit_code == 0);
-  auto open = [&](const std::string& ranking) {
-    auto searcher = search::Searcher::Open(db);
-    REQUIRE(searcher);
-    auto config = search::ParseRankingConfig(ranking);
-    REQUIRE(config);
-    searcher->SetRanking(*config);
-    auto view = searcher->View(search::Clearance::kInternal);
-    REQUIRE(view);
-    return *view;
-  };
+  std::vector<std::array<std::string, 3>> docs = {
+      {"CS-2024-971", "中部", "月桃の染物を試した。月桃と染物の話。"},
+      {"CS-2024-972", "中部", "月桃の葉。月桃の香り。月桃の畑。"},
+      {"CS-2024-973", "中部", filler + "月桃の染物。" + filler}};
+  for (int i = 0; i < 30; ++i)
+    docs.push_back({"CS-2024-" + std::to_string(100 + i), "中部", "売上の記録。"});
+  const auto db = IndexNamedValueDocs(t, docs);
+  auto open = [&](const std::string& ranking) { return RankedView(db, ranking); };
   search::SearchRequest request;
   request.query = "月桃 染物";
   request.explain = search::ExplainMode::kOn;
