@@ -35,7 +35,7 @@ import sys
 import time
 from pathlib import Path
 
-from peer_text import fold_like_yuimaru, peer_text, split_front_matter
+from peer_text import fold_document_like_yuimaru, fold_like_yuimaru, peer_text, split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -67,13 +67,13 @@ def dir_bytes(path):
 def read_docs(corpus):
     """[(doc_id, title, searchable text besides the title, {industry, region, doc_type})] of every
     generated document; the text is peer_text's (body, tags, metadata labels, company ids), and
-    title and text are spelled as yuimaru's normalizer spells them (fold_like_yuimaru)."""
+    title and text are spelled as yuimaru's normalizer spells them (fold_document_like_yuimaru)."""
     docs = []
     for path in sorted((corpus / "docs").rglob("*.md")):
         meta, body = split_front_matter(path.read_text(encoding="utf-8"))
         body = re.sub(r"<!--.*?-->", "", body)  # the private markers are syntax, not text
-        docs.append((str(meta["doc_id"]), fold_like_yuimaru(str(meta["title"])),
-                     fold_like_yuimaru(peer_text(meta, body)), {k: str(meta.get(k, "")) for k in FACETS}))
+        docs.append((str(meta["doc_id"]), fold_document_like_yuimaru(str(meta["title"])),
+                     fold_document_like_yuimaru(peer_text(meta, body)), {k: str(meta.get(k, "")) for k in FACETS}))
     return docs
 
 

@@ -55,7 +55,16 @@ def _katakana(c):
     return "\u30a1" <= c <= "\u30fa" or c == "\u30fc"
 
 
-def fold_like_yuimaru(text):
+def fold_document_like_yuimaru(text):
+    """fold_like_yuimaru for a peer's documents: every fold but the ー at the end of a katakana
+    word. yuimaru stores クロスカントリースキー as クロスカントリースキ yet still finds スキー in it
+    (core::ContextVariants: a query's katakana word is also looked for as the folded end of a
+    longer one), so a peer must keep the ー to find what yuimaru finds; a folded query
+    (サーバー → サーバ) still finds the unfolded text (サーバー), as yuimaru does."""
+    return fold_like_yuimaru(text, drop_final_long_vowel=False)
+
+
+def fold_like_yuimaru(text, drop_final_long_vowel=True):
     """NFKC, then the context folds core/normalizer.cc (ApplyFolds) adds to it: wave dashes and
     minus variants; ー between digits as -; 3ヶ月 → 3か月; and the ー that ends a katakana word of
     three or more characters dropped (サーバー → サーバ, but スキー stays). A peer given this text
@@ -74,7 +83,7 @@ def fold_like_yuimaru(text):
             s[i] = "か"
     out, run = [], 0
     for i, c in enumerate(s):
-        drop = c == "ー" and run >= 3 and (i + 1 == n or not _katakana(s[i + 1]))
+        drop = drop_final_long_vowel and c == "ー" and run >= 3 and (i + 1 == n or not _katakana(s[i + 1]))
         run = run + 1 if _katakana(c) else 0
         if not drop:
             out.append(c)
