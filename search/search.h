@@ -44,7 +44,7 @@ struct RankingConfig {
   double katakana_piece = 0.0;
   double question_word = 0.0;  // multiplier for question words (何, どこ, 誰, いつ …)
   // Multiplier for a request word (集めたい, 学ぶ, 教える, 使える: what the searcher will do with
-  // the documents, not what they are about; IsRequestWord) and the bigrams inside it.
+  // the documents, not what they are about; RequestCharacters) and the bigrams inside it.
   double request_word = 0.2;
   double synonym = 0.2;   // multiplier for equivalent-synonym terms
   double narrower = 0.1;  // multiplier for narrower terms (事業承継 ⊃ 第三者承継)
