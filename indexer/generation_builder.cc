@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <utility>
 
 #include "core/analyzer.h"
@@ -21,11 +24,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// Documents a worker writes into one set of part databases before it starts a new set. Xapian
-// slows down as a database grows (each flush merges into longer posting lists), so a full build
-// writes many small parts and merges them once at the end (MergeParts).
-constexpr uint64_t kPartDocs = 4000;
 
 // Parses `s` again for indexing; the file must still have the content that was scanned.
 Result<ParsedDoc> ReparseForIndex(const Scanned& s, const core::PiiOptions& pii) {
@@ -44,66 +42,87 @@ Result<ParsedDoc> ReparseForIndex(const Scanned& s, const core::PiiOptions& pii)
 
 }  // namespace
 
-// Part databases written by one thread: one per shard, replaced by a fresh set every
-// kPartDocs documents. Each writer numbers its documents within its own slice of each shard's
-// docid range (index_layout.h), so parts merge without renumbering. Not thread-safe.
-class PartWriter {
- public:
-  PartWriter(fs::path dir, int slice, int slices)
-      : dir_(std::move(dir)), slice_(slice), slices_(slices) {}
+// Documents a shard's scratch database takes between two commits. Xapian keeps the changes
+// since the last commit in std::maps (per term, per document), and their lookups missed the
+// cache on 40% of a full build's time at its own threshold of 10,000 documents; bench/RESULTS.md
+// has the sweep that chose this (10,000 documents: 52.9 s at 10,000, 29.6 s at 250, 35.6 s at 40).
+constexpr uint32_t kFlushDocs = 250;
 
-  void Add(const std::string& shard, const Xapian::Document& doc) {
-    auto it = open_.find(shard);
-    if (it == open_.end()) {
-      const fs::path p = dir_ / ("p" + std::to_string(set_)) / shard;
-      fs::create_directories(p.parent_path());
-      it =
-          open_.emplace(shard, Xapian::WritableDatabase(p.string(), Xapian::DB_CREATE_OR_OVERWRITE))
-              .first;
-      written_.emplace_back(shard, p);
-    }
-    const uint32_t span = core::kShardDocidSpan / static_cast<uint32_t>(slices_);
-    uint32_t& used = next_[shard];
-    if (used >= span)
-      throw Xapian::RangeError("too many documents for one shard of an index generation");
-    const uint32_t did = static_cast<uint32_t>(core::ShardNumber(shard)) * core::kShardDocidSpan +
-                         static_cast<uint32_t>(slice_) * span + ++used;
-    it->second.replace_document(did, doc);
-  }
-
-  // Counts a finished source document; starts a new set of parts when this one is full.
-  void DocumentDone() {
-    if (++docs_in_set_ >= kPartDocs) Close();
-  }
-
-  // Commits and closes the open parts (the next Add starts a new set).
-  void Close() {
-    for (auto& [shard, db] : open_) {
-      db.commit();
-      db.close();
-    }
-    open_.clear();
-    docs_in_set_ = 0;
-    ++set_;
-  }
-
-  // (shard, part path), in increasing docid order per shard.
-  const std::vector<std::pair<std::string, fs::path>>& written() const { return written_; }
-
- private:
-  fs::path dir_;
-  int slice_, slices_;
-  int set_ = 0;
-  uint64_t docs_in_set_ = 0;
-  std::map<std::string, uint32_t> next_;  // documents numbered so far, per shard
-  std::map<std::string, Xapian::WritableDatabase> open_;
-  std::vector<std::pair<std::string, fs::path>> written_;
+struct ShardWriters::Shard {
+  std::mutex mu;
+  std::optional<Xapian::WritableDatabase> db;
+  uint32_t used = 0;          // documents numbered so far
+  uint32_t since_commit = 0;  // documents added since the last commit
 };
+
+ShardWriters::ShardWriters(fs::path dir) : dir_(std::move(dir)), scratch_(dir_ / "scratch") {
+  for (const auto& name : core::AllShardNames()) shards_.emplace(name, std::make_unique<Shard>());
+}
+
+ShardWriters::~ShardWriters() {
+  for (auto& [name, shard] : shards_) shard->db.reset();
+  std::error_code ec;
+  fs::remove_all(scratch_, ec);
+}
+
+void ShardWriters::Add(const std::string& shard, const Xapian::Document& doc) {
+  Shard& s = *shards_.at(shard);
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (!s.db) {
+    fs::create_directories(scratch_);
+    // Scratch: the compacted copy is what is kept (and synced with the generation).
+    s.db.emplace((scratch_ / shard).string(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+  }
+  if (s.used >= core::kShardDocidSpan)
+    throw Xapian::RangeError("too many documents for one shard of an index generation");
+  const uint32_t did =
+      static_cast<uint32_t>(core::ShardNumber(shard)) * core::kShardDocidSpan + ++s.used;
+  s.db->replace_document(did, doc);
+  if (++s.since_commit >= kFlushDocs) {
+    s.db->commit();
+    s.since_commit = 0;
+  }
+}
+
+Status ShardWriters::Finish(int threads, const std::function<void()>& shard_done) {
+  const std::vector<std::string> names = core::AllShardNames();
+  std::mutex mu;
+  std::optional<Error> fatal;
+  ParallelFor(names.size(), threads, [&](int, size_t i) {
+    const std::string& name = names[i];
+    Shard& s = *shards_.at(name);
+    const fs::path out = dir_ / name;
+    try {
+      if (s.db) {
+        s.db->commit();
+        s.db->close();
+        s.db.reset();
+        // One source only: Xapian 1.4.22 compacts several sources with ids other than 1..N
+        // into a database some queries cannot read (generation_builder.h).
+        Xapian::Database((scratch_ / name).string())
+            .compact(out.string(), Xapian::DBCOMPACT_MULTIPASS | Xapian::DBCOMPACT_NO_RENUMBER);
+        std::error_code ec;
+        fs::remove_all(scratch_ / name, ec);  // compacted: its space is free for the others
+      } else {
+        Xapian::WritableDatabase empty(out.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+        empty.commit();
+      }
+    } catch (const Xapian::Error& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      fatal = IoError("index.xapian", e.get_description(), out);
+    }
+    if (shard_done) shard_done();
+  });
+  if (fatal) return *fatal;
+  std::error_code ec;
+  fs::remove_all(scratch_, ec);
+  return Status::Ok();
+}
 
 namespace {
 
-// Copies the versions of documents `ids` from the previous generation into parts of `out`.
-void Carry(const fs::path& prev_gen, const std::vector<std::string>& ids, PartWriter& out) {
+// Copies the versions of documents `ids` from the previous generation into `out`.
+void Carry(const fs::path& prev_gen, const std::vector<std::string>& ids, ShardWriters& out) {
   for (const auto& name : core::AllShardNames()) {
     Xapian::Database old((prev_gen / name).string());
     for (const auto& id : ids) {
@@ -113,7 +132,6 @@ void Carry(const fs::path& prev_gen, const std::vector<std::string>& ids, PartWr
       }
     }
   }
-  out.Close();
 }
 
 }  // namespace
@@ -130,12 +148,9 @@ Status GenerationBuilder::Full(const std::vector<const Scanned*>& docs,
   std::mutex mu;
   std::optional<Error> fatal;
   std::atomic<uint64_t> done{0};
-  std::vector<PartWriter> writers;
+  ShardWriters writers(dir_);
   std::vector<core::Analyzer> analyzers;
-  // One docid slice per worker, one for carried documents, one left for incremental updates.
-  const int slices = threads_ + 2;
   for (int w = 0; w < threads_; ++w) {
-    writers.emplace_back(dir_ / "parts" / ("w" + std::to_string(w)), w, slices);
     auto a = base_analyzer->Clone();
     if (!a) return a.error();
     analyzers.push_back(std::move(*a));
@@ -154,9 +169,8 @@ Status GenerationBuilder::Full(const std::vector<const Scanned*>& docs,
     }
     try {
       for (const VersionSpan& v : VersionsOf(*doc)) {
-        writers[w].Add(core::ShardName(v.lo, v.hi), BuildDocument(*doc, v.lo, analyzers[w]));
+        writers.Add(core::ShardName(v.lo, v.hi), BuildDocument(*doc, v.lo, analyzers[w]));
       }
-      writers[w].DocumentDone();
     } catch (const Xapian::Error& e) {
       std::lock_guard<std::mutex> lock(mu);
       fatal = IoError("index.xapian", e.get_description(), dir_);
@@ -167,17 +181,17 @@ Status GenerationBuilder::Full(const std::vector<const Scanned*>& docs,
     Progress("index", done.fetch_add(1) + 1, docs.size());
   });
   if (fatal) return *fatal;
+  index_done_ = Clock::now();
   try {
-    for (auto& w : writers) w.Close();
-    index_done_ = Clock::now();
-    if (prev_gen && !carry.empty()) {
-      writers.emplace_back(dir_ / "parts" / "carry", threads_, slices);
-      Carry(*prev_gen, carry, writers.back());
-    }
+    if (prev_gen && !carry.empty()) Carry(*prev_gen, carry, writers);
   } catch (const Xapian::Error& e) {
     return IoError("index.xapian", e.get_description(), dir_);
+  } catch (const fs::filesystem_error& e) {
+    return IoError("index.filesystem", e.what(), dir_);
   }
-  return Merge(writers);
+  std::atomic<uint64_t> merged{0};
+  const uint64_t shards = core::AllShardNames().size();
+  return writers.Finish(threads_, [&] { Progress("merge", merged.fetch_add(1) + 1, shards); });
 }
 
 Status GenerationBuilder::Incremental(const fs::path& prev_gen,
@@ -230,71 +244,6 @@ Status GenerationBuilder::Incremental(const fs::path& prev_gen,
     return IoError("index.filesystem", e.what(), dir_);
   }
   return Status::Ok();
-}
-
-// Merges the parts of each shard into one compacted database (shards in parallel).
-Status GenerationBuilder::Merge(const std::vector<PartWriter>& writers) {
-  const std::vector<std::string> names = core::AllShardNames();
-  std::map<std::string, std::vector<fs::path>> parts;
-  for (const auto& w : writers) {
-    for (const auto& [shard, path] : w.written()) parts[shard].push_back(path);
-  }
-  std::mutex mu;
-  std::optional<Error> fatal;
-  std::atomic<uint64_t> done{0};
-  ParallelFor(names.size(), threads_, [&](int, size_t i) {
-    const std::string& name = names[i];
-    const fs::path out = dir_ / name;
-    try {
-      if (parts.count(name)) {
-        MergeParts(parts.at(name), out);
-      } else {
-        Xapian::WritableDatabase empty(out.string(), Xapian::DB_CREATE_OR_OVERWRITE);
-        empty.commit();
-      }
-    } catch (const Xapian::Error& e) {
-      std::lock_guard<std::mutex> lock(mu);
-      fatal = IoError("index.xapian", e.get_description(), out);
-    }
-    Progress("merge", done.fetch_add(1) + 1, names.size());
-  });
-  if (fatal) return *fatal;
-  std::error_code ec;
-  fs::remove_all(dir_ / "parts", ec);
-  return Status::Ok();
-}
-
-void MergeParts(const std::vector<fs::path>& parts, const fs::path& out) {
-  constexpr int kFlags = Xapian::DBCOMPACT_MULTIPASS | Xapian::DBCOMPACT_NO_RENUMBER;
-  if (parts.size() == 1) {
-    Xapian::Database(parts.front().string()).compact(out.string(), kFlags);
-    return;
-  }
-  const fs::path joined = out.string() + ".joined";
-  struct Scratch {  // removed however the merge ends
-    fs::path path;
-    ~Scratch() {
-      std::error_code ec;
-      fs::remove_all(path, ec);
-    }
-  } scratch{joined};
-  {
-    // Scratch: the compacted copy is what is kept (and synced with the generation).
-    Xapian::WritableDatabase w(joined.string(),
-                               Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
-    for (const fs::path& p : parts) {
-      {
-        Xapian::Database part(p.string());
-        for (auto it = part.postlist_begin(""); it != part.postlist_end(""); ++it) {
-          w.replace_document(*it, part.get_document(*it));
-        }
-      }
-      std::error_code ec;
-      fs::remove_all(p, ec);  // copied: its space is free for the rest of the merge
-    }
-    w.commit();
-  }
-  Xapian::Database(joined.string()).compact(out.string(), kFlags);
 }
 
 void GenerationBuilder::Progress(const char* phase, uint64_t done, uint64_t total) {

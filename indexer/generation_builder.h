@@ -1,13 +1,15 @@
 // Writing the shards of a generation into its staged directory (generation_store.h): a full
-// build (one worker per core writes part databases, merged shard by shard: MergeParts) or an
-// incremental one (a copy of the previous generation, patched), and the compaction of a copy that
-// has grown.
+// build (one worker per core, all writing into one scratch database per shard: ShardWriters,
+// each compacted into the generation at the end) or an incremental one (a copy of the previous
+// generation, patched), and the compaction of a copy that has grown.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -19,9 +21,11 @@
 #include "indexer/index_plan.h"
 #include "indexer/indexer.h"
 
-namespace yuimaru::indexer {
+namespace Xapian {
+class Document;
+}  // namespace Xapian
 
-class PartWriter;  // generation_builder.cc
+namespace yuimaru::indexer {
 
 struct BuildOptions {
   int threads = 0;  // 0: one per core
@@ -56,7 +60,6 @@ class GenerationBuilder {
   std::optional<std::chrono::steady_clock::time_point> index_done() const { return index_done_; }
 
  private:
-  Status Merge(const std::vector<PartWriter>& writers);
   void Progress(const char* phase, uint64_t done, uint64_t total);
 
   BuildOptions options_;
@@ -66,14 +69,35 @@ class GenerationBuilder {
   std::optional<std::chrono::steady_clock::time_point> index_done_;
 };
 
-// Merges part databases with disjoint document ids into one compacted database at `out`, ids
-// kept. Not by compacting the parts together: Xapian 1.4.22 (Debian 12) merges the posting
-// lists of several sources wrongly when the ids are not exactly 1..N — the result passes
-// xapian-check, yet some queries on it throw DatabaseCorruptError ("Unexpected end of posting
-// list"). The parts are copied into one database, which is then compacted alone; each part is
-// removed once copied (several parts: the caller's parts are consumed). Throws Xapian::Error;
-// the scratch copy is removed either way.
-void MergeParts(const std::vector<std::filesystem::path>& parts, const std::filesystem::path& out);
+// The shard databases of a full build, filled by several threads at once: one scratch database
+// per shard (no fsync), each behind its own lock, its documents numbered in order of arrival from
+// the start of the shard's id range (index_layout.h), committed every few hundred documents.
+// Finish compacts each into `dir`/<shard> alone. Never several databases compacted together:
+// Xapian 1.4.22 (Debian 12) merges the posting lists of several sources wrongly when their ids
+// are not exactly 1..N — the result passes xapian-check, yet some queries on it throw
+// DatabaseCorruptError ("Unexpected end of posting list"). Add is thread-safe; Finish is not.
+class ShardWriters {
+ public:
+  explicit ShardWriters(std::filesystem::path dir);
+  ~ShardWriters();  // removes the scratch databases however the build ends
+  ShardWriters(const ShardWriters&) = delete;
+  ShardWriters& operator=(const ShardWriters&) = delete;
+
+  // Adds `doc` to shard `shard` (a name of core::AllShardNames) under the next free id.
+  // Throws Xapian::Error (RangeError when the shard's id range is used up) or
+  // std::filesystem::filesystem_error.
+  void Add(const std::string& shard, const Xapian::Document& doc);
+
+  // Writes every shard of core::AllShardNames into `dir`/<shard>, compacted (an empty database
+  // for a shard without documents), `threads` shards at a time; `shard_done` after each (may be
+  // empty). Fails with kIo ("index.xapian"). No Add after it.
+  Status Finish(int threads, const std::function<void()>& shard_done);
+
+ private:
+  struct Shard;
+  std::filesystem::path dir_, scratch_;
+  std::map<std::string, std::unique_ptr<Shard>> shards_;
+};
 
 // Bytes of the shard databases under `dir` (the manifest and the synonyms aside).
 uint64_t ShardBytes(const std::filesystem::path& dir);

@@ -2,11 +2,14 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "core/index_layout.h"
 #include "tests/support/temp_dir.h"
 
 namespace yuimaru::indexer {
@@ -20,7 +23,7 @@ Xapian::Document Doc(const std::vector<std::string>& terms) {
   return d;
 }
 
-// The query shape that Xapian 1.4.22 failed on after compacting several parts together: a
+// The query shape that Xapian 1.4.22 failed on after compacting several databases together: a
 // weighted OR filtered by an AND that shares a term with it.
 std::vector<Xapian::docid> Run(const Xapian::Database& db) {
   using Q = Xapian::Query;
@@ -32,50 +35,65 @@ std::vector<Xapian::docid> Run(const Xapian::Database& db) {
   e.set_query(Q(Q::OP_FILTER, Q(Q::OP_OR, rank.begin(), rank.end()),
                 Q(Q::OP_AND, strict.begin(), strict.end())));
   std::vector<Xapian::docid> out;
-  const Xapian::MSet m = e.get_mset(0, 100, db.get_doccount());
+  const Xapian::MSet m = e.get_mset(0, db.get_doccount(), db.get_doccount());
   for (auto it = m.begin(); it != m.end(); ++it) out.push_back(*it);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-TEST_CASE("MergeParts: parts with offset or gapped ids merge into a database every query reads",
-          "[disk][indexer]") {
+TEST_CASE(
+    "ShardWriters: many threads, many commits, each shard one compacted database every query reads",
+    "[disk][indexer]") {
   const std::vector<std::string> a = {"宮古", "B宮古", "支援", "先", "B支援", "B援先", "B先の"};
   const std::vector<std::string> b = {"B宮古", "支援", "B支援", "B援先", "B古の", "B記録"};
-  // Each row: the ids of each part. Ids other than 1..N in several parts broke the old merge;
-  // one part, and 1..N, did not.
-  const auto parts_ids = GENERATE(std::vector<std::vector<Xapian::docid>>{{5}, {6}},
-                                  std::vector<std::vector<Xapian::docid>>{{1}, {3}},
-                                  std::vector<std::vector<Xapian::docid>>{{1, 2}, {3, 5}},
-                                  std::vector<std::vector<Xapian::docid>>{{3}, {5}, {6}},
-                                  std::vector<std::vector<Xapian::docid>>{{400000001}, {425000001}},
-                                  std::vector<std::vector<Xapian::docid>>{{1}, {2}},
-                                  std::vector<std::vector<Xapian::docid>>{{5, 9}});
+  // Three writers share three shards (s00 and two others get nothing); 700 documents each, so
+  // every shard's scratch database is committed several times before it is compacted.
+  const std::vector<std::string> used = {"s01", "s12", "s22"};
+  constexpr int kThreads = 3, kPerThread = 700;
   testing::TempDir t;
-  std::vector<fs::path> parts;
-  std::vector<Xapian::docid> all;
-  size_t n = 0;
-  for (const auto& ids : parts_ids) {
-    const fs::path p = t / ("p" + std::to_string(parts.size()));
-    Xapian::WritableDatabase w(p.string(), Xapian::DB_CREATE);
-    for (const Xapian::docid id : ids) {
-      w.replace_document(id, Doc(n++ % 2 == 0 ? a : b));
-      all.push_back(id);
+  {
+    ShardWriters writers(t.path());
+    std::vector<std::thread> pool;
+    for (int w = 0; w < kThreads; ++w) {
+      pool.emplace_back([&, w] {
+        for (int i = 0; i < kPerThread; ++i) {
+          Xapian::Document d = Doc(i % 2 == 0 ? a : b);
+          d.add_term("Q" + std::to_string(w) + "-" + std::to_string(i));
+          writers.Add(used[static_cast<size_t>(i + w) % used.size()], d);
+        }
+      });
     }
-    w.commit();
-    parts.push_back(p);
+    for (auto& th : pool) th.join();
+    int finished = 0;
+    REQUIRE(writers.Finish(2, [&] { ++finished; }).ok());
+    CHECK(finished == static_cast<int>(core::AllShardNames().size()));
   }
-  MergeParts(parts, t / "out");
-  CHECK_FALSE(fs::exists(t / "out.joined"));
-  if (parts.size() > 1) {
-    for (const auto& p : parts) CHECK_FALSE(fs::exists(p));  // consumed once copied
+  CHECK_FALSE(fs::exists(t / "scratch"));
+  Xapian::Database view;
+  for (const auto& name : core::AllShardNames()) {
+    INFO(name);
+    REQUIRE(fs::exists(t / name));
+    Xapian::Database db((t / name).string());
+    const bool has = std::find(used.begin(), used.end(), name) != used.end();
+    const Xapian::doccount want = has ? kThreads * kPerThread / used.size() : 0;
+    CHECK(db.get_doccount() == want);
+    // Ids run from the start of the shard's own range, one after another.
+    const auto base = static_cast<Xapian::docid>(core::ShardNumber(name)) * core::kShardDocidSpan;
+    std::vector<Xapian::docid> ids, expected;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) ids.push_back(*it);
+    for (Xapian::docid i = 1; i <= want; ++i) expected.push_back(base + i);
+    CHECK(ids == expected);
+    CHECK(Run(db) == ids);
+    if (has) view.add_database(db);
   }
-  Xapian::Database db((t / "out").string());
-  CHECK(db.get_doccount() == all.size());
-  std::vector<Xapian::docid> kept;
-  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) kept.push_back(*it);
-  CHECK(kept == all);  // ids kept: shards own id ranges
-  CHECK(Run(db) == all);
+  // The shards read together, as a clearance's view opens them.
+  CHECK(view.get_doccount() == kThreads * kPerThread);
+  CHECK(Run(view).size() == kThreads * kPerThread);
+  for (int w = 0; w < kThreads; ++w) {
+    for (int i = 0; i < kPerThread; i += 97) {
+      CHECK(view.get_termfreq("Q" + std::to_string(w) + "-" + std::to_string(i)) == 1);
+    }
+  }
 }
 
 }  // namespace
