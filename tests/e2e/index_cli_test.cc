@@ -259,15 +259,15 @@ TEST_CASE("index: a killed run leaves the last committed index intact", "[disk][
     execl(YUIMARU_BINARY, YUIMARU_BINARY, "index", "--db", db.c_str(), big.c_str(), (char*)nullptr);
     _exit(127);
   }
-  // Kill it while it writes the next generation. The bound only stops a hung test, below
-  // ctest's 600 s: the scan of 4,000 files before the first part can take minutes on a loaded
+  // Kill it while it writes the next generation (its shards' scratch databases). The bound only
+  // stops a hung test, below ctest's 600 s: the scan of 4,000 files can take minutes on a loaded
   // machine, and longer under the sanitizers (2 minutes were not enough there).
   bool writing = false;
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(540);
   while (!writing && std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     for (const auto& e : std::filesystem::directory_iterator(t / "db")) {
-      if (e.path().extension() == ".tmp" && std::filesystem::exists(e.path() / "parts"))
+      if (e.path().extension() == ".tmp" && std::filesystem::exists(e.path() / "scratch"))
         writing = true;
     }
   }
