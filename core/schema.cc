@@ -548,6 +548,21 @@ std::string FilterTerm(const FieldDef& field, int id) {
   return std::string(field.prefix) + ValueCode(field, id);
 }
 
+const std::vector<IndexedLabel>& IndexedLabels() {
+  static const std::vector<IndexedLabel>* labels = [] {
+    auto* out = new std::vector<IndexedLabel>;
+    for (const FieldDef& field : FacetFields()) {
+      if (field.label_text != LabelText::kIndexed || field.vocab.empty()) continue;
+      for (int id = 0; id < static_cast<int>(field.vocab.size()); ++id) {
+        if (field.type == FieldType::kBool && id != FindValue(field, "true")) continue;
+        out->push_back({&field, id, FilterTerm(field, id), NormalizeToUtf8(ValueLabel(field, id))});
+      }
+    }
+    return out;
+  }();
+  return *labels;
+}
+
 std::vector<std::string> NearestLabels(const FieldDef& field, std::string_view text, size_t n) {
   const std::u32string probe = Normalize(text);
   std::vector<std::pair<size_t, std::string>> scored;

@@ -145,6 +145,18 @@ std::string ValueCode(const FieldDef& field, int value_id);
 // The boolean filter term for a value id: prefix + code.
 std::string FilterTerm(const FieldDef& field, int value_id);
 
+// A value whose label is also indexed as text (LabelText::kIndexed; of a kBool field only the
+// label of true): a document with `term` has `normalized` in its normalized text, so the term
+// proves any run inside that label without reading the text (search's text check).
+struct IndexedLabel {
+  const FieldDef* field;
+  int value_id;
+  std::string term;        // FilterTerm(*field, value_id)
+  std::string normalized;  // NormalizeToUtf8(ValueLabel(*field, value_id))
+};
+// Every such value of the fields with a vocabulary, in field then vocabulary order.
+const std::vector<IndexedLabel>& IndexedLabels();
+
 // Up to `n` labels of the field closest to `text` (edit distance), for "did you mean" messages.
 std::vector<std::string> NearestLabels(const FieldDef& field, std::string_view text, size_t n);
 

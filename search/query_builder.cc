@@ -95,12 +95,13 @@ bool IndexIsExact(const std::vector<std::u32string>& runs) {
   });
 }
 
-// The runs as the text check needs them, each with its word term when it is one word.
+// The runs as the text check needs them, each with its word term when it is one word and the
+// terms of the values whose labels contain it.
 SubstringFilter::Alternative CheckRuns(const std::vector<std::u32string>& runs,
                                        const core::Analyzer& analyzer) {
   SubstringFilter::Alternative out;
   for (const auto& r : runs) {
-    SubstringFilter::Run run{core::EncodeUtf8(r), ExactTerm(r), "", {}};
+    SubstringFilter::Run run{core::EncodeUtf8(r), ExactTerm(r), "", {}, {}};
     for (const core::ContextVariant& v : core::ContextVariants(r)) {
       run.in_context.push_back({core::EncodeUtf8(v.text), v.katakana_before, v.numeral_before,
                                 v.no_katakana_after, v.counter_noun_after});
@@ -109,6 +110,12 @@ SubstringFilter::Alternative CheckRuns(const std::vector<std::u32string>& runs,
     if (words.size() == 1 && words[0].start == 0 && words[0].end == r.size() &&
         core::IsIndexableWord(r)) {
       run.word = core::WordTerm(r);
+    }
+    // One or two characters: the exact term decides already.
+    if (r.size() > 2) {
+      for (const core::IndexedLabel& label : core::IndexedLabels()) {
+        if (Occurs(label.normalized, run.text)) run.tagged.push_back(label.term);
+      }
     }
     out.push_back(std::move(run));
   }

@@ -29,6 +29,9 @@ struct SubstringFilter {
       bool counter_noun_after = false;
     };
     std::vector<InContext> in_context;
+    // Terms of values whose label, indexed as text, contains the run (core::IndexedLabels): a
+    // document tagged 事業承継 has 承継 in its text, and its tag says so without the text.
+    std::vector<std::string> tagged;
   };
   // All runs of an alternative must occur (a clause split by punctuation has several runs).
   using Alternative = std::vector<Run>;
@@ -65,6 +68,9 @@ bool SubstringFilter::Matches(HasTerm&& has_term, Text&& text) const {
   auto by_terms = [&](const Run& run) -> int {
     if (!run.exact.empty() && has_term(run.exact)) return 1;
     if (!run.word.empty() && has_term(run.word)) return 1;
+    for (const std::string& t : run.tagged) {
+      if (has_term(t)) return 1;
+    }
     return !run.exact.empty() && run.in_context.empty() ? 0 : -1;
   };
   auto occurs = [&](const Run& run) {

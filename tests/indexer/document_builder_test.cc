@@ -1,9 +1,12 @@
 #include "indexer/document_builder.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 
 #include "core/doc_record.h"
+#include "core/schema.h"
 #include "core/text_pack.h"
 
 namespace yuimaru::indexer {
@@ -132,6 +135,49 @@ TEST_CASE(
   CHECK(record->uses_cases == std::vector<std::string>{"CS-1-P", "CS-2-P"});
   CHECK(record->duration_min == 90);
   CHECK(record->updated == "2025-02-20");
+}
+
+TEST_CASE(
+    "DocumentBuilder: a document tagged with a value of core::IndexedLabels has its term and its "
+    "normalized label in the text",
+    "[document_builder]") {
+  // The search's text check takes the term as proof of any run inside the label; this is the
+  // promise it rests on, for every such value, alone and among all the values of its field.
+  auto analyzer = core::Analyzer::Create();
+  REQUIRE(analyzer);
+  const ParsedDoc plain = Parse("---\ndoc_id: d\ntitle: 題\n---\n本文\n");
+  auto tagged = [&](const std::vector<const core::IndexedLabel*>& labels) {
+    ParsedDoc doc = plain;
+    for (const core::IndexedLabel* l : labels) {
+      const auto field = static_cast<uint32_t>(core::FieldIndex(*l->field));
+      doc.facet_codes.push_back({field, static_cast<uint32_t>(l->value_id)});
+      const std::string key(l->field->key);
+      auto it = std::find_if(doc.facets.begin(), doc.facets.end(),
+                             [&](const auto& kv) { return kv.first == key; });
+      if (it == doc.facets.end()) it = doc.facets.insert(doc.facets.end(), {key, {}});
+      it->second.push_back(core::ValueLabel(*l->field, l->value_id));
+    }
+    return BuildDocument(doc, Clearance::kConfidential, *analyzer);
+  };
+  REQUIRE(core::IndexedLabels().size() > 50);
+  std::map<const core::FieldDef*, std::vector<const core::IndexedLabel*>> by_field;
+  for (const core::IndexedLabel& l : core::IndexedLabels()) {
+    CAPTURE(l.field->key, l.normalized);
+    const Xapian::Document x = tagged({&l});
+    CHECK(Terms(x).count(l.term) == 1);
+    CHECK(core::UnpackText(x.get_value(core::kTextSlot))->find(l.normalized) != std::string::npos);
+    by_field[l.field].push_back(&l);
+  }
+  for (const auto& [field, labels] : by_field) {
+    CAPTURE(field->key);
+    const Xapian::Document x = tagged(labels);
+    const std::string text = *core::UnpackText(x.get_value(core::kTextSlot));
+    for (const core::IndexedLabel* l : labels) {
+      CAPTURE(l->normalized);
+      CHECK(Terms(x).count(l->term) == 1);
+      CHECK(text.find(l->normalized) != std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/normalizer.h"
+#include "core/schema.h"
 #include "core/utf8.h"
 
 namespace yuimaru::search {
@@ -56,6 +57,49 @@ TEST_CASE("QueryBuilder: a word needs all its bigrams, and the exact run is chec
   CHECK(b.strict_text.required[0][1].at(0).word.empty());  // not one dictionary word
   CHECK(b.rank.get_description().find("事業") != std::string::npos);
   CHECK(b.synonyms_used == std::vector<std::string>{"後継者問題", "第三者承継"});
+}
+
+TEST_CASE("QueryBuilder: a run inside an indexed label is proven by that value's term",
+          "[query_builder]") {
+  Fixture f;
+  const core::FieldDef* issues = core::FindField("issues");
+  REQUIRE(issues);
+  const std::string succession = core::FilterTerm(*issues, *core::FindValue(*issues, "事業承継"));
+  // Runs of three characters or more inside a label carry the terms of every value whose
+  // indexed label contains them; runs in no label, none; one or two characters have their
+  // exact term instead.
+  auto tagged = [&](const std::string& q) {
+    const BuiltQuery b = f.Build(q, SynonymMode::kOff);
+    REQUIRE(b.strict_text.required.size() == 1);
+    return b.strict_text.required[0].at(0).at(0).tagged;
+  };
+  auto has = [](const std::vector<std::string>& v, const std::string& t) {
+    return std::find(v.begin(), v.end(), t) != v.end();
+  };
+  // 課題 事業承継, and the labels that contain it (支援機関 事業承継・引継ぎ支援センター …).
+  CHECK(has(tagged("事業承継"), succession));
+  CHECK(has(tagged("業承継"), succession));
+  CHECK(tagged("事業承継者").empty());
+  CHECK(tagged("承継者").empty());
+  const BuiltQuery two = f.Build("承継", SynonymMode::kOff);
+  CHECK_FALSE(two.check_strict);
+  // Every term given is one of core::IndexedLabels whose label holds the run.
+  for (const std::string q :
+       {"事業承継", "業承継", "製造業", "造業", "観光業", "支援", "サービス業"}) {
+    CAPTURE(q);
+    const BuiltQuery b = f.Build(q, SynonymMode::kOff);
+    if (b.strict_text.required.empty()) continue;
+    const auto& run = b.strict_text.required[0].at(0).at(0);
+    size_t expected = 0;
+    for (const auto& label : core::IndexedLabels()) {
+      const bool holds = label.normalized.find(run.text) != std::string::npos;
+      if (core::CountCodePoints(run.text) > 2 && holds) ++expected;
+      const bool given =
+          std::find(run.tagged.begin(), run.tagged.end(), label.term) != run.tagged.end();
+      CHECK(given == (holds && core::CountCodePoints(run.text) > 2));
+    }
+    CHECK(run.tagged.size() == expected);
+  }
 }
 
 TEST_CASE("QueryBuilder: two characters are exact in the index and need no text check",

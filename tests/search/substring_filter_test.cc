@@ -8,7 +8,7 @@ namespace {
 
 SubstringFilter::Alternative Runs(std::initializer_list<const char*> texts) {
   SubstringFilter::Alternative out;
-  for (const char* t : texts) out.push_back({t, "", "", {}});
+  for (const char* t : texts) out.push_back({t, "", "", {}, {}});
   return out;
 }
 
@@ -28,8 +28,8 @@ TEST_CASE("SubstringFilter: requirements AND, alternatives OR, exclusions NOT",
 
 TEST_CASE("SubstringFilter: a word term decides without reading the text", "[substring_filter]") {
   SubstringFilter f;
-  f.required = {{{SubstringFilter::Run{"テーブル", "", "テーブル", {}}}}};
-  f.excluded = {{SubstringFilter::Run{"会議室", "", "会議室", {}}}};
+  f.required = {{{SubstringFilter::Run{"テーブル", "", "テーブル", {}, {}}}}};
+  f.excluded = {{SubstringFilter::Run{"会議室", "", "会議室", {}, {}}}};
   int reads = 0;
   auto text = [&]() -> std::string_view {
     ++reads;
@@ -52,8 +52,8 @@ TEST_CASE("SubstringFilter: an exact term decides both ways, cheap alternatives 
           "[substring_filter]") {
   SubstringFilter f;
   // 事業承継 needs the text; its synonym 承継 is decided by its bigram term.
-  f.required = {{{SubstringFilter::Run{"事業承継", "", "", {}}},
-                 {SubstringFilter::Run{"承継", "B承継", "承継", {}}}}};
+  f.required = {{{SubstringFilter::Run{"事業承継", "", "", {}, {}}},
+                 {SubstringFilter::Run{"承継", "B承継", "承継", {}, {}}}}};
   int reads = 0;
   auto text = [&]() -> std::string_view {
     ++reads;
@@ -67,6 +67,30 @@ TEST_CASE("SubstringFilter: an exact term decides both ways, cheap alternatives 
                           return "事業の承継";
                         }));
   CHECK(reads == 1);
+}
+
+TEST_CASE("SubstringFilter: a tagged value's term proves the run; without it the text decides",
+          "[substring_filter]") {
+  SubstringFilter f;
+  f.required = {{{SubstringFilter::Run{"業承継", "", "", {}, {"XS:succession", "XS:other"}}}}};
+  f.excluded = {{SubstringFilter::Run{"廃業届", "", "", {}, {"XS:closing"}}}};
+  int reads = 0;
+  auto text = [&]() -> std::string_view {
+    ++reads;
+    return "事業承継の相談";
+  };
+  // Tagged with either value: proven, and the exclusion (not tagged) needs the text.
+  CHECK(f.Matches([](const std::string& t) { return t == "XS:other"; }, text));
+  CHECK(reads == 1);
+  reads = 0;
+  // Tagged with the excluded value too: out, without reading.
+  CHECK_FALSE(f.Matches([](const std::string&) { return true; }, text));
+  CHECK(reads == 0);
+  // No tag: the text decides, both ways.
+  CHECK(f.Matches([](const std::string&) { return false; }, text));
+  CHECK(reads == 1);
+  CHECK_FALSE(f.Matches([](const std::string&) { return false; },
+                        []() -> std::string_view { return "事業の承継"; }));
 }
 
 TEST_CASE("SubstringFilter: Occurs finds UTF-8 substrings and nothing across characters",

@@ -59,15 +59,24 @@ TEST_CASE("TextCheck: a run is decided by its term when it has one, else by the 
                                     {"商談会の後で準備会を開いた", {"Bxx"}, "建設業"},
                                     {"何もない", {"Bxx"}, "製造業"}});
   SubstringFilter by_text;
-  by_text.required = {{{{"商談会準備", "", "", {}}}}};
+  by_text.required = {{{{"商談会準備", "", "", {}, {}}}}};
   CHECK(Accepted(view, by_text) == std::vector<Xapian::docid>{1});
   // The exact term decides alone: the third document's text does not have the run.
   SubstringFilter by_term;
-  by_term.required = {{{{"xx", "Bxx", "", {}}}}};
+  by_term.required = {{{{"xx", "Bxx", "", {}, {}}}}};
   CHECK(Accepted(view, by_term) == std::vector<Xapian::docid>{2, 3});
   SubstringFilter excluded;
-  excluded.excluded = {{{"準備", "", "", {}}}};
+  excluded.excluded = {{{"準備", "", "", {}, {}}}};
   CHECK(Accepted(view, excluded) == std::vector<Xapian::docid>{3});
+  // A tagged value's term proves the run too (core::IndexedLabels); untagged, the text decides.
+  const core::FieldDef& industry = *core::FindField("industry");
+  const std::string maker = core::FilterTerm(industry, *core::FindValue(industry, "製造業"));
+  const ViewShards tagged = MakeView({{"県外の商談会", {maker}, "製造業"},
+                                      {"製造業の話", {}, "建設業"},
+                                      {"何もない", {}, "建設業"}});
+  SubstringFilter by_tag;
+  by_tag.required = {{{{"造業", "", "", {}, {maker}}}}};
+  CHECK(Accepted(tagged, by_tag) == std::vector<Xapian::docid>{1, 2});
 }
 
 TEST_CASE("FacetSpy: counts exactly the documents the text check accepted", "[xapian_adapters]") {
@@ -75,7 +84,7 @@ TEST_CASE("FacetSpy: counts exactly the documents the text check accepted", "[xa
                                     {"事業承継と販路", {}, "建設業"},
                                     {"販路開拓", {}, "建設業"}});
   SubstringFilter filter;
-  filter.required = {{{{"事業承継", "", "", {}}}}};
+  filter.required = {{{{"事業承継", "", "", {}, {}}}}};
   FacetCounter counter;
   CHECK(Accepted(view, filter, &counter) == std::vector<Xapian::docid>{1, 2});
   for (const FacetResult& f : counter.Results({})) {
