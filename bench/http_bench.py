@@ -152,6 +152,10 @@ def main():
             if "yuimaru" not in totals:
                 totals["yuimaru"] = fetch_totals(base, yurls, yuimaru_strict_total, [f"Cookie: {cookie}"])
             wrk(base, yurls, args.connections, 3, [f"Cookie: {cookie}"])  # warm-up
+            # The warm-up's connections end when wrk exits, but the server frees their places
+            # (64 per address) only once it has served what they had sent: without a pause the
+            # measured run's first connections can find the address full and be closed.
+            time.sleep(3)
             results[name] = wrk(base, yurls, args.connections, args.seconds, [f"Cookie: {cookie}"])
         finally:
             server.terminate()
@@ -166,6 +170,7 @@ def main():
         wait_http(base + "/d/status")
         totals["groonga"] = fetch_totals(base, gurls, groonga_total)
         wrk(base, gurls, args.connections, 3)
+        time.sleep(3)  # as for yuimaru
         results["groonga -s"] = wrk(base, gurls, args.connections, args.seconds)
     finally:
         server.terminate()

@@ -20,7 +20,7 @@ struct ServerOptions {
   int port = 8080;                 // 0: any free port (see Bind)
   // Workers: each serves one whole request at a time (a connection waiting for its request, or
   // idle between keep-alive requests, holds none). A Searcher is opened per busy worker.
-  int threads = 0;  // 0: 8 per core, at least 32
+  int threads = 0;  // 0: 2 per core, at least 4
   // Slow and idle clients (docs/security.md): the total time a connection has to send a whole
   // request (header block and form body, TLS handshake included), from accept or from the end
   // of the previous response; not restarted by each line. Then it is closed.
