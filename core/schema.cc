@@ -548,14 +548,24 @@ std::string FilterTerm(const FieldDef& field, int id) {
   return std::string(field.prefix) + ValueCode(field, id);
 }
 
+bool IsIndexedLabel(const FieldDef& field, std::string_view label) {
+  if (field.label_text != LabelText::kIndexed) return false;
+  if (field.type == FieldType::kBool) {
+    const auto yes = FindValue(field, "true");
+    return yes && label == ValueLabel(field, *yes);
+  }
+  return true;
+}
+
 const std::vector<IndexedLabel>& IndexedLabels() {
   static const std::vector<IndexedLabel>* labels = [] {
     auto* out = new std::vector<IndexedLabel>;
+    // Only a field with a vocabulary has value ids whose term a document carries.
     for (const FieldDef& field : FacetFields()) {
-      if (field.label_text != LabelText::kIndexed || field.vocab.empty()) continue;
       for (int id = 0; id < static_cast<int>(field.vocab.size()); ++id) {
-        if (field.type == FieldType::kBool && id != FindValue(field, "true")) continue;
-        out->push_back({&field, id, FilterTerm(field, id), NormalizeToUtf8(ValueLabel(field, id))});
+        const std::string label = ValueLabel(field, id);
+        if (!IsIndexedLabel(field, label)) continue;
+        out->push_back({&field, id, FilterTerm(field, id), NormalizeToUtf8(label)});
       }
     }
     return out;

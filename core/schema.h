@@ -145,9 +145,14 @@ std::string ValueCode(const FieldDef& field, int value_id);
 // The boolean filter term for a value id: prefix + code.
 std::string FilterTerm(const FieldDef& field, int value_id);
 
-// A value whose label is also indexed as text (LabelText::kIndexed; of a kBool field only the
-// label of true): a document with `term` has `normalized` in its normalized text, so the term
-// proves any run inside that label without reading the text (search's text check).
+// Whether `label`, a value of `field`, is indexed as text: the field's labels are
+// (LabelText::kIndexed), and of a yes/no field only the label of yes is a word of the domain
+// (離島, never 離島以外). The indexer, the offline toolkit index and IndexedLabels use this rule.
+bool IsIndexedLabel(const FieldDef& field, std::string_view label);
+
+// A value whose label is also indexed as text (IsIndexedLabel): a document with `term` has
+// `normalized` in its normalized text, so the term proves any run inside that label without
+// reading the text (search's text check).
 struct IndexedLabel {
   const FieldDef* field;
   int value_id;

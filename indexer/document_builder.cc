@@ -28,17 +28,6 @@ void IndexText(const std::string& block, unsigned wdf, const core::Analyzer& ana
   for (char32_t c : norm) core::AppendUtf8(c == U'\n' ? U' ' : c, text);
 }
 
-// Whether `label`, a value of the field called `key`, is indexed as text (core::LabelText): of
-// a yes/no field only the label of yes is a word of the domain (離島, never 離島以外).
-bool IsSearchableLabel(const std::string& key, const std::string& label) {
-  const core::FieldDef* field = core::FindField(key);
-  if (!field || field->label_text != core::LabelText::kIndexed) return false;
-  if (field->type == core::FieldType::kBool) {
-    return label == core::ValueLabel(*field, *core::FindValue(*field, "true"));
-  }
-  return true;
-}
-
 }  // namespace
 
 std::vector<VersionSpan> VersionsOf(const ParsedDoc& doc) {
@@ -96,8 +85,9 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   // or 5人以下 means the documents tagged so, whether or not the body says it in those words.
   std::string labels;
   for (const auto& [key, values] : doc.facets) {
+    const core::FieldDef* field = core::FindField(key);
     for (const auto& v : values) {
-      if (IsSearchableLabel(key, v)) labels += (labels.empty() ? "" : " / ") + v;
+      if (field && core::IsIndexedLabel(*field, v)) labels += (labels.empty() ? "" : " / ") + v;
     }
   }
   for (const auto& id : doc.company_ids) labels += (labels.empty() ? "" : " / ") + id;

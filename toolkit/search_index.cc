@@ -10,18 +10,6 @@
 namespace yuimaru::toolkit {
 namespace {
 
-// The indexer's rule (indexer/document_builder.cc): only labels that read as words of the domain
-// are text, and of a yes/no field only the label of "yes".
-bool IsSearchableLabel(const std::string& key, const std::string& label) {
-  const core::FieldDef* field = core::FindField(key);
-  if (!field || field->label_text != core::LabelText::kIndexed) return false;
-  if (field->type == core::FieldType::kBool) {
-    const auto yes = core::FindValue(*field, "true");
-    return yes && label == core::ValueLabel(*field, *yes);
-  }
-  return true;
-}
-
 std::string Base36(uint32_t n) {
   static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
   std::string out;
@@ -46,9 +34,11 @@ std::vector<IndexField> SearchableFields(const core::DocRecord& record) {
   }
   for (const auto& tag : record.tags) fields.push_back({tag, core::kBodyWdf});
   std::string labels;
+  // The indexer's rule (core::IsIndexedLabel), so the offline index finds what the server finds.
   for (const auto& [key, values] : record.facets) {
+    const core::FieldDef* field = core::FindField(key);
     for (const auto& v : values) {
-      if (IsSearchableLabel(key, v)) labels += (labels.empty() ? "" : " / ") + v;
+      if (field && core::IsIndexedLabel(*field, v)) labels += (labels.empty() ? "" : " / ") + v;
     }
   }
   for (const auto& id : record.company_ids) labels += (labels.empty() ? "" : " / ") + id;

@@ -62,6 +62,35 @@ TEST_CASE("Schema: filter terms are prefix plus code", "[schema]") {
   CHECK(FilterTerm(fy, *FindValue(fy, "2024")) == "XY:2024");
 }
 
+TEST_CASE("Schema: a label is text when its field says so, and of a yes/no field only yes",
+          "[schema]") {
+  const FieldDef* ritou = FindField("ritou");
+  REQUIRE(ritou != nullptr);
+  CHECK(IsIndexedLabel(*ritou, "離島"));
+  CHECK_FALSE(IsIndexedLabel(*ritou, "離島以外"));
+  CHECK(IsIndexedLabel(*FindField("employees"), "5人以下"));
+  size_t not_indexed = 0;
+  for (const FieldDef& field : FacetFields()) {
+    if (field.label_text != LabelText::kNotIndexed) continue;
+    for (size_t id = 0; id < field.vocab.size(); ++id) {
+      CHECK_FALSE(IsIndexedLabel(field, ValueLabel(field, static_cast<int>(id))));
+      ++not_indexed;
+    }
+  }
+  CHECK(not_indexed > 0);
+  // IndexedLabels lists the same values, each with its filter term.
+  std::set<std::string> terms;
+  for (const IndexedLabel& l : IndexedLabels()) {
+    CHECK(IsIndexedLabel(*l.field, ValueLabel(*l.field, l.value_id)));
+    CHECK(l.term == FilterTerm(*l.field, l.value_id));
+    terms.insert(l.term);
+  }
+  CHECK(terms.count(FilterTerm(*ritou, *FindValue(*ritou, "true"))) == 1);
+  CHECK(terms.count(FilterTerm(*ritou, *FindValue(*ritou, "false"))) == 0);
+  CHECK(terms.count(
+            FilterTerm(*FindField("employees"), *FindValue(*FindField("employees"), "e5"))) == 1);
+}
+
 TEST_CASE("Schema: clearances parse from labels and codes and are ordered", "[schema]") {
   CHECK(ParseClearance("公開") == Clearance::kPublic);
   CHECK(ParseClearance("internal") == Clearance::kInternal);
