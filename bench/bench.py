@@ -20,7 +20,12 @@ For each engine: indexing time (docs/s, MB/s of Markdown), index size, and per-q
 Facets: yuimaru counts all of its 18 facet fields; Groonga and SQLite count 3
 (industry, region, doc_type), as the issue's reference figures did.
 
+Before and after in one run: --before PATH[=LABEL] adds a row for another yuimaru binary (an
+older commit built elsewhere), indexed and queried on the same corpus in the same run, right
+after the current one; its agreement is with Groonga's totals, as the yuimaru row's is.
+
 Usage: bench/bench.py --docs 100000 [--work bench/work] [--engines yuimaru,groonga,fts5,xapian-ngram]
+                      [--before /tmp/old/build/yuimaru=ee8a07f]
 Needs: scripts/setup.sh bench (groonga-bin, sqlite3, python3-xapian), build/yuimaru.
 """
 import argparse
@@ -94,16 +99,18 @@ def machine():
     return f"{os.cpu_count()} cores ({model}), commit {commit}{' + local changes' if dirty else ''}"
 
 
-def agreement(engine, name, queries, theirs, ours, work):
+def agreement(engine, name, queries, theirs, ours, work, ours_name="yuimaru"):
     """Share of queries whose totals are equal; writes the disagreeing ones (query, ours, theirs)
-    to work/disagreements-<engine>-<name>.tsv and logs the first 20."""
+    to work/disagreements-<engine>-<name>.tsv (…-<ours_name>-<engine>-<name>.tsv for an older
+    yuimaru) and logs the first 20."""
     diff = [(q, a, b) for q, a, b in zip(queries, ours, theirs) if a != b]
-    path = work / f"disagreements-{engine}-{name}.tsv"
-    path.write_text("query\tyuimaru_strict\t" + engine + "\n"
+    prefix = "" if ours_name == "yuimaru" else f"{ours_name}-"
+    path = work / f"disagreements-{prefix}{engine}-{name}.tsv"
+    path.write_text(f"query\t{ours_name}_strict\t" + engine + "\n"
                     + "".join(f"{q}\t{a}\t{b}\n" for q, a, b in diff), encoding="utf-8")
     if diff:
-        log(f"{engine} {name}: {len(diff)} of {len(queries)} totals differ from yuimaru's strict "
-            f"ones ({path}); the first 20 (query, yuimaru strict, {engine}):")
+        log(f"{engine} {name}: {len(diff)} of {len(queries)} totals differ from {ours_name}'s strict "
+            f"ones ({path}); the first 20 (query, {ours_name} strict, {engine}):")
         for q, a, b in diff[:20]:
             log(f"  {q}\t{a}\t{b}")
     return 1 - len(diff) / max(1, len(queries))
@@ -123,8 +130,8 @@ def ensure_corpus(work, docs, seed):
 
 # ---- yuimaru ----------------------------------------------------------------------------------
 
-def run_yuimaru(corpus, work, queries, binary):
-    db = work / "yuimaru-db"
+def run_yuimaru(corpus, work, queries, binary, db_name="yuimaru-db"):
+    db = work / db_name
     shutil.rmtree(db, ignore_errors=True)
     t0 = time.perf_counter()
     out = subprocess.run([binary, "index", "--db", str(db), "--json", str(corpus / "docs")],
@@ -363,8 +370,16 @@ def main():
     ap.add_argument("--work", default=str(ROOT / "bench" / "work"))
     ap.add_argument("--engines", default="yuimaru,groonga,fts5,xapian-ngram")
     ap.add_argument("--binary", default=str(ROOT / "build" / "yuimaru"))
+    ap.add_argument("--before", metavar="PATH[=LABEL]",
+                    help="also measure this yuimaru binary (an older build), in the same run")
     ap.add_argument("--out", help="write the figures as JSON here")
     args = ap.parse_args()
+    before = None
+    if args.before:
+        path, _, label = args.before.partition("=")
+        before = (str(Path(path).resolve()), f"yuimaru {label or 'before'}")
+        if not os.access(before[0], os.X_OK):
+            ap.error(f"--before: {before[0]} is not an executable")
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     corpus, stats, queries = ensure_corpus(work, args.docs, args.seed)
@@ -375,6 +390,9 @@ def main():
         log(f"== {engine} on {args.docs} documents")
         if engine == "yuimaru":
             results[engine] = run_yuimaru(corpus, work, queries, args.binary)
+            if before:
+                log(f"== {before[1]} ({before[0]}) on {args.docs} documents")
+                results[before[1]] = run_yuimaru(corpus, work, queries, before[0], "yuimaru-before-db")
         elif engine == "groonga":
             results[engine] = run_groonga(docs, work, queries)
         elif engine == "fts5":
@@ -398,7 +416,7 @@ def compare(results, queries, work):
     ours = results.get("yuimaru", {}).get("totals", {})
     agree = {}
     for engine, r in results.items():
-        if engine == "yuimaru":
+        if engine.startswith("yuimaru"):
             continue
         for name, theirs in r.get("totals", {}).items():
             if name not in ours:
@@ -410,6 +428,14 @@ def compare(results, queries, work):
                 agree[engine][name + "/expressible"] = (sum(a == b for a, b in sub) / max(1, len(sub)), len(sub))
     if "groonga" in agree:
         agree["yuimaru"] = dict(agree["groonga"])
+        # An older yuimaru is held to the same reference: its strict totals against Groonga's.
+        for engine, r in results.items():
+            if engine.startswith("yuimaru ") and "groonga" in results:
+                agree[engine] = {name: agreement("groonga", name, queries[name],
+                                                 results["groonga"]["totals"][name], totals, work,
+                                                 ours_name=engine.replace(" ", "-"))
+                                 for name, totals in r["totals"].items()
+                                 if name in results["groonga"].get("totals", {})}
     return agree
 
 
