@@ -93,6 +93,40 @@ CommandResult RunCommand(const std::vector<std::string>& args, const std::string
   return r;
 }
 
+Child StartChild(const std::vector<std::string>& args, std::string_view ready) {
+  // Built before fork: no allocation in the child (RunCommand).
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    dup2(out[1], 2);
+    close(out[0]);
+    close(out[1]);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  Child child{pid, out[0], {}};
+  char buf[4096];
+  while (child.said.find(ready) == std::string::npos) {
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    child.said.append(buf, static_cast<size_t>(n));
+  }
+  if (child.said.find(ready) == std::string::npos) {
+    close(out[0]);
+    waitpid(pid, nullptr, 0);
+    child.pid = -1;
+    child.out_fd = -1;
+  }
+  return child;
+}
+
 namespace {
 
 namespace fs = std::filesystem;

@@ -1,9 +1,12 @@
 // Runs the real `yuimaru` binary (or any program) as a child process and captures its output.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yuimaru::testing {
@@ -18,6 +21,16 @@ struct CommandResult {
 
 // Runs `args` (args[0] is the program) with optional stdin; waits for it.
 CommandResult RunCommand(const std::vector<std::string>& args, const std::string& input = "");
+
+// A program running in the background, its stdout and stderr on one pipe.
+struct Child {
+  pid_t pid = -1;    // -1: it ended before it was ready (and has been reaped)
+  int out_fd = -1;   // kept open until the child is gone, so a late write cannot get SIGPIPE
+  std::string said;  // what it wrote until it said `ready`, or until it ended
+};
+// Starts `args` (args[0] is looked up in PATH) and reads its output until it contains `ready`.
+// The read has no time bound of its own; ctest's time-out stops a hung test.
+Child StartChild(const std::vector<std::string>& args, std::string_view ready);
 
 // Runs build/yuimaru with `args`. `index --db DB <source>/corpus` into a new DB is served from a
 // cache of that exact run in the build folder (command.cc, IndexBundledCorpus): same index, exit
