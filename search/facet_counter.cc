@@ -15,9 +15,9 @@ FacetCounter::FacetCounter() : counts_(core::FacetFields().size()) {
   }
 }
 
-void FacetCounter::Add(std::string_view packed) {
+void FacetCounter::Add(std::string_view packed, uint64_t times) {
   core::DecodeFacetCodes(packed, [&](uint32_t f, uint32_t v) {
-    if (f < counts_.size() && v < counts_[f].size()) ++counts_[f][v];
+    if (f < counts_.size() && v < counts_[f].size()) counts_[f][v] += times;
   });
 }
 

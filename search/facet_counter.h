@@ -16,8 +16,8 @@ namespace yuimaru::search {
 class FacetCounter {
  public:
   FacetCounter();
-  // Counts one document's packed codes.
-  void Add(std::string_view packed);
+  // Counts one document's packed codes (`times` documents with the same codes).
+  void Add(std::string_view packed, uint64_t times = 1);
   // Every facet field with its non-zero values; `selected` holds (field index, value id) pairs
   // that the request filters on, flagged in the result.
   std::vector<FacetResult> Results(const std::set<std::pair<int, int>>& selected) const;

@@ -9,11 +9,97 @@
 #include "core/fiscal_year.h"
 #include "core/markdown_reader.h"
 #include "core/normalizer.h"
+#include "core/text_pack.h"
 #include "core/utf8.h"
 #include "search/snippet.h"
+#include "search/term_decision.h"
 
 namespace yuimaru::search {
 namespace {
+
+Xapian::Query AndNot(const Xapian::Query& a, const Xapian::Query& b) {
+  return b.empty() ? a : Xapian::Query(Xapian::Query::OP_AND_NOT, a, b);
+}
+
+// The documents of `query` that `filter` accepts, as a query of Xapian's own classes: the terms
+// decide what they can (DecideByTerms); the other candidates are fetched and decided here as
+// TextCheck decides them (their terms among the filter's, then their text), and those that pass
+// join by their id terms (one version of a document per view).
+Xapian::Query PortableExact(const Xapian::Database& db, const Xapian::Query& query,
+                            const SubstringFilter& filter) {
+  const TermDecision decided = DecideByTerms(filter);
+  const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
+  const Xapian::Query open = AndNot(AndNot(query, decided.accepted), decided.rejected);
+  Xapian::Enquire undecided(db);
+  undecided.set_weighting_scheme(Xapian::BoolWeight());
+  // Which of the undecided have each term the filter probes: a query per term, not a term list
+  // per document (one round trip each on a remote shard).
+  std::set<std::string> probed;
+  auto collect = [&](const SubstringFilter::Alternative& alt) {
+    for (const auto& run : alt) {
+      if (!run.exact.empty()) probed.insert(run.exact);
+      if (!run.word.empty()) probed.insert(run.word);
+      probed.insert(run.tagged.begin(), run.tagged.end());
+    }
+  };
+  for (const auto& alternatives : filter.required) {
+    for (const auto& alt : alternatives) collect(alt);
+  }
+  for (const auto& alt : filter.excluded) collect(alt);
+  std::map<std::string, std::set<Xapian::docid>> having;
+  for (const std::string& term : probed) {
+    undecided.set_query(Xapian::Query(Xapian::Query::OP_FILTER, open, Xapian::Query(term)));
+    const Xapian::MSet m = undecided.get_mset(0, all);
+    for (auto it = m.begin(); it != m.end(); ++it) having[term].insert(*it);
+  }
+  undecided.set_query(open);
+  const Xapian::MSet candidates = undecided.get_mset(0, all);
+  candidates.fetch();
+  std::vector<Xapian::Query> passed;
+  for (auto it = candidates.begin(); it != candidates.end(); ++it) {
+    const Xapian::docid did = *it;
+    const Xapian::Document doc = it.get_document();
+    std::optional<std::string> text;
+    const bool matches = filter.Matches(
+        [&](const std::string& term) {
+          const auto h = having.find(term);
+          return h != having.end() && h->second.count(did) > 0;
+        },
+        [&]() -> std::string_view {
+          // A corrupt value matches nothing rather than everything (as TextCheck).
+          auto unpacked = core::UnpackText(doc.get_value(core::kTextSlot));
+          text = unpacked ? std::move(*unpacked) : std::string();
+          return *text;
+        });
+    if (matches) {
+      passed.emplace_back(std::string(core::kDocIdPrefix) + doc.get_value(core::kDocIdSlot));
+    }
+  }
+  const Xapian::Query accepted(Xapian::Query::OP_OR, decided.accepted,
+                               Xapian::Query(Xapian::Query::OP_OR, passed.begin(), passed.end()));
+  return Xapian::Query(Xapian::Query::OP_FILTER, query, accepted);
+}
+
+// RunMatch with Xapian's own classes (ViewShards::portable): the texts checked first
+// (PortableExact), the facets counted by a ValueCountMatchSpy on the packed codes, each distinct
+// packing added as many times as documents have it.
+Xapian::MSet RunPortable(Xapian::Enquire& enquire, const Xapian::Database& db,
+                         const Xapian::Query& query, const SubstringFilter* filter,
+                         FacetCounter* counter, size_t offset, size_t limit) {
+  enquire.set_query(filter ? PortableExact(db, query, *filter) : query);
+  Xapian::ValueCountMatchSpy spy(core::kFacetSlot);
+  enquire.clear_matchspies();
+  if (counter) enquire.add_matchspy(&spy);
+  Xapian::MSet mset =
+      enquire.get_mset(offset, limit, std::max<Xapian::doccount>(db.get_doccount(), 1));
+  enquire.clear_matchspies();
+  if (counter) {
+    for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+      counter->Add(*it, it.get_termfreq());
+    }
+  }
+  return mset;
+}
 
 // Runs the query of `mode` on `enquire`: the spy (when counting) sees only documents the text
 // check accepted, so counts stay exact. Counted over every document (check_at_least).
@@ -21,6 +107,12 @@ Xapian::MSet RunMatch(Xapian::Enquire& enquire, const ViewShards& view, const Bu
                       MatchMode mode, FacetCounter* counter, size_t offset, size_t limit) {
   const bool strict = mode == MatchMode::kStrict;
   const Xapian::doccount all = view.combined.get_doccount();
+  if (view.portable) {
+    const bool checked = strict ? built.check_strict : built.check_relaxed;
+    return RunPortable(enquire, view.combined, CombineQuery(built, mode),
+                       checked ? &(strict ? built.strict_text : built.relaxed_text) : nullptr,
+                       counter, offset, limit);
+  }
   enquire.set_query(CombineQuery(built, mode));
   FacetSpy spy(counter, view);
   enquire.clear_matchspies();
@@ -422,14 +514,20 @@ std::vector<FacetResult> CountFacets(const ViewShards& view, const PreparedQuery
     if (!filter) continue;
     FacetCounter counter;
     Xapian::Enquire counting(view.combined);
-    counting.set_query(CombineQuery(built, matched.mode, *filter));
-    FacetSpy spy(&counter, view);
-    counting.add_matchspy(&spy);
     const bool strict = matched.mode == MatchMode::kStrict;
-    TextCheck check(strict ? built.strict_text : built.relaxed_text, view);
+    const SubstringFilter& text = strict ? built.strict_text : built.relaxed_text;
     const bool checked = strict ? built.check_strict : built.check_relaxed;
-    counting.get_mset(0, 0, std::max<Xapian::doccount>(all, 1), nullptr,
-                      checked ? &check : nullptr);
+    if (view.portable) {
+      RunPortable(counting, view.combined, CombineQuery(built, matched.mode, *filter),
+                  checked ? &text : nullptr, &counter, 0, 0);
+    } else {
+      counting.set_query(CombineQuery(built, matched.mode, *filter));
+      FacetSpy spy(&counter, view);
+      counting.add_matchspy(&spy);
+      TextCheck check(text, view);
+      counting.get_mset(0, 0, std::max<Xapian::doccount>(all, 1), nullptr,
+                        checked ? &check : nullptr);
+    }
     const auto counts = counter.Results(query.selected);
     for (auto& f : facets) {
       if (f.key != field->key) continue;
@@ -452,14 +550,30 @@ Partial FillPartial(const ViewShards& view, const RankingConfig& ranking,
   std::set<Xapian::docid> strict_ids;
   p.strict_enquire = MakeEnquire(db, SortOrder::kRelevance, ranking);
   p.strict = RunMatch(*p.strict_enquire, view, built, MatchMode::kStrict, nullptr, 0, strict_total);
+  p.enquire = std::make_unique<Xapian::Enquire>(db);
+  p.enquire->set_weighting_scheme(Weighting(ranking));
+  p.enquire->set_sort_by_relevance_then_value(core::kDocIdSlot, false);
+  if (view.portable) {
+    // The strict matches left out by their id terms.
+    p.strict.fetch();
+    std::vector<Xapian::Query> listed;
+    for (auto it = p.strict.begin(); it != p.strict.end(); ++it) {
+      listed.emplace_back(std::string(core::kDocIdPrefix) +
+                          it.get_document().get_value(core::kDocIdSlot));
+    }
+    p.page =
+        RunPortable(*p.enquire, db,
+                    AndNot(CombineQuery(built, MatchMode::kRelaxed),
+                           Xapian::Query(Xapian::Query::OP_OR, listed.begin(), listed.end())),
+                    built.check_relaxed ? &built.relaxed_text : nullptr, nullptr, start, count);
+    p.total = p.page.get_matches_estimated();
+    return p;
+  }
   for (auto it = p.strict.begin(); it != p.strict.end(); ++it) {
     strict_ids.insert((*it - 1) / n + 1);
   }
   TextCheck check(built.relaxed_text, view);
   PartialCheck partial_check(strict_ids, built.check_relaxed ? &check : nullptr);
-  p.enquire = std::make_unique<Xapian::Enquire>(db);
-  p.enquire->set_weighting_scheme(Weighting(ranking));
-  p.enquire->set_sort_by_relevance_then_value(core::kDocIdSlot, false);
   p.enquire->set_query(CombineQuery(built, MatchMode::kRelaxed));
   // Counted exactly (check_at_least: every document), as totals are: an estimate depends on how
   // the view is split into shards, which an index of the visible text alone would not reproduce,

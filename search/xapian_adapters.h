@@ -31,6 +31,10 @@ struct ViewShards {
   std::vector<int> position;  // shard number (index_layout.h) → index in `shards`, or -1
   Xapian::Database combined;
   uint64_t cache_id = 0;  // TextCache::Handle of this generation; with a docid, one version's text
+  // Match with Xapian's own classes only, no MatchDecider or MatchSpy of ours: what a remote
+  // shard (xapian-tcpsrv) runs. Slower (the texts the terms cannot decide are fetched and the
+  // match runs again), same answers.
+  bool portable = false;
 
   // The index in `shards` of the shard a docid within its shard belongs to, or -1 if it is not
   // one of this view's shards.
