@@ -4,6 +4,8 @@ same 1,000 queries (the generator's short queries), each asking for the first 10
 facet counts of 業種, 地域 and 文書種別 (yuimaru counts every facet field), in the same run.
 
 Usage: bench/http_bench.py [--docs 100000] [--work bench/work] [--connections 16] [--seconds 20]
+                           [--threads N] [--text-cache-mb MB]
+Each server's resident memory is read from /proc after its measured run (RSS now, and its peak).
 Needs: bench/bench.py run first for the same --docs (it builds both indexes), wrk.
 yuimaru runs as a signed-in 機密 handler (the cookie goes with every request) and without the
 audit trail (--no-audit: an fsync per search measures the disk, not the search); both figures
@@ -29,6 +31,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402  (the corpus and index helpers)
 
 ROOT = bench.ROOT
+
+
+def memory_mb(pid):
+    """(resident MB, peak resident MB) of a running process, from /proc/<pid>/status."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("VmHWM", 0.0)
 
 
 def free_port():
@@ -108,6 +120,7 @@ def main():
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--threads", type=int, default=0, help="yuimaru serve --threads (0: default)")
+    ap.add_argument("--text-cache-mb", type=int, help="yuimaru serve --text-cache-mb (default: its own)")
     ap.add_argument("--with-audit", action="store_true")
     ap.add_argument("--binary", default=str(ROOT / "build" / "yuimaru"))
     args = ap.parse_args()
@@ -144,6 +157,8 @@ def main():
         cmd = [args.binary, "serve", "--db", str(ydb), "--port", str(port)] + extra
         if args.threads:
             cmd += ["--threads", str(args.threads)]
+        if args.text_cache_mb is not None:
+            cmd += ["--text-cache-mb", str(args.text_cache_mb)]
         server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             base = f"http://127.0.0.1:{port}"
@@ -157,6 +172,7 @@ def main():
             # measured run's first connections can find the address full and be closed.
             time.sleep(3)
             results[name] = wrk(base, yurls, args.connections, args.seconds, [f"Cookie: {cookie}"])
+            results[name]["rss_mb"], results[name]["peak_mb"] = memory_mb(server.pid)
         finally:
             server.terminate()
             server.wait()
@@ -172,6 +188,7 @@ def main():
         wrk(base, gurls, args.connections, 3)
         time.sleep(3)  # as for yuimaru
         results["groonga -s"] = wrk(base, gurls, args.connections, args.seconds)
+        results["groonga -s"]["rss_mb"], results["groonga -s"]["peak_mb"] = memory_mb(server.pid)
     finally:
         server.terminate()
         server.wait()
@@ -179,12 +196,14 @@ def main():
 
     agree = bench.agreement("http-groonga", "short", short, totals["groonga"], totals["yuimaru"], work)
     print(f"\n{args.docs} documents, {len(short):,} short queries with facet counts, wrk -t2 -c{args.connections} "
-          f"-d{args.seconds}s, {bench.machine()}, {time.strftime('%Y-%m-%d')}\n")
-    print("| server | requests/s | p50 ms | p99 ms | errors | non-2xx | agree |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+          f"-d{args.seconds}s, {bench.machine()}, {time.strftime('%Y-%m-%d')}"
+          + (f", yuimaru --text-cache-mb {args.text_cache_mb}" if args.text_cache_mb is not None else "")
+          + (f", --threads {args.threads}" if args.threads else "") + "\n")
+    print("| server | requests/s | p50 ms | p99 ms | errors | non-2xx | RSS MB (peak) | agree |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         print(f"| {name} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']:.0f} | "
-              f"{r['non2xx']:.0f} | {agree:.1%} |")
+              f"{r['non2xx']:.0f} | {r['rss_mb']:.0f} ({r['peak_mb']:.0f}) | {agree:.1%} |")
     print("\n\"agree\": the share of queries whose total equals between the two servers (yuimaru's strict "
           "total: the any-word fallback counted as 0)." + ("" if agree >= 0.99 else
           " Below 99%: these figures do not count as a comparison."))
