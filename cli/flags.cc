@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "search/search.h"
+
 namespace yuimaru::cli {
 
 Flags::Flags(const std::vector<std::string>& args, const std::vector<FlagSpec>& specs) {
@@ -71,6 +73,21 @@ long Flags::GetInt(const std::string& name, long fallback, long min, long max) {
     return fallback;
   }
   return n;
+}
+
+std::string ReadShardFlags(Flags& flags, search::ShardSet* set) {
+  set->timeout_ms = static_cast<int>(flags.GetInt("shard-timeout-ms", 2000, 1, 600000));
+  if (!flags.error().empty()) return flags.error();
+  const bool protected_link = flags.Has("shard-link-protected");
+  for (const std::string& spec : flags.GetAll("shard")) {
+    if (auto s = search::AddShard(spec, protected_link, set); !s) return s.error().message;
+  }
+  return "";
+}
+
+std::vector<FlagSpec> WithShardFlags(std::vector<FlagSpec> specs) {
+  specs.insert(specs.end(), kShardFlags.begin(), kShardFlags.end());
+  return specs;
 }
 
 }  // namespace yuimaru::cli

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace yuimaru::search {
+struct ShardSet;
+}
+
 namespace yuimaru::cli {
 
 struct FlagSpec {
@@ -33,5 +37,14 @@ class Flags {
   std::vector<std::string> positional_;
   std::string error_;
 };
+
+// The flags of the indexes a search reads beside --db (search::ShardSet): --shard (repeatable),
+// --shard-link-protected, --shard-timeout-ms.
+inline const std::vector<FlagSpec> kShardFlags = {
+    {"shard", true, true}, {"shard-link-protected", false}, {"shard-timeout-ms"}};
+// Reads kShardFlags into `set`; returns the message of the first bad one, or "".
+std::string ReadShardFlags(Flags& flags, search::ShardSet* set);
+// `specs` with kShardFlags added.
+std::vector<FlagSpec> WithShardFlags(std::vector<FlagSpec> specs);
 
 }  // namespace yuimaru::cli

@@ -18,7 +18,9 @@ constexpr char kSearchUsage[] =
     "YYYY-MM-DD]\n"
     "         [--sort relevance|newest|oldest] [--limit N] [--offset N] [--clearance "
     "公開|内部|機密]\n"
-    "         [--no-synonyms] [--explain] (QUERY... | --batch FILE)";
+    "         [--no-synonyms] [--explain] (QUERY... | --batch FILE)\n"
+    "         [--shard 索引フォルダ | --shard [名前=]tcp://ホスト:ポート]... "
+    "[--shard-link-protected] [--shard-timeout-ms 2000]";
 
 int Fail(const Error& e) {
   std::fprintf(stderr, "%s\n", e.ToString().c_str());
@@ -40,6 +42,10 @@ bool ParseClearanceFlag(const Flags& flags, search::Clearance& out, std::string&
 void PrintHuman(const search::SearchResponse& r, bool tty) {
   const char* open = tty ? "\x1b[1;33m" : "【";
   const char* close = tty ? "\x1b[0m" : "】";
+  for (const auto& name : r.shards_missing) {
+    std::printf("注意: %s の索引が応答しませんでした。件数と結果はそれ以外の索引のものです\n",
+                name.c_str());
+  }
   std::printf(
       "%llu 件%s（%.1f ms）\n", static_cast<unsigned long long>(r.total),
       r.interpretation.relaxed ? "（すべての語を含む文書がないため、一部の語を含む文書）" : "",
@@ -77,19 +83,19 @@ void PrintHuman(const search::SearchResponse& r, bool tty) {
 }  // namespace
 
 int RunSearchCommand(const Args& args) {
-  Flags flags(args, {{"db"},
-                     {"json", false},
-                     {"filter", true, true},
-                     {"from"},
-                     {"to"},
-                     {"sort"},
-                     {"limit"},
-                     {"offset"},
-                     {"clearance"},
-                     {"no-synonyms", false},
-                     {"explain", false},
-                     {"batch"},
-                     {"help", false}});
+  Flags flags(args, WithShardFlags({{"db"},
+                                    {"json", false},
+                                    {"filter", true, true},
+                                    {"from"},
+                                    {"to"},
+                                    {"sort"},
+                                    {"limit"},
+                                    {"offset"},
+                                    {"clearance"},
+                                    {"no-synonyms", false},
+                                    {"explain", false},
+                                    {"batch"},
+                                    {"help", false}}));
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kSearchUsage);
     return kExitOk;
@@ -98,8 +104,10 @@ int RunSearchCommand(const Args& args) {
   request.limit = static_cast<size_t>(flags.GetInt("limit", 10, 0, 1000));
   request.offset = static_cast<size_t>(flags.GetInt("offset", 0, 0, 100000));
   search::Clearance clearance = search::Clearance::kConfidential;
+  search::ShardSet shards;
   std::string error = flags.error();
   if (error.empty()) ParseClearanceFlag(flags, clearance, error);
+  if (error.empty()) error = ReadShardFlags(flags, &shards);
   if (!error.empty()) return UsageError("search", error, kSearchUsage);
   const auto db = flags.Get("db");
   if (!db) return UsageError("search", "--db がありません", kSearchUsage);
@@ -130,7 +138,7 @@ int RunSearchCommand(const Args& args) {
   if (!batch && flags.positional().empty() && request.filters.empty()) {
     return UsageError("search", "検索語がありません", kSearchUsage);
   }
-  auto searcher = search::Searcher::Open(*db);
+  auto searcher = search::Searcher::Open(*db, shards);
   if (!searcher) return Fail(searcher.error());
   auto view = searcher->View(clearance);
   if (!view) return Fail(view.error());

@@ -17,21 +17,22 @@ int RunServeCommand(const Args& args) {
       "yuimaru serve --db DB [--bind 127.0.0.1] [--port 8080] [--threads N] [--clearance "
       "公開|内部|機密] [--users FILE (既定 DB/users.json)] [--audit FILE (既定 DB/audit.jsonl) | "
       "--no-audit] [--audit-key 鍵ファイル] [--allow-anonymous] [--tls-cert PEM --tls-key PEM] "
-      "[--text-cache-mb 256]";
-  Flags flags(args, {{"db"},
-                     {"bind"},
-                     {"port"},
-                     {"threads"},
-                     {"clearance"},
-                     {"users"},
-                     {"audit"},
-                     {"audit-key"},
-                     {"no-audit", false},
-                     {"allow-anonymous", false},
-                     {"tls-cert"},
-                     {"tls-key"},
-                     {"text-cache-mb"},
-                     {"help", false}});
+      "[--text-cache-mb 256] [--shard 索引フォルダ | --shard [名前=]tcp://ホスト:ポート]... "
+      "[--shard-link-protected] [--shard-timeout-ms 2000]";
+  Flags flags(args, WithShardFlags({{"db"},
+                                    {"bind"},
+                                    {"port"},
+                                    {"threads"},
+                                    {"clearance"},
+                                    {"users"},
+                                    {"audit"},
+                                    {"audit-key"},
+                                    {"no-audit", false},
+                                    {"allow-anonymous", false},
+                                    {"tls-cert"},
+                                    {"tls-key"},
+                                    {"text-cache-mb"},
+                                    {"help", false}}));
   if (flags.Has("help")) {
     std::printf("使い方: %s\n", kUsage);
     return kExitOk;
@@ -42,6 +43,9 @@ int RunServeCommand(const Args& args) {
   search::SetTextCacheBytes(static_cast<size_t>(flags.GetInt("text-cache-mb", 256, 0, 65536))
                             << 20);
   if (!flags.error().empty()) return UsageError("serve", flags.error(), kUsage);
+  if (auto error = ReadShardFlags(flags, &options.shards); !error.empty()) {
+    return UsageError("serve", error, kUsage);
+  }
   const auto db = flags.Get("db");
   if (!db) return UsageError("serve", "--db がありません", kUsage);
   options.db = *db;

@@ -33,9 +33,10 @@ namespace yuimaru::core {
 inline constexpr char kCurrentLink[] = "CURRENT";
 inline constexpr char kManifestFile[] = "manifest.json";
 // The manifest's "format": what the terms of a generation mean. 3: packed texts; 4: title terms
-// (T…); 5: unigram terms (U…). The indexer rebuilds an older generation from the files; the
-// searcher refuses one (a search there would miss what the newer terms find: one character).
-inline constexpr int kIndexFormat = 5;
+// (T…); 5: unigram terms (U…); 6: date sort keys (kOldestSlot, kNewestSlot), ids in spans of 10^7.
+// The indexer rebuilds an older generation from the files; the searcher refuses one (a search there
+// would miss what the newer terms find: one character).
+inline constexpr int kIndexFormat = 6;
 inline constexpr char kLockFile[] = "LOCK";
 inline constexpr char kSynonymsFile[] = "synonyms.tsv";
 inline constexpr char kPurgeJournalFile[] = "purge-journal.json";
@@ -56,9 +57,12 @@ std::vector<std::string> ShardsForView(Clearance view);  // the shards a clearan
 // Document ids are unique across the shards of a generation: shard number k (its position in
 // AllShardNames) uses ids [k * kShardDocidSpan + 1, (k + 1) * kShardDocidSpan]. Xapian 1.4 hands
 // a MatchSpy or MatchDecider the document id within its shard, not within the combined database;
-// the range tells which shard it is. (Six spans times the shards of a view must stay below 2^32,
-// Xapian's docid limit in Debian's build.)
-inline constexpr uint32_t kShardDocidSpan = 100000000;
+// the range tells which shard it is. Xapian numbers a combined database's documents by
+// interleaving (id within its database - 1) * databases + position + 1, in Debian's 32-bit
+// docids: the highest id (6 spans) times the databases of a view, other indexes' (ShardSet)
+// included, must stay below 2^32 — 71 local databases; a remote shard counts with its own
+// server's numbering (search::OpenViewShards refuses a view past the limit).
+inline constexpr uint32_t kShardDocidSpan = 10000000;
 int ShardNumber(const std::string& name);  // position in AllShardNames, -1 if unknown
 inline int ShardOfDocid(uint32_t did) { return static_cast<int>((did - 1) / kShardDocidSpan); }
 std::string GenerationDirName(uint64_t generation);  // gen-000007

@@ -45,6 +45,12 @@ inline constexpr unsigned kDocIdSlot = 3;       // doc_id: the tie-break of equa
 // would do the same at twice the index size and half the indexing speed; the cost of inflating
 // is paid once per text, which the searcher's text cache keeps (docs/architecture.md).
 inline constexpr unsigned kTextSlot = 4;
+// Sort keys of the date orders, each unique within a view (the doc_id breaks ties): oldest first
+// (date ascending, no date first) and newest first (date descending, no date last), both then
+// doc_id ascending. Written by Xapian's own MultiValueKeyMaker at index time, so a search sorts by
+// one value slot, which Xapian's remote backend supports (a KeyMaker it does not).
+inline constexpr unsigned kOldestSlot = 5;
+inline constexpr unsigned kNewestSlot = 6;
 // Within-document frequency given to each occurrence, by field: title > headings > body.
 inline constexpr unsigned kTitleWdf = 3;
 inline constexpr unsigned kHeadingWdf = 2;

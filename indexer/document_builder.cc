@@ -110,6 +110,12 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   xdoc.add_value(core::kFacetSlot, core::EncodeFacetCodes(doc.facet_codes));
   xdoc.add_value(core::kDocIdSlot, doc.doc_id);
   xdoc.add_value(core::kTextSlot, core::PackText(text));
+  for (const bool newest : {false, true}) {
+    Xapian::MultiValueKeyMaker keys;
+    keys.add_value(core::kDateSlot, newest);
+    keys.add_value(core::kDocIdSlot, false);
+    xdoc.add_value(newest ? core::kNewestSlot : core::kOldestSlot, keys(xdoc));
+  }
   xdoc.set_data(core::EncodeDocRecord(record));
   return xdoc;
 }

@@ -44,6 +44,11 @@ std::string SearchResponseJson(const SearchResponse& r, std::string_view query) 
   j["total"] = r.total;
   j["total_exact"] = r.total_exact;
   j["partial_total"] = r.partial_total;
+  if (!r.shards_answered.empty() || !r.shards_missing.empty()) {
+    // Which remote shards answered: with any missing, totals are of the others (total_exact
+    // false).
+    j["shards"] = {{"answered", r.shards_answered}, {"missing", r.shards_missing}};
+  }
   Json hits = Json::array();
   for (const Hit& h : r.hits) {
     Json hit;

@@ -155,8 +155,12 @@ struct Interpretation {
 };
 
 struct SearchResponse {
-  uint64_t total = 0;  // documents with every word (or, when relaxed, with some)
-  bool total_exact = true;
+  uint64_t total = 0;       // documents with every word (or, when relaxed, with some)
+  bool total_exact = true;  // false also when a shard did not answer (shards_missing)
+  // With other indexes (ShardSet): the names of the remote shards that answered, and of those
+  // that did not (down, or slower than ShardSet::timeout). With any missing, hits, totals and
+  // facets are those of the others.
+  std::vector<std::string> shards_answered, shards_missing;
   uint64_t partial_total = 0;  // documents listed with only some words (not in `total`)
   std::vector<Hit> hits;
   std::vector<FacetResult> facets;
@@ -284,13 +288,40 @@ Result<core::Report> ReadReport(const SearchView& view,
                                 const std::vector<std::pair<std::string, std::string>>& filters,
                                 int fiscal_year, YearCheck check);
 
+// The indexes a Searcher reads beside its own (issue 14, docs/regions.md): other index folders
+// on this machine, and remote shards, each a region's view at one clearance served by
+// xapian-tcpsrv (`yuimaru serve-shard`). One search runs over all of them as over one index of
+// all their documents: document ids must be unique across them.
+struct ShardSet {
+  struct Remote {
+    std::string name;  // what a page names when it does not answer (NAME= of --shard, or HOST:PORT)
+    std::string host;
+    int port = 0;
+  };
+  std::vector<std::filesystem::path> local;
+  std::vector<Remote> remote;
+  // For connecting to a remote shard and for each of its answers; past it the shard is left out
+  // of that search (SearchResponse::shards_missing) and tried again at the next one.
+  int timeout_ms = 2000;
+  bool empty() const { return local.empty() && remote.empty(); }
+};
+
+// Adds the shard `spec` names to `set`: [NAME=]tcp://HOST:PORT (a remote shard) or a folder (a
+// local index). Xapian's remote protocol has neither authentication nor encryption: a remote
+// shard on an address other than loopback is refused unless `link_protected` (the operator
+// says the link is, docs/regions.md). Fails with kInvalidInput ("shard.address", "shard.link").
+Status AddShard(std::string_view spec, bool link_protected, ShardSet* set);
+
 // Search over one index: the generation open, its synonym table, the analyzer and the ranking.
 // Not thread-safe: a server keeps one Searcher per thread.
 class Searcher {
  public:
   // Opens the current generation of the index at `db` (and its 機密 view, so that a broken
   // index fails here). Fails with kNotFound if there is none, kIo if it cannot be read.
-  static Result<Searcher> Open(const std::filesystem::path& db);
+  // With `shards`, every view also reads the other indexes at the same clearance (remote ones
+  // serve the clearance their region chose); fails with kInvalidInput ("shard.duplicate-id") if a
+  // document id is in more than one of them.
+  static Result<Searcher> Open(const std::filesystem::path& db, const ShardSet& shards = {});
 
   Searcher(Searcher&&) noexcept;
   Searcher& operator=(Searcher&&) noexcept;

@@ -32,34 +32,37 @@ Xapian::Query PortableExact(const Xapian::Database& db, const Xapian::Query& que
   const Xapian::Query open = AndNot(AndNot(query, decided.accepted), decided.rejected);
   Xapian::Enquire undecided(db);
   undecided.set_weighting_scheme(Xapian::BoolWeight());
-  // Which of the undecided have each term the filter probes: a query per term, not a term list
-  // per document (one round trip each on a remote shard).
-  std::set<std::string> probed;
-  auto collect = [&](const SubstringFilter::Alternative& alt) {
-    for (const auto& run : alt) {
-      if (!run.exact.empty()) probed.insert(run.exact);
-      if (!run.word.empty()) probed.insert(run.word);
-      probed.insert(run.tagged.begin(), run.tagged.end());
-    }
-  };
-  for (const auto& alternatives : filter.required) {
-    for (const auto& alt : alternatives) collect(alt);
-  }
-  for (const auto& alt : filter.excluded) collect(alt);
-  std::map<std::string, std::set<Xapian::docid>> having;
-  for (const std::string& term : probed) {
-    undecided.set_query(Xapian::Query(Xapian::Query::OP_FILTER, open, Xapian::Query(term)));
-    const Xapian::MSet m = undecided.get_mset(0, all);
-    for (auto it = m.begin(); it != m.end(); ++it) having[term].insert(*it);
-  }
   undecided.set_query(open);
   const Xapian::MSet candidates = undecided.get_mset(0, all);
-  candidates.fetch();
+  // Which of the undecided have each term the filter probes: a query per term, not a term list
+  // per document (one round trip each on a remote shard).
+  std::map<std::string, std::set<Xapian::docid>> having;
+  if (!candidates.empty()) {
+    std::set<std::string> probed;
+    auto collect = [&](const SubstringFilter::Alternative& alt) {
+      for (const auto& run : alt) {
+        run.AnyProvingTerm([&](const std::string& t) {
+          probed.insert(t);
+          return false;
+        });
+      }
+    };
+    for (const auto& alternatives : filter.required) {
+      for (const auto& alt : alternatives) collect(alt);
+    }
+    for (const auto& alt : filter.excluded) collect(alt);
+    for (const std::string& term : probed) {
+      undecided.set_query(Xapian::Query(Xapian::Query::OP_FILTER, open, Xapian::Query(term)));
+      const Xapian::MSet m = undecided.get_mset(0, all);
+      for (auto it = m.begin(); it != m.end(); ++it) having[term].insert(*it);
+    }
+    candidates.fetch();
+  }
   std::vector<Xapian::Query> passed;
   for (auto it = candidates.begin(); it != candidates.end(); ++it) {
     const Xapian::docid did = *it;
     const Xapian::Document doc = it.get_document();
-    std::optional<std::string> text;
+    std::string text;
     const bool matches = filter.Matches(
         [&](const std::string& term) {
           const auto h = having.find(term);
@@ -68,8 +71,8 @@ Xapian::Query PortableExact(const Xapian::Database& db, const Xapian::Query& que
         [&]() -> std::string_view {
           // A corrupt value matches nothing rather than everything (as TextCheck).
           auto unpacked = core::UnpackText(doc.get_value(core::kTextSlot));
-          text = unpacked ? std::move(*unpacked) : std::string();
-          return *text;
+          if (unpacked) text = std::move(*unpacked);
+          return text;
         });
     if (matches) {
       passed.emplace_back(std::string(core::kDocIdPrefix) + doc.get_value(core::kDocIdSlot));
@@ -82,23 +85,27 @@ Xapian::Query PortableExact(const Xapian::Database& db, const Xapian::Query& que
 
 // RunMatch with Xapian's own classes (ViewShards::portable): the texts checked first
 // (PortableExact), the facets counted by a ValueCountMatchSpy on the packed codes, each distinct
-// packing added as many times as documents have it.
+// packing added as many times as documents have it. The facets are counted in a match of their
+// own, without a page: Xapian 1.4, over local and remote databases together and sorting by a
+// value (as every order here does, relevance then doc_id included), shows its spies some
+// documents twice when the page is shorter than the match set (measured: 30 counted of 26).
 Xapian::MSet RunPortable(Xapian::Enquire& enquire, const Xapian::Database& db,
                          const Xapian::Query& query, const SubstringFilter* filter,
                          FacetCounter* counter, size_t offset, size_t limit) {
+  const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
   enquire.set_query(filter ? PortableExact(db, query, *filter) : query);
-  Xapian::ValueCountMatchSpy spy(core::kFacetSlot);
-  enquire.clear_matchspies();
-  if (counter) enquire.add_matchspy(&spy);
-  Xapian::MSet mset =
-      enquire.get_mset(offset, limit, std::max<Xapian::doccount>(db.get_doccount(), 1));
   enquire.clear_matchspies();
   if (counter) {
+    Xapian::ValueCountMatchSpy spy(core::kFacetSlot);
+    enquire.add_matchspy(&spy);
+    Xapian::MSet counted = enquire.get_mset(0, 0, all);
+    enquire.clear_matchspies();
     for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
       counter->Add(*it, it.get_termfreq());
     }
+    if (limit == 0 && offset == 0) return counted;
   }
-  return mset;
+  return enquire.get_mset(offset, limit, all);
 }
 
 // Runs the query of `mode` on `enquire`: the spy (when counting) sees only documents the text
@@ -384,15 +391,11 @@ std::unique_ptr<Xapian::Enquire> MakeEnquire(const Xapian::Database& db, SortOrd
       enquire->set_sort_by_relevance_then_value(core::kDocIdSlot, false);
       break;
     case SortOrder::kNewest:
-    case SortOrder::kOldest: {
-      // The key maker owns nothing the Enquire outlives: it is kept alive by the Enquire's
-      // reference-counted handle (release()).
-      auto* keys = new Xapian::MultiValueKeyMaker();
-      keys->add_value(core::kDateSlot, sort == SortOrder::kNewest);
-      keys->add_value(core::kDocIdSlot, false);
-      enquire->set_sort_by_key_then_relevance(keys->release(), false);
+    case SortOrder::kOldest:
+      // One slot (core::kOldestSlot, kNewestSlot), not a KeyMaker: what a remote shard can sort by.
+      enquire->set_sort_by_value_then_relevance(
+          sort == SortOrder::kNewest ? core::kNewestSlot : core::kOldestSlot, false);
       break;
-    }
   }
   return enquire;
 }

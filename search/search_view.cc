@@ -84,6 +84,51 @@ SearchView::~SearchView() = default;
 
 Clearance SearchView::clearance() const { return impl_->clearance; }
 
+namespace {
+
+// The match, facets and hits of `q` over `shards` into `response`. Throws Xapian::Error.
+Status RunOn(const ViewShards& shards, const RankingConfig& ranking, const PreparedQuery& q,
+             const SearchRequest& request, SearchResponse* response) {
+  const Matched matched = Match(shards, ranking, q, request);
+  const bool relaxed = matched.mode == MatchMode::kRelaxed;
+  response->interpretation.relaxed = relaxed;
+  response->total = matched.page.get_matches_estimated();
+  response->total_exact =
+      matched.page.get_matches_lower_bound() == matched.page.get_matches_upper_bound();
+  response->facets = CountFacets(shards, q, matched);
+  const bool partial_allowed = !relaxed && q.built.relaxable && response->total_exact;
+  if (partial_allowed && request.sort == SortOrder::kRelevance && response->total < kBlendWindow) {
+    // Few documents have every word: those with only some of them (marked partial, not counted
+    // in total or facets) are ranked with them, a complete match ahead of a partial one of
+    // about the same score. A natural question rarely has every word in its best answer.
+    const Blended blended = BlendPartial(shards, ranking, q, request, response->total);
+    response->partial_total = blended.partial.total;
+    return MakeHits(shards, ranking, q, request, blended, &response->hits);
+  }
+  // In date order, or when many have every word: fewer documents than the page shows have
+  // every word, and the list goes on with those that have some of them.
+  Partial partial;
+  if (partial_allowed && response->total < request.offset + request.limit) {
+    const size_t start = request.offset > response->total ? request.offset - response->total : 0;
+    const size_t count =
+        request.offset + request.limit - std::max<size_t>(request.offset, response->total);
+    partial = FillPartial(shards, ranking, q, response->total, start, count);
+    response->partial_total = partial.total;
+  }
+  if (auto s = MakeHits(shards, ranking, q, request, matched.page, *matched.enquire, false,
+                        &response->hits, matched.feedback);
+      !s) {
+    return s;
+  }
+  if (partial.enquire) {
+    return MakeHits(shards, ranking, q, request, partial.page, *partial.enquire, true,
+                    &response->hits);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<SearchResponse> SearchView::Run(const SearchRequest& request) const {
   const auto start = Clock::now();
   const Impl& v = *impl_;
@@ -92,52 +137,31 @@ Result<SearchResponse> SearchView::Run(const SearchRequest& request) const {
   if (!query) return query.error();
   const PreparedQuery& q = **query;
   SearchResponse response;
-  bool relaxed = false;
-  try {
-    const Matched matched = Match(*v.shards, v.ranking, q, request);
-    relaxed = matched.mode == MatchMode::kRelaxed;
-    response.total = matched.page.get_matches_estimated();
-    response.total_exact =
-        matched.page.get_matches_lower_bound() == matched.page.get_matches_upper_bound();
-    response.facets = CountFacets(*v.shards, q, matched);
-    const bool partial_allowed = !relaxed && q.built.relaxable && response.total_exact;
-    if (partial_allowed && request.sort == SortOrder::kRelevance && response.total < kBlendWindow) {
-      // Few documents have every word: those with only some of them (marked partial, not counted
-      // in total or facets) are ranked with them, a complete match ahead of a partial one of
-      // about the same score. A natural question rarely has every word in its best answer.
-      const Blended blended = BlendPartial(*v.shards, v.ranking, q, request, response.total);
-      response.partial_total = blended.partial.total;
-      if (auto s = MakeHits(*v.shards, v.ranking, q, request, blended, &response.hits); !s) {
-        return s.error();
+  std::shared_ptr<const ViewShards> shards = v.shards;
+  for (int attempt = 0;; ++attempt) {
+    response = SearchResponse();
+    try {
+      if (auto s = RunOn(*shards, v.ranking, q, request, &response); !s) return s.error();
+      break;
+    } catch (const Xapian::NetworkError& e) {
+      // A remote shard went down or is slower than the time-out: once, the view's shards are
+      // opened again (those that do not answer are left out and named) and the search runs
+      // over them; the Searcher's view tries them all again at its next use.
+      shards->failed = true;
+      if (attempt > 0 || shards->answered.empty()) return DbError(e, v.generation->path);
+      try {
+        shards = OpenViewShards(v.sources, v.clearance);
+      } catch (const Xapian::Error& again) {
+        return DbError(again, v.generation->path);
       }
-    } else {
-      // In date order, or when many have every word: fewer documents than the page shows have
-      // every word, and the list goes on with those that have some of them.
-      Partial partial;
-      if (partial_allowed && response.total < request.offset + request.limit) {
-        const size_t start = request.offset > response.total ? request.offset - response.total : 0;
-        const size_t count =
-            request.offset + request.limit - std::max<size_t>(request.offset, response.total);
-        partial = FillPartial(*v.shards, v.ranking, q, response.total, start, count);
-        response.partial_total = partial.total;
-      }
-      if (auto s = MakeHits(*v.shards, v.ranking, q, request, matched.page, *matched.enquire, false,
-                            &response.hits, matched.feedback);
-          !s) {
-        return s.error();
-      }
-      if (partial.enquire) {
-        if (auto s = MakeHits(*v.shards, v.ranking, q, request, partial.page, *partial.enquire,
-                              true, &response.hits);
-            !s) {
-          return s.error();
-        }
-      }
+    } catch (const Xapian::Error& e) {
+      return DbError(e, v.generation->path);
     }
-  } catch (const Xapian::Error& e) {
-    return DbError(e, v.generation->path);
   }
-  response.interpretation = Interpret(q, v.generation->synonyms, relaxed);
+  response.shards_answered = shards->answered;
+  response.shards_missing = shards->missing;
+  if (!shards->missing.empty()) response.total_exact = false;
+  response.interpretation = Interpret(q, v.generation->synonyms, response.interpretation.relaxed);
   response.took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return response;
 }

@@ -32,6 +32,19 @@ struct SubstringFilter {
     // Terms of values whose label, indexed as text, contains the run (core::IndexedLabels): a
     // document tagged 事業承継 has 承継 in its text, and its tag says so without the text.
     std::vector<std::string> tagged;
+
+    // Calls f(term) for each term whose presence proves the run occurs (exact, word, tagged),
+    // until one returns true; returns whether one did. The one list every decision by terms
+    // reads (Matches, DecideByTerms, the portable match's probes).
+    template <typename F>
+    bool AnyProvingTerm(F&& f) const {
+      if (!exact.empty() && f(exact)) return true;
+      if (!word.empty() && f(word)) return true;
+      for (const std::string& t : tagged) {
+        if (f(t)) return true;
+      }
+      return false;
+    }
   };
   // All runs of an alternative must occur (a clause split by punctuation has several runs).
   using Alternative = std::vector<Run>;
@@ -66,11 +79,7 @@ bool SubstringFilter::Matches(HasTerm&& has_term, Text&& text) const {
   std::string_view body;
   // 1 occurs, 0 does not, -1 unknown without the text.
   auto by_terms = [&](const Run& run) -> int {
-    if (!run.exact.empty() && has_term(run.exact)) return 1;
-    if (!run.word.empty() && has_term(run.word)) return 1;
-    for (const std::string& t : run.tagged) {
-      if (has_term(t)) return 1;
-    }
+    if (run.AnyProvingTerm(has_term)) return 1;
     return !run.exact.empty() && run.in_context.empty() ? 0 : -1;
   };
   auto occurs = [&](const Run& run) {

@@ -65,9 +65,10 @@ struct Known {
 // SubstringFilter::Matches' by_terms(run).
 Known OfRun(const SubstringFilter::Run& run) {
   Known k;
-  if (!run.exact.empty()) k.yes = Or(k.yes, DocSet::Term(run.exact));
-  if (!run.word.empty()) k.yes = Or(k.yes, DocSet::Term(run.word));
-  for (const std::string& t : run.tagged) k.yes = Or(k.yes, DocSet::Term(t));
+  run.AnyProvingTerm([&](const std::string& t) {
+    k.yes = Or(k.yes, DocSet::Term(t));
+    return false;
+  });
   // With an exact term (and no other spelling to look for), a document with none of these terms
   // does not have the run.
   if (!run.exact.empty() && run.in_context.empty()) k.no = Not(k.yes);

@@ -35,6 +35,12 @@ struct ViewShards {
   // shard (xapian-tcpsrv) runs. Slower (the texts the terms cannot decide are fetched and the
   // match runs again), same answers.
   bool portable = false;
+  // With other indexes (ShardSet, portable): the remote shards in `combined`, by name, and those
+  // left out because they did not answer.
+  std::vector<std::string> answered, missing;
+  // A search over this view lost a remote shard: the Searcher opens the view again at its next
+  // use. (Each view is used by one thread at a time, as its Searcher is.)
+  mutable bool failed = false;
 
   // The index in `shards` of the shard a docid within its shard belongs to, or -1 if it is not
   // one of this view's shards.

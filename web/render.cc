@@ -285,9 +285,17 @@ std::string RenderSearchPage(const PageContext& ctx, const SearchPage& page) {
       (st.q.empty() ? std::string("検索") : "「" + st.q + "」の検索結果") + " - ゆいまーる";
   std::string out = Head(title) + Header(ctx, &st) + "<div class=\"layout\">\n" + Sidebar(page) +
                     "<main id=\"main\">\n";
-  out += "<h1 class=\"visually-hidden\">検索結果</h1>\n<p class=\"summary\" role=\"status\">";
+  out += "<h1 class=\"visually-hidden\">検索結果</h1>\n";
+  if (!r.shards_missing.empty()) {
+    std::string names;
+    for (const auto& n : r.shards_missing) names += (names.empty() ? "" : "、") + Escape(n);
+    out += "<p class=\"notice shards-missing\" role=\"alert\">" + names +
+           " の索引が応答しませんでした。件数と結果はそれ以外の索引のもので、一部です。</p>\n";
+  }
+  out += "<p class=\"summary\" role=\"status\">";
   if (!st.q.empty()) out += "「" + Escape(st.q) + "」: ";
   out += "<strong>" + FormatCount(r.total) + "</strong> 件";
+  if (!r.shards_missing.empty()) out += "以上";
   if (r.interpretation.relaxed)
     out += "（すべての語を含む文書はありません。一部の語を含む文書を表示しています）";
   if (!r.interpretation.relaxed && r.partial_total > 0) {

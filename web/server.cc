@@ -314,7 +314,7 @@ struct Server::Impl {
       }
     }
     if (!s) {
-      auto opened = search::Searcher::Open(options.db);
+      auto opened = search::Searcher::Open(options.db, options.shards);
       if (!opened) return opened.error();
       s = std::make_unique<search::Searcher>(std::move(*opened));
     } else if (s->Stale()) {
@@ -1036,7 +1036,7 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
 Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
-  auto probe = search::Searcher::Open(options.db);
+  auto probe = search::Searcher::Open(options.db, options.shards);
   if (!probe) return probe.error();
   if (options.users.empty() && !options.allow_anonymous) {
     return MakeError(ErrorCode::kInvalidInput, "serve.no-users",

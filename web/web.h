@@ -16,6 +16,8 @@ namespace yuimaru::web {
 
 struct ServerOptions {
   std::filesystem::path db;
+  // Other indexes searched with db's (search::ShardSet: other regions, remote shards).
+  search::ShardSet shards;
   std::string bind = "127.0.0.1";  // loopback unless told otherwise
   int port = 8080;                 // 0: any free port (see Bind)
   // Workers: each serves one whole request at a time (a connection waiting for its request, or

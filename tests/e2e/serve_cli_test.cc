@@ -1,7 +1,6 @@
 // `yuimaru serve` as a process: started on an ephemeral port, stopped by a signal.
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -16,8 +15,8 @@ Child StartServer(const std::filesystem::path& db) {
   Child server = StartChild({YUIMARU_BINARY, "serve", "--db", db.string(), "--port", "0",
                              "--allow-anonymous", "--no-audit"},
                             "で待ち受けています");
-  INFO(server.said);
-  REQUIRE(server.pid > 0);
+  INFO(server.Said());
+  REQUIRE(server.running());
   return server;
 }
 
@@ -34,11 +33,9 @@ TEST_CASE("serve: SIGTERM and SIGINT stop the server cleanly with exit 0", "[dis
   const CommandResult index = Yuimaru({"index", "--db", (t / "db").string(), (t / "c").string()});
   INFO(index.err);
   REQUIRE(index.exit_code == 0);
-  const Child server = StartServer(t / "db");
-  REQUIRE(kill(server.pid, sig) == 0);
-  int status = 0;
-  REQUIRE(waitpid(server.pid, &status, 0) == server.pid);
-  close(server.out_fd);
+  Child server = StartServer(t / "db");
+  server.Signal(sig);
+  const int status = server.Wait();
   INFO("signal " << sig << ", wait status " << status);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);

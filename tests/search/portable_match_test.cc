@@ -101,21 +101,29 @@ struct Corpus {
 
 struct Reached {
   size_t strict = 0, relaxed = 0, partial = 0;
+  size_t by_date = 0;  // pages sorted by date (newest or oldest first)
 };
 
 // Every query of the corpus, with and without a filter, answered by `theirs` as by `ours`: the
 // mode, the page, the facets of the match set, a filtered field's recount, the partial list.
 void CheckSameAnswers(const Corpus& corpus, const ViewShards& ours, const ViewShards& theirs,
                       core::Clearance c, Reached* reached) {
+  constexpr search::SortOrder kOrders[] = {search::SortOrder::kRelevance,
+                                           search::SortOrder::kNewest, search::SortOrder::kOldest};
+  size_t asked = 0;
   for (size_t i = 0; i < corpus.queries.size(); i += SampleStep()) {
     for (const bool filtered : {false, true}) {
       search::SearchRequest request;
       request.query = corpus.queries[i];
       request.limit = 20;
+      // Each order in turn: a date order sorts by one value slot, which a remote shard can.
+      request.sort = kOrders[asked++ % 3];
+      reached->by_date += request.sort != search::SortOrder::kRelevance;
       // A filter on a field: its facet is recounted without it (CountFacets).
       if (filtered) request.filters = {{"industry", "製造業"}};
       INFO("clearance " << core::ClearanceLabel(c) << ", query " << request.query
-                        << (filtered ? " with 業種:製造業" : ""));
+                        << (filtered ? " with 業種:製造業" : "") << ", order "
+                        << static_cast<int>(request.sort));
       auto prepared =
           search::PrepareQuery(request, *corpus.analyzer, *corpus.synonyms, corpus.ranking, 2026);
       REQUIRE(prepared);
@@ -162,6 +170,7 @@ TEST_CASE("Portable match: Xapian's own classes give the same hits, scores, tota
   CHECK(reached.strict > 0);
   CHECK(reached.relaxed > 0);
   CHECK(reached.partial > 0);
+  CHECK(reached.by_date > 0);
 }
 
 TEST_CASE("Portable match: a remote shard (xapian-tcpsrv) of one clearance answers as the view",
@@ -185,6 +194,7 @@ TEST_CASE("Portable match: a remote shard (xapian-tcpsrv) of one clearance answe
   CHECK(reached.strict > 0);
   CHECK(reached.relaxed > 0);
   CHECK(reached.partial > 0);
+  CHECK(reached.by_date > 0);
 }
 
 }  // namespace

@@ -2,18 +2,23 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "tests/support/temp_dir.h"
 
@@ -93,36 +98,88 @@ CommandResult RunCommand(const std::vector<std::string>& args, const std::string
   return r;
 }
 
+Child::Child(Child&& other) noexcept : pid_(other.pid_), log_(std::move(other.log_)) {
+  other.pid_ = -1;
+  other.log_.clear();
+}
+
+Child& Child::operator=(Child&& other) noexcept {
+  if (this != &other) {
+    Kill();
+    if (!log_.empty()) unlink(log_.c_str());
+    pid_ = std::exchange(other.pid_, -1);
+    log_ = std::exchange(other.log_, {});
+  }
+  return *this;
+}
+
+Child::~Child() {
+  Kill();
+  if (!log_.empty()) unlink(log_.c_str());
+}
+
+std::string Child::Said() const {
+  if (log_.empty()) return {};
+  std::ifstream in(log_, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void Child::Signal(int sig) const {
+  if (pid_ > 0) kill(pid_, sig);
+}
+
+int Child::Wait() {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  kill(-pid_, SIGKILL);  // what it forked and left behind
+  pid_ = -1;
+  return status;
+}
+
+void Child::Kill() {
+  if (pid_ <= 0) return;
+  kill(-pid_, SIGKILL);
+  Wait();
+}
+
 Child StartChild(const std::vector<std::string>& args, std::string_view ready) {
+  Child child;
+  std::string log = (std::filesystem::temp_directory_path() / "yuimaru-child-XXXXXX").string();
+  const int fd = mkstemp(log.data());
+  REQUIRE(fd >= 0);
+  child.log_ = log;
   // Built before fork: no allocation in the child (RunCommand).
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  int out[2];
-  REQUIRE(pipe(out) == 0);
   const pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    dup2(out[1], 1);
-    dup2(out[1], 2);
-    close(out[0]);
-    close(out[1]);
+    setpgid(0, 0);
+    // A test killed by ctest's time-out takes its background programs with it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
     execvp(argv[0], argv.data());
     _exit(127);
   }
-  close(out[1]);
-  Child child{pid, out[0], {}};
-  char buf[4096];
-  while (child.said.find(ready) == std::string::npos) {
-    const ssize_t n = read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    child.said.append(buf, static_cast<size_t>(n));
-  }
-  if (child.said.find(ready) == std::string::npos) {
-    close(out[0]);
-    waitpid(pid, nullptr, 0);
-    child.pid = -1;
-    child.out_fd = -1;
+  close(fd);
+  setpgid(pid, pid);  // as the child does: whichever runs first, the group exists before a kill
+  child.pid_ = pid;
+  for (;;) {
+    if (child.Said().find(ready) != std::string::npos) break;
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      kill(-pid, SIGKILL);
+      child.pid_ = -1;
+      break;
+    }
+    usleep(10000);
   }
   return child;
 }

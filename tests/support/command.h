@@ -22,14 +22,40 @@ struct CommandResult {
 // Runs `args` (args[0] is the program) with optional stdin; waits for it.
 CommandResult RunCommand(const std::vector<std::string>& args, const std::string& input = "");
 
-// A program running in the background, its stdout and stderr on one pipe.
-struct Child {
-  pid_t pid = -1;    // -1: it ended before it was ready (and has been reaped)
-  int out_fd = -1;   // kept open until the child is gone, so a late write cannot get SIGPIPE
-  std::string said;  // what it wrote until it said `ready`, or until it ended
+// A program running in the background in a process group of its own (with the processes it
+// forks: xapian-tcpsrv serves each connection from a child), its stdout and stderr written to a
+// file of its own. Destroying it kills the group and reaps it: every process a test starts is
+// stopped, whatever way the test ends.
+class Child {
+ public:
+  Child() = default;
+  Child(Child&& other) noexcept;
+  Child& operator=(Child&& other) noexcept;
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  ~Child();
+
+  // The process id, or -1 once it has ended and been reaped (or if it never started).
+  pid_t pid() const { return pid_; }
+  bool running() const { return pid_ > 0; }
+  // Everything it has written so far.
+  std::string Said() const;
+  // Sends `sig` to the process alone (not its group), as an operator's kill would.
+  void Signal(int sig) const;
+  // Waits for the process to end; returns its wait status (-1 if it was not running). The
+  // processes it forked are killed.
+  int Wait();
+  // Kills the group (SIGKILL) and reaps the process. Idempotent.
+  void Kill();
+
+ private:
+  friend Child StartChild(const std::vector<std::string>& args, std::string_view ready);
+  pid_t pid_ = -1;
+  std::string log_;  // the output file, removed with the Child
 };
-// Starts `args` (args[0] is looked up in PATH) and reads its output until it contains `ready`.
-// The read has no time bound of its own; ctest's time-out stops a hung test.
+// Starts `args` (args[0] is looked up in PATH) and returns once its output contains `ready`, or
+// once it has ended (then pid() is -1 and Said() says why). The wait has no time bound of its
+// own; ctest's time-out stops a hung test.
 Child StartChild(const std::vector<std::string>& args, std::string_view ready);
 
 // Runs build/yuimaru with `args`. `index --db DB <source>/corpus` into a new DB is served from a
