@@ -26,6 +26,7 @@ int RunEvalCommand(const Args& args);
 int RunRelatedCommand(const Args& args);
 int RunShowCommand(const Args& args);
 int RunServeCommand(const Args& args);
+int RunServeShardCommand(const Args& args);
 int RunUserCommand(const Args& args);
 int RunAuditCommand(const Args& args);
 int RunPurgeCommand(const Args& args);

@@ -22,6 +22,8 @@ constexpr Command kCommands[] = {
     {"lint", "文書のフロントマターと書式を検査する（索引しない）", RunLintCommand},
     {"search", "索引を検索する", RunSearchCommand},
     {"serve", "Web 画面と JSON API を起動する", RunServeCommand},
+    {"serve-shard", "索引を閲覧区分 1 つの範囲で全国ビューに提供する（xapian-tcpsrv）",
+     RunServeShardCommand},
     {"show", "文書を 1 件表示する", RunShowCommand},
     {"related", "似た文書を探す", RunRelatedCommand},
     {"stats", "索引の文書数・ファセット別件数・サイズ", RunStatsCommand},
