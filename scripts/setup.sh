@@ -17,9 +17,10 @@ build=(cmake g++ make pkg-config libxapian-dev xapian-tools libicu-dev libcmark-
 # `yuimaru export`: pandoc (Markdown → .docx), chromium (HTML → PDF with a text layer), Japanese
 # fonts for both.
 export_tools=(pandoc chromium fonts-ipafont-gothic fonts-ipafont-mincho)
-# The export's tests read its outputs back: pdftotext, python3-docx, python3-openpyxl.
+# The export's tests read its outputs back: pdftotext, python3-docx, python3-openpyxl. The
+# regions' protected link (docs/regions.md) is tested with stunnel4 and certificates from openssl.
 test=(clang-format python3 openssl chromium fonts-ipafont-gothic nodejs npm "${export_tools[@]}"
-      poppler-utils python3-docx python3-openpyxl)
+      poppler-utils python3-docx python3-openpyxl stunnel4)
 bench=(groonga-bin groonga-tokenizer-mecab mecab-ipadic-utf8 python3-mecab python3-xapian python3-icu
        sqlite3 wrk hyperfine time)
 fuzz=(clang-14 libclang-rt-14-dev)
