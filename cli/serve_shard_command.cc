@@ -8,8 +8,11 @@
 // finishes, and a client's next search reconnects (search::SearchView::Run) to the new one. Only
 // then has no process of the shard the old files open, which is what a purge waits for
 // (indexer::WaitForOldGenerationHolders).
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,7 +44,8 @@ constexpr char kUsage[] =
     "  （全国ビューの yuimaru search/serve --shard tcp://ホスト:ポート から使う）。\n"
     "  --bind          待ち受けるアドレス（既定 127.0.0.1）。ループバック以外は経路を保護した\n"
     "                  うえで --link-protected を付けたときだけ（docs/regions.md）\n"
-    "  --drain-ms      世代が切り替わったとき、古い世代の接続を閉じるまでの猶予（既定 5000）";
+    "  --drain-ms      世代が切り替わったとき、古い世代の接続を閉じるまでの猶予（既定 5000、\n"
+    "                  最大 10000: purge は古い世代を開いているプロセスを 15 秒待つ）";
 
 // A xapian-tcpsrv in a process group of its own (with the processes it forks per connection).
 struct Served {
@@ -75,9 +79,32 @@ Served Start(const fs::path& generation, search::Clearance c, const std::string&
   return {pid, generation, Clock::now()};
 }
 
-// Sends `sig` to the group of `s` (its connections' processes too).
+// Sends `sig` to the group of `s` (its connections' processes too). Never to pid -1 (every
+// process the user may signal) or 0.
 void SignalGroup(const Served& s, int sig) {
   if (s.pid > 0) kill(-s.pid, sig);
+}
+
+// Waits until something accepts connections on bind:port, or `s` has ended (false).
+bool WaitListening(const Served& s, const std::string& bind, int port) {
+  for (;;) {
+    siginfo_t ended{};  // looked at, not reaped: the main loop reaps and restarts it
+    if (s.pid <= 0 ||
+        waitid(P_PID, static_cast<id_t>(s.pid), &ended, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+        ended.si_pid != 0) {
+      return false;
+    }
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    inet_pton(AF_INET, bind == "0.0.0.0" ? "127.0.0.1" : bind.c_str(), &addr.sin_addr);
+    const bool up = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (up) return true;
+    usleep(20000);
+  }
 }
 
 }  // namespace
@@ -95,7 +122,8 @@ int RunServeShardCommand(const Args& args) {
     return kExitOk;
   }
   const int port = static_cast<int>(flags.GetInt("port", 0, 1, 65535));
-  const auto drain = std::chrono::milliseconds(flags.GetInt("drain-ms", 5000, 0, 600000));
+  // At most 10 s: a purge waits 15 s for the old generation's holders.
+  const auto drain = std::chrono::milliseconds(flags.GetInt("drain-ms", 5000, 0, 10000));
   if (!flags.error().empty()) return UsageError("serve-shard", flags.error(), kUsage);
   const auto db = flags.Get("db");
   if (!db) return UsageError("serve-shard", "--db がありません", kUsage);
@@ -167,9 +195,10 @@ int RunServeShardCommand(const Args& args) {
           for (auto& d : draining) SignalGroup(d.served, SIGKILL);
           return kExitFailure;
         }
-        served = Start(served.generation, *clearance, bind, port);
+        served = Start(served.generation, *clearance, bind, port);  // pid -1: next tick
       }
     }
+    if (served.pid < 0) served = Start(served.generation, *clearance, bind, port);
     const auto now = Clock::now();
     draining.erase(std::remove_if(draining.begin(), draining.end(),
                                   [&](const Draining& d) {
@@ -181,11 +210,16 @@ int RunServeShardCommand(const Args& args) {
     auto now_current = core::ResolveCurrentGeneration(*db);
     if (!now_current || *now_current == served.generation) continue;
     // A new generation: the old listener goes (its connections keep serving until the drain
-    // ends), a new one takes the port.
-    kill(served.pid, SIGKILL);
-    waitpid(served.pid, nullptr, 0);
-    draining.push_back({served, now + drain});
+    // ends), a new one takes the port. The drain counts from when the new one accepts
+    // connections, so a client whose old connection is closed reconnects to it.
+    if (served.pid > 0) {
+      kill(served.pid, SIGKILL);
+      waitpid(served.pid, nullptr, 0);
+    }
+    const Served old = served;
     served = Start(*now_current, *clearance, bind, port);
+    WaitListening(served, bind, port);
+    draining.push_back({old, Clock::now() + drain});
     std::fprintf(stderr, "yuimaru serve-shard: 世代 %s に切り替えました\n",
                  served.generation.filename().c_str());
   }

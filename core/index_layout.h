@@ -33,9 +33,9 @@ namespace yuimaru::core {
 inline constexpr char kCurrentLink[] = "CURRENT";
 inline constexpr char kManifestFile[] = "manifest.json";
 // The manifest's "format": what the terms of a generation mean. 3: packed texts; 4: title terms
-// (T…); 5: unigram terms (U…); 6: date sort keys (kOldestSlot, kNewestSlot), ids in spans of 10^7.
-// The indexer rebuilds an older generation from the files; the searcher refuses one (a search there
-// would miss what the newer terms find: one character).
+// (T…); 5: unigram terms (U…); 6: date sort keys (kOldestSlot, kNewestSlot), ids in spans of 10^7,
+// version terms (XV…). The indexer rebuilds an older generation from the files; the searcher
+// refuses one (a search there would miss what the newer terms find: one character).
 inline constexpr int kIndexFormat = 6;
 inline constexpr char kLockFile[] = "LOCK";
 inline constexpr char kSynonymsFile[] = "synonyms.tsv";

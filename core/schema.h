@@ -35,6 +35,13 @@ inline constexpr std::string_view kDocIdPrefix = "Q";       // unique id term: Q
 inline constexpr std::string_view kCompanyPrefix = "XCO:";  // company_id / company_ids
 // uses_cases of a 研修資料: XUC: + the case's doc id, for "the 研修資料 that use case X".
 inline constexpr std::string_view kUsesCasePrefix = "XUC:";
+// The lowest clearance that reads a version (the lo of its shard s<lo><hi>): XV0 公開, XV1 内部,
+// XV2 機密. A version holds only text that clearance may read, so a database with no XV1 and no
+// XV2 document holds nothing above 公開: what a national view checks of a remote shard.
+inline constexpr std::string_view kVersionPrefix = "XV";
+inline std::string VersionTerm(Clearance lo) {
+  return std::string(kVersionPrefix) + static_cast<char>('0' + static_cast<int>(lo));
+}
 inline constexpr unsigned kDateSlot = 0;        // "YYYY-MM-DD"; sorts and range-filters as text
 inline constexpr unsigned kFiscalYearSlot = 1;  // "2024"
 inline constexpr unsigned kFacetSlot = 2;       // packed facet codes (facet_codes.h)

@@ -95,6 +95,7 @@ Xapian::Document BuildDocument(const ParsedDoc& doc, Clearance view,
   record.markdown = core::VisibleMarkdown(doc.body, doc.body_first_line, doc.private_ranges, view);
 
   xdoc.add_boolean_term(std::string(core::kDocIdPrefix) + doc.doc_id);
+  xdoc.add_boolean_term(core::VersionTerm(view));
   for (const auto& c : doc.facet_codes) {
     xdoc.add_boolean_term(
         core::FilterTerm(core::FacetFields()[c.field], static_cast<int>(c.value)));

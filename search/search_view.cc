@@ -86,6 +86,15 @@ Clearance SearchView::clearance() const { return impl_->clearance; }
 
 namespace {
 
+// A Xapian error of a read through `v`. A lost remote shard also marks the view's shards failed,
+// so that the Searcher opens them again at its next View.
+Error ViewError(const Xapian::Error& e, const ViewShards& shards, const fs::path& generation) {
+  // Xapian::Error has no virtual functions: its type is a name.
+  const std::string type = e.get_type();
+  if (type == "NetworkError" || type == "NetworkTimeoutError") shards.failed = true;
+  return DbError(e, generation);
+}
+
 // The match, facets and hits of `q` over `shards` into `response`. Throws Xapian::Error.
 Status RunOn(const ViewShards& shards, const RankingConfig& ranking, const PreparedQuery& q,
              const SearchRequest& request, SearchResponse* response) {
@@ -173,7 +182,7 @@ Result<core::DocRecord> SearchView::Record(const std::string& id) const {
     if (!did) return did.error();
     return core::DecodeDocRecord(db.get_document(*did).get_data());
   } catch (const Xapian::Error& e) {
-    return DbError(e, impl_->generation->path);
+    return ViewError(e, *impl_->shards, impl_->generation->path);
   }
 }
 
@@ -203,7 +212,7 @@ Result<DocumentView> SearchView::Document(const std::string& id) const {
     if (!used_by) return used_by.error();
     view.used_by = std::move(*used_by);
   } catch (const Xapian::Error& e) {
-    return DbError(e, impl_->generation->path);
+    return ViewError(e, *impl_->shards, impl_->generation->path);
   }
   return view;
 }
@@ -235,7 +244,7 @@ Result<std::vector<RelatedDoc>> SearchView::Related(const std::string& id, size_
     }
     return out;
   } catch (const Xapian::Error& e) {
-    return DbError(e, impl_->generation->path);
+    return ViewError(e, *impl_->shards, impl_->generation->path);
   }
 }
 
@@ -264,7 +273,7 @@ Result<IndexStats> SearchView::Stats() const {
     }
     stats.facets = counter.Results({});
   } catch (const Xapian::Error& e) {
-    return DbError(e, generation);
+    return ViewError(e, *impl_->shards, impl_->generation->path);
   }
   return stats;
 }

@@ -30,11 +30,9 @@ Error DbError(const Xapian::Error& e, const fs::path& where) {
 
 namespace {
 
-// localhost, ::1 or an IPv4 address in 127.0.0.0/8 (as an address, not a name that starts so).
+// localhost or an IPv4 address in 127.0.0.0/8 (as an address, not a name that starts so).
 bool IsLoopback(const std::string& host) {
   if (host == "localhost") return true;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
   in_addr v4{};
   return inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
 }
@@ -53,6 +51,20 @@ Status CheckUniqueIds(const Xapian::Database& db) {
     }
   }
   return Status::Ok();
+}
+
+// Fails if the manifest of the generation `dir` names another index format than this build's.
+Status CheckFormat(const fs::path& dir) {
+  std::ifstream m(dir / core::kManifestFile);
+  if (!m) return Status::Ok();
+  const nlohmann::json manifest = nlohmann::json::parse(m, nullptr, false);
+  const int format = manifest.is_object() ? manifest.value("format", 0) : 0;
+  if (format == core::kIndexFormat) return Status::Ok();
+  return ErrorAt(ErrorCode::kInvalidInput, "index.format",
+                 "索引の形式が古いか壊れています（形式 " + std::to_string(format) +
+                     "、必要なのは " + std::to_string(core::kIndexFormat) +
+                     "）。yuimaru index で作り直してください",
+                 (dir / core::kManifestFile).string());
 }
 
 }  // namespace
@@ -82,18 +94,14 @@ Status AddShard(std::string_view spec, bool link_protected, ShardSet* set) {
   std::string_view rest = address.substr(kScheme.size());
   std::string host;
   std::string_view port_text;
-  if (!rest.empty() && rest.front() == '[') {  // [::1]:7001
-    const auto close = rest.find(']');
-    if (close == std::string_view::npos || rest.substr(close + 1).substr(0, 1) != ":") {
-      return bad("アドレスが読めません");
-    }
-    host = std::string(rest.substr(1, close - 1));
-    port_text = rest.substr(close + 2);
-  } else {
-    const auto colon = rest.rfind(':');
-    if (colon == std::string_view::npos) return bad("ポートがありません");
-    host = std::string(rest.substr(0, colon));
-    port_text = rest.substr(colon + 1);
+  const auto colon = rest.rfind(':');
+  if (colon == std::string_view::npos) return bad("ポートがありません");
+  host = std::string(rest.substr(0, colon));
+  port_text = rest.substr(colon + 1);
+  // Debian 12's Xapian 1.4 connects and listens over IPv4 only ("Address family for hostname
+  // not supported" for ::1): an IPv6 shard would only ever be missing.
+  if (host.find_first_of("[]:") != std::string::npos) {
+    return bad("Xapian 1.4 の遠隔接続は IPv4 だけです");
   }
   int port = 0;
   if (host.empty() || port_text.empty() || port_text.size() > 5 ||
@@ -135,10 +143,28 @@ std::shared_ptr<ViewShards> OpenViewShards(const ViewSources& sources, Clearance
   for (const ShardSet::Remote& r : sources.remote) {
     try {
       const auto ms = static_cast<useconds_t>(sources.timeout_ms);
-      parts.push_back(Xapian::Remote::open(r.host, r.port, ms, ms));
+      Xapian::Database remote = Xapian::Remote::open(r.host, r.port, ms, ms);
+      // What it serves must be readable at c: no version whose lowest reader is above c (a
+      // region serving 内部 joins the national views at 内部 and 機密 only). A database without
+      // version terms is of an older format: left out, as a shard that does not answer. These
+      // reads are also the first round trips, so a shard too slow to answer is left out here.
+      bool above = false, versioned = remote.get_doccount() == 0;
+      for (int k = 0; k < core::kClearanceCount; ++k) {
+        if (remote.get_termfreq(core::VersionTerm(static_cast<Clearance>(k))) == 0) continue;
+        versioned = true;
+        above = above || k > static_cast<int>(c);
+      }
+      if (above) continue;
+      if (!versioned) {
+        view->missing.push_back(r.name);
+        continue;
+      }
+      parts.push_back(remote);
       view->combined.add_database(parts.back());
       view->answered.push_back(r.name);
-    } catch (const Xapian::NetworkError&) {
+    } catch (const Xapian::Error&) {
+      // Down, too slow, or its server could not open its databases (a generation being removed
+      // under it): this search goes on without it.
       view->missing.push_back(r.name);
     }
   }
@@ -185,17 +211,10 @@ struct Searcher::Impl {
     gen->path = *path;
     generation = gen;
     for (auto& v : views) v.reset();
-    if (std::ifstream m(gen->path / core::kManifestFile); m) {
-      const nlohmann::json manifest = nlohmann::json::parse(m, nullptr, false);
-      const int format = manifest.is_object() ? manifest.value("format", 0) : 0;
-      if (format != core::kIndexFormat) {
-        return ErrorAt(ErrorCode::kInvalidInput, "index.format",
-                       "索引の形式が古いか壊れています（形式 " + std::to_string(format) +
-                           "、必要なのは " + std::to_string(core::kIndexFormat) +
-                           "）。yuimaru index で作り直してください",
-                       (gen->path / core::kManifestFile).string());
-      }
+    for (const fs::path& dir : other_generations) {
+      if (auto s = CheckFormat(dir); !s) return s;
     }
+    if (auto s = CheckFormat(gen->path); !s) return s;
     std::ifstream in(gen->path / core::kSynonymsFile, std::ios::binary);
     if (in) {
       std::stringstream ss;

@@ -158,7 +158,8 @@ TEST_CASE("Shards: three regions, one of them remote, answer every query as one 
     REQUIRE(nv);
     REQUIRE(wv);
     for (size_t i = 0; i < queries.size(); i += SampleStep()) {
-      const search::SearchRequest request = Request(queries[i], i);
+      // Each order and each filter in turn, whatever step the sampled run takes.
+      const search::SearchRequest request = Request(queries[i], compared);
       INFO("clearance " << core::ClearanceLabel(c) << ", query " << request.query << ", order "
                         << static_cast<int>(request.sort) << ", filters "
                         << request.filters.size());
@@ -236,19 +237,19 @@ TEST_CASE("Shards: --shard addresses are read strictly; a link off loopback must
   search::ShardSet set;
   CHECK(search::AddShard("tcp://127.0.0.1:7001", false, &set));
   CHECK(search::AddShard("那覇=tcp://localhost:7002", false, &set));
-  CHECK(search::AddShard("tcp://[::1]:7003", false, &set));
   CHECK(search::AddShard("/srv/yuimaru/miyako", false, &set));
-  REQUIRE(set.remote.size() == 3);
+  REQUIRE(set.remote.size() == 2);
   CHECK(set.remote[0].name == "127.0.0.1:7001");
   CHECK(set.remote[1].name == "那覇");
   CHECK(set.remote[1].host == "localhost");
-  CHECK(set.remote[2].host == "::1");
-  CHECK(set.remote[2].port == 7003);
+  CHECK(set.remote[1].port == 7002);
   CHECK(set.local == std::vector<fs::path>{"/srv/yuimaru/miyako"});
 
   for (const char* bad : {"tcp://127.0.0.1", "tcp://127.0.0.1:", "tcp://:7001", "tcp://127.0.0.1:0",
                           "tcp://127.0.0.1:65536", "tcp://127.0.0.1:7001x", "tcp://127.0.0.1:-1",
-                          "tcp://[::1]7001", "tcp://[::1", ""}) {
+                          "tcp://[::1]7001", "tcp://[::1", "",
+                          // Debian 12's Xapian 1.4 has no IPv6 remote backend.
+                          "tcp://[::1]:7003", "tcp://::1:7003", "tcp://[2001:db8::1]:7001"}) {
     INFO(bad);
     const Status s = search::AddShard(bad, true, &set);
     REQUIRE_FALSE(s);
@@ -257,8 +258,9 @@ TEST_CASE("Shards: --shard addresses are read strictly; a link off loopback must
   }
   // Other hosts: refused unless the operator says the link is protected (stunnel, SSH).
   for (const char* far :
-       {"tcp://192.0.2.10:7001", "tcp://region.example.jp:7001", "tcp://[2001:db8::1]:7001",
-        "宮古=tcp://10.0.0.5:7001", "tcp://0.0.0.0:7001", "tcp://127.0.0.1.example.jp:7001"}) {
+       {"tcp://192.0.2.10:7001", "tcp://region.example.jp:7001", "宮古=tcp://10.0.0.5:7001",
+        "tcp://0.0.0.0:7001", "tcp://127.0.0.1.example.jp:7001", "tcp://127.1:7001",
+        "tcp://0177.0.0.1:7001"}) {
     INFO(far);
     const Status s = search::AddShard(far, false, &set);
     REQUIRE_FALSE(s);
