@@ -337,15 +337,33 @@ struct Server::Impl {
   bool watch_stop = false;
   std::thread watcher;
 
+  // The current generation of --db and of each other local index (--shard DIR): a change in
+  // any of them is a new generation of what this server searches.
+  std::vector<std::filesystem::path> CurrentGenerations() const {
+    std::vector<std::filesystem::path> dirs = {options.db};
+    dirs.insert(dirs.end(), options.shards.local.begin(), options.shards.local.end());
+    std::vector<std::filesystem::path> out;
+    for (const auto& dir : dirs) {
+      auto gen = core::ResolveCurrentGeneration(dir);
+      out.push_back(gen ? *gen : std::filesystem::path());
+    }
+    return out;
+  }
+
   void StartWatcher() {
-    auto first = core::ResolveCurrentGeneration(options.db);
-    watcher = std::thread([this, current = first ? *first : std::filesystem::path()]() mutable {
+    watcher = std::thread([this, current = CurrentGenerations()]() mutable {
       std::unique_lock<std::mutex> lock(watch_mu);
       while (!watch_cv.wait_for(lock, kGenerationPoll, [this] { return watch_stop; })) {
-        auto now = core::ResolveCurrentGeneration(options.db);
-        if (!now || *now == current) continue;
-        current = *now;
-        DropOldGeneration();
+        auto now = CurrentGenerations();
+        // A folder without a generation (being rebuilt from nothing) changes nothing yet.
+        bool changed = false;
+        for (size_t i = 0; i < now.size(); ++i) {
+          if (!now[i].empty() && now[i] != current[i]) {
+            current[i] = now[i];
+            changed = true;
+          }
+        }
+        if (changed) DropOldGeneration();
       }
     });
   }
