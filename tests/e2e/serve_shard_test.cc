@@ -44,6 +44,26 @@ std::vector<std::string> Found(const search::SearchView& view, search::SearchRes
   return ids;
 }
 
+// Starts `yuimaru serve-shard` of `db` at `clearance` on `port`, with `more` flags, and returns
+// once its xapian-tcpsrv listens.
+Child StartShard(const std::filesystem::path& db, const std::string& clearance, int port,
+                 const std::vector<std::string>& more = {}) {
+  std::vector<std::string> args = {YUIMARU_BINARY, "serve-shard", "--db",   db.string(),
+                                   "--clearance",  clearance,     "--port", std::to_string(port)};
+  args.insert(args.end(), more.begin(), more.end());
+  Child shard = StartChild(args, "Listening...");
+  INFO(shard.Said());
+  REQUIRE(shard.running());
+  return shard;
+}
+
+// The remote shard 宮古 on `port` of loopback.
+search::ShardSet Miyako(int port) {
+  search::ShardSet shards;
+  REQUIRE(search::AddShard("宮古=tcp://127.0.0.1:" + std::to_string(port), false, &shards));
+  return shards;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -62,15 +82,8 @@ TEST_CASE(
   REQUIRE(Index(t / "region-db", t / "region").exit_code == 0);
 
   const int port = FreePort();
-  Child shard =
-      StartChild({YUIMARU_BINARY, "serve-shard", "--db", (t / "region-db").string(), "--clearance",
-                  "公開", "--port", std::to_string(port), "--drain-ms", "300"},
-                 "Listening...");
-  INFO(shard.Said());
-  REQUIRE(shard.running());
-
-  search::ShardSet shards;
-  REQUIRE(search::AddShard("宮古=tcp://127.0.0.1:" + std::to_string(port), false, &shards));
+  Child shard = StartShard(t / "region-db", "公開", port, {"--drain-ms", "300"});
+  const search::ShardSet shards = Miyako(port);
   auto national = search::Searcher::Open(t / "main-db", shards);
   REQUIRE(national);
   // Whatever clearance the national view reads at, the region's 内部 document does not come.
@@ -173,14 +186,8 @@ TEST_CASE("serve-shard: a region serving 内部 joins the national views at 内�
   REQUIRE(Index(t / "main-db", t / "main").exit_code == 0);
   REQUIRE(Index(t / "region-db", t / "region").exit_code == 0);
   const int port = FreePort();
-  Child shard = StartChild({YUIMARU_BINARY, "serve-shard", "--db", (t / "region-db").string(),
-                            "--clearance", "内部", "--port", std::to_string(port)},
-                           "Listening...");
-  INFO(shard.Said());
-  REQUIRE(shard.running());
-  search::ShardSet shards;
-  REQUIRE(search::AddShard("宮古=tcp://127.0.0.1:" + std::to_string(port), false, &shards));
-  auto national = search::Searcher::Open(t / "main-db", shards);
+  Child shard = StartShard(t / "region-db", "内部", port);
+  auto national = search::Searcher::Open(t / "main-db", Miyako(port));
   REQUIRE(national);
   search::SearchResponse r;
   // At 公開 (an anonymous reader of the national server): nothing of the region, whose 内部

@@ -56,24 +56,6 @@ std::vector<std::string> Describe(const std::vector<search::FacetResult>& facets
   return out;
 }
 
-std::vector<std::string> Queries() {
-  std::vector<std::string> out;
-  for (const char* file : {"corpus/queries.tsv", "corpus/queries-users.tsv"}) {
-    std::ifstream in(SourceDir() / file);
-    for (std::string line; std::getline(in, line);) {
-      const auto tab = line.find('\t');
-      if (tab != std::string::npos) out.push_back(line.substr(tab + 1));
-    }
-  }
-  // Exclusions, phrases, one character, a long-vowel spelling, a relaxed query.
-  for (const char* q :
-       {"承継 -廃業", "\"事業承継\" 離島", "株", "サーバー", "ミラー", "後継者 -製造業 資金繰り",
-        "泡盛 クラウドファンディング 海外 ぜんぜんない語"}) {
-    out.push_back(q);
-  }
-  return out;
-}
-
 // The corpus indexed once, with what a search needs beside the view.
 struct Corpus {
   TempDir dir;
@@ -81,7 +63,7 @@ struct Corpus {
   std::optional<core::Analyzer> analyzer;
   std::optional<core::SynonymTable> synonyms;
   search::RankingConfig ranking;
-  std::vector<std::string> queries = Queries();
+  std::vector<std::string> queries = CorpusQueries();
 
   Corpus() {
     REQUIRE(Yuimaru({"index", "--db", db.string(), (SourceDir() / "corpus").string()}).exit_code ==

@@ -7,7 +7,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -21,23 +20,6 @@ namespace yuimaru::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::vector<std::string> Queries() {
-  std::vector<std::string> out;
-  for (const char* file : {"corpus/queries.tsv", "corpus/queries-users.tsv"}) {
-    std::ifstream in(SourceDir() / file);
-    for (std::string line; std::getline(in, line);) {
-      const auto tab = line.find('\t');
-      if (tab != std::string::npos) out.push_back(line.substr(tab + 1));
-    }
-  }
-  for (const char* q :
-       {"承継 -廃業", "\"事業承継\" 離島", "株", "サーバー", "後継者 -製造業 資金繰り",
-        "泡盛 クラウドファンディング 海外 ぜんぜんない語"}) {
-    out.push_back(q);
-  }
-  return out;
-}
 
 // The corpus indexed whole, and split into three regions (every third document, by path) each
 // indexed on its own. The first region has the synonym table (the Searcher's own index's is the
@@ -137,7 +119,7 @@ search::SearchRequest Request(const std::string& query, size_t n) {
 TEST_CASE("Shards: three regions, one of them remote, answer every query as one whole index",
           "[disk][remote][shards]") {
   const Regions regions;
-  const std::vector<std::string> queries = Queries();
+  const std::vector<std::string> queries = CorpusQueries();
   REQUIRE(queries.size() > 90);
   size_t compared = 0, with_hits = 0;
   for (const auto c :

@@ -98,6 +98,23 @@ CommandResult RunCommand(const std::vector<std::string>& args, const std::string
   return r;
 }
 
+std::vector<std::string> CorpusQueries() {
+  std::vector<std::string> out;
+  for (const char* file : {"corpus/queries.tsv", "corpus/queries-users.tsv"}) {
+    std::ifstream in(SourceDir() / file);
+    for (std::string line; std::getline(in, line);) {
+      const auto tab = line.find('\t');
+      if (tab != std::string::npos) out.push_back(line.substr(tab + 1));
+    }
+  }
+  for (const char* q :
+       {"承継 -廃業", "\"事業承継\" 離島", "株", "サーバー", "ミラー", "後継者 -製造業 資金繰り",
+        "泡盛 クラウドファンディング 海外 ぜんぜんない語"}) {
+    out.push_back(q);
+  }
+  return out;
+}
+
 Child::Child(Child&& other) noexcept : pid_(other.pid_), log_(std::move(other.log_)) {
   other.pid_ = -1;
   other.log_.clear();

@@ -63,6 +63,10 @@ Child StartChild(const std::vector<std::string>& args, std::string_view ready);
 // code and output, built once per binary and corpus.
 CommandResult Yuimaru(const std::vector<std::string>& args);
 
+// The queries of corpus/queries.tsv and corpus/queries-users.tsv (their text column), then a few
+// the files lack: exclusions, a phrase, one character, long-vowel spellings, a relaxed query.
+std::vector<std::string> CorpusQueries();
+
 // Every how many items a test that walks a large input set (every corpus query, every document
 // of every view, hundreds of yuimaru processes) looks at: 1, all of them, unless
 // YUIMARU_TEST_SAMPLE asks for every Nth. The sanitizer run of scripts/test.sh sets it: it looks
